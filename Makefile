@@ -1,0 +1,29 @@
+# The two commands a newcomer needs:  make run  and  make test.
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test setup train test-fast benchmark lint clean
+
+run: setup                ## set up what is missing, train if data changed, start everything on SQLite
+	PORT=$(PORT) .venv/bin/python scripts/stack.py run
+
+test: setup train         ## set up and run the whole test suite (unit, API, Rasa, end-to-end)
+	.venv/bin/python -m pytest $(PYTEST_ARGS)
+
+test-fast: setup          ## everything except Rasa training and the live stack
+	.venv/bin/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
+setup:
+	@scripts/setup.sh
+
+train: setup
+	.venv/bin/python scripts/stack.py train
+
+benchmark: setup train    ## latency and readiness, gateway vs raw Rasa (not a test)
+	.venv/bin/python scripts/benchmark.py
+
+lint:
+	.venv/bin/ruff check bot actions api tests scripts
+
+clean:
+	rm -rf var models results .pytest_cache

@@ -1,0 +1,1 @@
+"""The web gateway: chat endpoint, pages, mentor side. Thin over `bot/`."""

@@ -1,0 +1,54 @@
+"""The FastAPI application: `uvicorn --factory api.app:create_app`, or `create_app(settings)` in tests."""
+from __future__ import annotations
+
+import logging
+import threading
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Optional
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from api import errors
+from api.chat import router as chat_router
+from api.health import router as health_router
+from api.mentor_api import router as mentor_router
+from api.pages import router as pages_router
+from api.rasa_client import RasaClient
+from bot import crisis
+from bot.config import Settings, load_settings
+from bot.storage import Database
+
+log = logging.getLogger(__name__)
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+def create_app(settings: Optional[Settings] = None, *, warm_up_models: bool = True) -> FastAPI:
+    settings = settings or load_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        app.state.db.upgrade()
+        if warm_up_models:
+            # The rules layer answers at once; the embedding layer joins when its model is loaded.
+            threading.Thread(target=crisis.warm_up, name="crisis-warm-up", daemon=True).start()
+        yield
+        await app.state.rasa.close()
+        app.state.db.dispose()
+
+    app = FastAPI(title="Existential well-being companion", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.db = Database(settings.sqlalchemy_url)
+    app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_token, settings.rasa_timeout_s)
+    app.state.rasa_pid_file = settings.var_dir / "run" / "rasa.pid"
+    app.state.crisis_detector_state = lambda: "rules+embeddings" if crisis.embeddings_ready() else "rules"
+
+    errors.install(app)
+    app.include_router(health_router)
+    app.include_router(chat_router)
+    app.include_router(mentor_router)
+    app.include_router(pages_router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app
+

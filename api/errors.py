@@ -1,0 +1,38 @@
+"""Every error leaves the API as `{"error": {"code", "message", ...}}`."""
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict",
+          422: "invalid_request", 429: "too_many_requests"}
+
+
+def _describe(error: dict) -> str:
+    where = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
+    message = error.get("msg", "invalid").removeprefix("Value error, ")
+    if error.get("type") == "json_invalid":
+        return "the body is not valid JSON"
+    if error.get("type") == "missing":
+        return f"{where} is required"
+    return f"{where}: {message}" if where else message
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        details = [_describe(error) for error in exc.errors()]
+        return JSONResponse(
+            status_code=422,
+            content={"error": {"code": "invalid_request", "message": "; ".join(details), "details": details}},
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse(
+            status_code=exc.status_code,
+            content={"error": {"code": _CODES.get(exc.status_code, "error"), "message": str(exc.detail)}},
+            headers=getattr(exc, "headers", None),
+        )

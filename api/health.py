@@ -1,0 +1,60 @@
+"""`GET /health`: honest about each component, and fast even while Rasa is still loading."""
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+import httpx
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
+
+router = APIRouter()
+
+
+def _process_alive(pid_file: Path) -> bool:
+    try:
+        pid = int(pid_file.read_text().strip())
+        os.kill(pid, 0)
+        return True
+    except (OSError, ValueError):
+        return False
+
+
+async def _rasa_state(request: Request) -> str:
+    state = request.app.state
+    try:
+        if await asyncio.wait_for(state.rasa.ping(timeout_s=0.5), timeout=0.8):
+            return "ok"
+    except asyncio.TimeoutError:
+        pass
+    # Rasa opens its port only after the model is loaded: a live process without a port is loading.
+    return "loading" if _process_alive(state.rasa_pid_file) else "down"
+
+
+async def _actions_state(request: Request) -> str:
+    try:
+        async with httpx.AsyncClient(timeout=0.5) as client:
+            response = await client.get(request.app.state.settings.action_url + "/health")
+        return "ok" if response.status_code == 200 else "down"
+    except httpx.HTTPError:
+        return "down"
+
+
+async def _database_state(request: Request) -> str:
+    try:
+        ok = await asyncio.wait_for(run_in_threadpool(request.app.state.db.ping), timeout=0.8)
+    except asyncio.TimeoutError:
+        ok = False
+    return "ok" if ok else "down"
+
+
+@router.get("/health")
+async def health(request: Request) -> dict:
+    database, rasa, actions = await asyncio.gather(
+        _database_state(request), _rasa_state(request), _actions_state(request)
+    )
+    components = {"api": "ok", "database": database, "rasa": rasa, "actions": actions}
+    crisis = request.app.state.crisis_detector_state()
+    status = "ok" if all(value == "ok" for value in components.values()) else "degraded"
+    return {"status": status, "components": components, "crisis_detector": crisis}

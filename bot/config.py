@@ -1,0 +1,59 @@
+"""Settings read from the environment, with defaults that run everything locally on SQLite."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SUPPORTED_LANGUAGES = ("en", "nl")
+
+
+def _default_var_dir() -> Path:
+    return Path(os.environ.get("WELLBEING_VAR_DIR", PROJECT_ROOT / "var"))
+
+
+@dataclass(frozen=True)
+class Settings:
+    var_dir: Path = field(default_factory=_default_var_dir)
+    database_url: str = ""
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_token: str = ""
+    action_url: str = "http://127.0.0.1:5055"
+    rasa_timeout_s: float = 20.0
+    mentor_api_token: str = ""
+    notify_webhook_url: str = ""
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_from: str = ""
+    notify_email_to: str = ""
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            url = self.database_url
+            # SQLAlchemy 2 wants an explicit driver; operators usually paste the libpq form.
+            if url.startswith("postgres://"):
+                url = "postgresql://" + url[len("postgres://"):]
+            if url.startswith("postgresql://"):
+                url = "postgresql+psycopg://" + url[len("postgresql://"):]
+            return url
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{self.var_dir / 'app.sqlite3'}"
+
+
+def load_settings() -> Settings:
+    env = os.environ
+    return Settings(
+        database_url=env.get("DATABASE_URL", ""),
+        rasa_url=env.get("RASA_URL", "http://127.0.0.1:5005").rstrip("/"),
+        rasa_token=env.get("RASA_TOKEN", ""),
+        action_url=env.get("ACTION_URL", "http://127.0.0.1:5055").rstrip("/"),
+        rasa_timeout_s=float(env.get("RASA_TIMEOUT_S", "20")),
+        mentor_api_token=env.get("MENTOR_API_TOKEN", ""),
+        notify_webhook_url=env.get("NOTIFY_WEBHOOK_URL", ""),
+        smtp_host=env.get("SMTP_HOST", ""),
+        smtp_port=int(env.get("SMTP_PORT", "25")),
+        smtp_from=env.get("SMTP_FROM", ""),
+        notify_email_to=env.get("NOTIFY_EMAIL_TO", ""),
+    )

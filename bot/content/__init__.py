@@ -1,0 +1,49 @@
+"""Text content lives in YAML files, one per language and topic: `bot/content/<lang>/<topic>.yml`.
+
+`text(lang, "topic.key")` returns one string; `section(lang, "topic")` returns the whole mapping.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.config import SUPPORTED_LANGUAGES
+
+CONTENT_DIR = Path(__file__).resolve().parent
+
+
+class UnknownLanguage(ValueError):
+    pass
+
+
+def check_language(lang: str) -> str:
+    if lang not in SUPPORTED_LANGUAGES:
+        raise UnknownLanguage(f"unsupported language {lang!r}; use one of {', '.join(SUPPORTED_LANGUAGES)}")
+    return lang
+
+
+@lru_cache(maxsize=None)
+def section(lang: str, topic: str) -> dict[str, Any]:
+    path = CONTENT_DIR / check_language(lang) / f"{topic}.yml"
+    with path.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or {}
+
+
+def text(lang: str, dotted_key: str, **fill: Any) -> str:
+    topic, _, rest = dotted_key.partition(".")
+    node: Any = section(lang, topic)
+    for part in rest.split("."):
+        node = node[part]
+    if not isinstance(node, str):
+        raise TypeError(f"{dotted_key} in {lang} is not a string")
+    return node.format(**fill) if fill else node
+
+
+@lru_cache(maxsize=None)
+def shared(name: str) -> Any:
+    """Language-independent data files such as `helplines.yml`."""
+    with (CONTENT_DIR / f"{name}.yml").open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)

@@ -1,0 +1,1 @@
+"""Safety layer: help-line directory (`directory`) and crisis replies (`reply`)."""

@@ -1,0 +1,162 @@
+"""What happens when a crisis signal fires, whoever noticed it (the gateway or the dialogue engine).
+
+One home for: choosing the reply (acknowledgement, help lines, "are you safe?"), opening or raising
+the escalation case, and notifying the mentors. The gateway and the Rasa actions both call this.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from sqlalchemy.orm import Session
+
+from bot import escalation
+from bot.content import text as content_text
+from bot.conversations import touch_person
+from bot.crisis import CrisisAssessment, detect, severity_rank
+from bot.notify import CaseNotice, Notifier
+from bot.safety.reply import country_reply, crisis_reply
+from bot.storage.models import Person
+
+log = logging.getLogger(__name__)
+
+# The dialogue engine's own crisis intent: at least "elevated" even when the rules saw nothing.
+DIALOGUE_FLOOR_SEVERITY = "elevated"
+
+_CONTROL = re.compile(r"^/(set_country|consent)(\{.*\})?\s*$", re.DOTALL)
+COUNTRIES = ("BE", "NL")
+
+_notifier: Optional[Notifier] = None
+
+
+def notifier() -> Notifier:
+    global _notifier
+    if _notifier is None:
+        from bot.config import load_settings
+
+        _notifier = Notifier(load_settings())
+    return _notifier
+
+
+@dataclass
+class CrisisOutcome:
+    replies: list[dict[str, Any]]
+    case_id: int
+    severity: str
+    opened: bool
+
+
+def respond_to_crisis(
+    session: Session,
+    person: Person,
+    assessment: CrisisAssessment,
+    *,
+    text: str,
+    message_id: Optional[int],
+    source: str,
+) -> CrisisOutcome:
+    first_time = escalation.open_case_for(session, person.id) is None
+    replies = crisis_reply(
+        assessment.severity, tuple(assessment.signals), person.language, person.country, first_time=first_time
+    )
+    shown = [line for reply in replies for line in (reply.get("custom") or {}).get("crisis", {}).get("helplines", [])]
+    record = escalation.record_crisis(
+        session, person, severity=assessment.severity, signals=assessment.signals, text=text,
+        message_id=message_id, source=source, helplines_shown=shown,
+    )
+    if record.opened or record.raised:
+        notifier().submit(CaseNotice(
+            case_id=record.case.id, severity=record.case.severity, language=person.language,
+            country=person.country, kind="case_opened" if record.opened else "case_raised",
+        ))
+    return CrisisOutcome(replies=replies, case_id=record.case.id, severity=record.case.severity, opened=record.opened)
+
+
+def handle_dialogue_crisis(
+    sender_id: str, text: str, language: str, country: Optional[str] = None, *, session: Optional[Session] = None
+) -> list[dict[str, Any]]:
+    """Called by the Rasa action when the NLU's own crisis intent fired."""
+    assessment = detect(text or "", language)
+    severity = assessment.severity if assessment.crisis else None
+    if severity_rank(severity) < severity_rank(DIALOGUE_FLOOR_SEVERITY):
+        severity = DIALOGUE_FLOOR_SEVERITY
+    merged = CrisisAssessment(
+        crisis=True, severity=severity, signals=tuple(assessment.signals) + ("dialogue_intent",), language=language
+    )
+    with _session(session) as db:
+        person = touch_person(db, sender_id, language, country)
+        return respond_to_crisis(db, person, merged, text=text, message_id=None, source="dialogue").replies
+
+
+def request_mentor(sender_id: str, language: str, *, session: Optional[Session] = None) -> None:
+    """The person asked for a human: record consent to be contacted, opening a case if none is open."""
+    with _session(session) as db:
+        person = touch_person(db, sender_id, language, None)
+        case = escalation.set_consent(db, person.id, contact=True)
+        if case is None:
+            record = escalation.record_crisis(
+                db, person, severity="concern", signals=("asked_for_mentor",), text="(asked to talk to a person)",
+                message_id=None, source="dialogue",
+            )
+            escalation.set_consent(db, person.id, contact=True)
+            notifier().submit(CaseNotice(record.case.id, "concern", language, person.country))
+
+
+def parse_control(message: str) -> Optional[tuple[str, dict[str, Any]]]:
+    """Button payloads the gateway itself answers: `/set_country{"country":"BE"}`, `/consent{...}`."""
+    match = _CONTROL.match(message.strip())
+    if not match:
+        return None
+    try:
+        args = json.loads(match.group(2) or "{}")
+    except ValueError:
+        return None
+    return (match.group(1), args) if isinstance(args, dict) else None
+
+
+def handle_control(session: Session, person: Person, name: str, args: dict[str, Any]) -> list[dict[str, Any]]:
+    if name == "set_country":
+        country = str(args.get("country", "")).upper()
+        if country not in COUNTRIES:
+            country = None
+        person.country = country
+        case = escalation.open_case_for(session, person.id)
+        if case is not None and country:
+            case.country = country
+        return country_reply(country, person.language)
+    if name == "consent":
+        transcript, contact = _as_bool(args.get("transcript")), _as_bool(args.get("contact"))
+        escalation.set_consent(session, person.id, transcript=transcript, contact=contact)
+        if transcript is not None:
+            key = "consent_thanks_shared" if transcript else "consent_thanks_private"
+        else:
+            key = "consent_thanks_contact"
+        return [{"text": content_text(person.language, f"gateway.{key}")}]
+    return []
+
+
+def _as_bool(value: Any) -> Optional[bool]:
+    return value if isinstance(value, bool) else None
+
+
+class _session:
+    """Use the caller's session, or open one on the configured database."""
+
+    def __init__(self, session: Optional[Session]) -> None:
+        self.given = session
+        self._context = None
+
+    def __enter__(self) -> Session:
+        if self.given is not None:
+            return self.given
+        from bot.storage import get_database
+
+        self._context = get_database().session()
+        return self._context.__enter__()
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._context is not None:
+            self._context.__exit__(*exc)

@@ -1,0 +1,448 @@
+"""Help lines and recovery centres: operator-edited data, loaded and checked here.
+
+The data lives in `bot/content/helplines.yml` and `bot/content/recovery_centres.yml`. Loading
+validates every entry and names the entry in the error, so a typo in the file fails at start-up
+instead of in front of someone in crisis. `helplines_for` decides which lines a person sees and
+in which order; `unverified_entries` is the operator's check before deployment.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Optional, Sequence
+
+import yaml
+
+from bot.config import SUPPORTED_LANGUAGES
+from bot.content import shared
+
+COUNTRIES = ("BE", "NL")
+KINDS = ("suicide", "listening", "emergency", "youth", "domestic_violence")
+# Entries checked longer ago than this are reported again by `unverified_entries`.
+MAX_VERIFICATION_AGE_DAYS = 365
+
+_ABUSE_MARKERS = ("abuse", "violence", "domestic", "geweld", "misbruik")
+_YOUTH_MARKERS = ("youth", "minor", "jongere")
+
+
+class DirectoryError(ValueError):
+    """The help-line or recovery-centre data is malformed."""
+
+
+@dataclass(frozen=True)
+class Helpline:
+    id: str
+    names: Mapping[str, str]
+    country: str
+    languages: tuple[str, ...]
+    kinds: tuple[str, ...]
+    phone: str
+    alt_phone: Optional[str]
+    chat_url: Optional[str]
+    web: Optional[str]
+    hours: Optional[Mapping[str, str]]
+    description: Mapping[str, str]
+    last_verified: Optional[date]
+
+    def name(self, lang: str) -> str:
+        return _pick(self.names, lang)
+
+    def hours_in(self, lang: str) -> Optional[str]:
+        return _pick(self.hours, lang) if self.hours else None
+
+    def description_in(self, lang: str) -> str:
+        return _pick(self.description, lang)
+
+
+@dataclass(frozen=True)
+class RecoveryCentre:
+    id: str
+    names: Mapping[str, str]
+    country: str
+    region: str
+    city: Optional[str]
+    phone: Optional[str]
+    web: Optional[str]
+    hours: Optional[Mapping[str, str]]
+    offers: Mapping[str, str]
+    languages: tuple[str, ...]
+    last_verified: Optional[date]
+
+    def name(self, lang: str) -> str:
+        return _pick(self.names, lang)
+
+    def hours_in(self, lang: str) -> Optional[str]:
+        return _pick(self.hours, lang) if self.hours else None
+
+    def offers_in(self, lang: str) -> str:
+        return _pick(self.offers, lang)
+
+    @property
+    def contactable(self) -> bool:
+        return bool(self.phone or self.web)
+
+
+def _pick(mapping: Mapping[str, str], lang: str) -> str:
+    if lang in mapping:
+        return mapping[lang]
+    return mapping.get("nl") or next(iter(mapping.values()))
+
+
+# ---------------------------------------------------------------------------------------- loading
+
+def _read(path: Optional[Path], name: str) -> Any:
+    if path is None:
+        return shared(name)
+    with Path(path).open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def _entries(data: Any, key: str, source: str) -> list[Any]:
+    if not isinstance(data, Mapping):
+        raise DirectoryError(f"{source}: expected a mapping with a '{key}' list at the top")
+    flag = data.get("requires_local_verification")
+    if not isinstance(flag, bool):
+        raise DirectoryError(f"{source}: 'requires_local_verification' must be true or false")
+    entries = data.get(key)
+    if not isinstance(entries, list) or not entries:
+        raise DirectoryError(f"{source}: '{key}' must be a non-empty list")
+    return entries
+
+
+class _Entry:
+    """Field access for one raw entry, with errors that say which entry and which field."""
+
+    def __init__(self, raw: Any, index: int, source: str):
+        self.label = f"{source}: entry {index + 1}"
+        if not isinstance(raw, Mapping):
+            raise DirectoryError(f"{self.label}: expected a mapping, got {type(raw).__name__}")
+        self.raw = raw
+        ident = raw.get("id")
+        if isinstance(ident, str) and ident.strip():
+            self.label += f" (id {ident!r})"
+
+    def fail(self, message: str) -> DirectoryError:
+        return DirectoryError(f"{self.label}: {message}")
+
+    def text(self, field: str, *, required: bool) -> Optional[str]:
+        value = self.raw.get(field)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                raise self.fail(f"missing required field '{field}'")
+            return None
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and field in ("phone", "alt_phone"):
+            raise self.fail(f"'{field}' must be quoted as text (\"{value}\") so leading zeros survive")
+        if not isinstance(value, str):
+            raise self.fail(f"'{field}' must be text, got {type(value).__name__}")
+        return value.strip()
+
+    def url(self, field: str) -> Optional[str]:
+        value = self.text(field, required=False)
+        if value is not None and not re.match(r"^https?://\S+$", value):
+            raise self.fail(f"'{field}' must be a full http(s) address, got {value!r}")
+        return value
+
+    def per_language(self, field: str, *, required: bool) -> Optional[dict[str, str]]:
+        value = self.raw.get(field)
+        if value is None:
+            if required:
+                raise self.fail(f"missing required field '{field}'")
+            return None
+        if not isinstance(value, Mapping):
+            raise self.fail(f"'{field}' must map each language ({', '.join(SUPPORTED_LANGUAGES)}) to text")
+        for lang in SUPPORTED_LANGUAGES:
+            item = value.get(lang)
+            if not isinstance(item, str) or not item.strip():
+                raise self.fail(f"'{field}' has no {lang!r} text")
+        return {str(k): str(v).strip() for k, v in value.items()}
+
+    def names(self) -> dict[str, str]:
+        value = self.raw.get("name")
+        if isinstance(value, str) and value.strip():
+            return {lang: value.strip() for lang in SUPPORTED_LANGUAGES}
+        if isinstance(value, Mapping):
+            return self.per_language("name", required=True) or {}
+        raise self.fail("missing required field 'name'")
+
+    def country(self) -> str:
+        value = self.text("country", required=True)
+        if value not in COUNTRIES:
+            raise self.fail(f"'country' must be one of {', '.join(COUNTRIES)}, got {value!r}")
+        return value
+
+    def word_list(self, field: str, allowed: Optional[Sequence[str]] = None) -> tuple[str, ...]:
+        value = self.raw.get(field)
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+            raise self.fail(f"'{field}' must be a non-empty list of words")
+        if allowed is not None:
+            unknown = sorted(set(value) - set(allowed))
+            if unknown:
+                raise self.fail(f"unknown {field} {unknown}; use {', '.join(allowed)}")
+        return tuple(value)
+
+    def verified(self) -> Optional[date]:
+        value = self.raw.get("last_verified", "missing")
+        if value == "missing":
+            raise self.fail("missing field 'last_verified' (use null if never verified)")
+        if value is None:
+            return None
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            raise self.fail(f"'last_verified' must be an ISO date (YYYY-MM-DD) or null, got {value!r}") from None
+
+
+def _unique(items: Iterable[Any], source: str) -> None:
+    seen: set[str] = set()
+    for item in items:
+        if item.id in seen:
+            raise DirectoryError(f"{source}: duplicate id {item.id!r}")
+        seen.add(item.id)
+
+
+def _parse_helplines(data: Any, source: str) -> tuple[Helpline, ...]:
+    lines = []
+    for index, raw in enumerate(_entries(data, "helplines", source)):
+        entry = _Entry(raw, index, source)
+        lines.append(Helpline(
+            id=entry.text("id", required=True) or "",
+            names=entry.names(),
+            country=entry.country(),
+            languages=entry.word_list("languages"),
+            kinds=entry.word_list("kinds", KINDS),
+            phone=entry.text("phone", required=True) or "",
+            alt_phone=entry.text("alt_phone", required=False),
+            chat_url=entry.url("chat_url"),
+            web=entry.url("web"),
+            hours=entry.per_language("hours", required=False),
+            description=entry.per_language("description", required=True) or {},
+            last_verified=entry.verified(),
+        ))
+    _unique(lines, source)
+    for country in COUNTRIES:
+        for kind in ("emergency", "suicide"):
+            if not any(h.country == country and kind in h.kinds for h in lines):
+                raise DirectoryError(f"{source}: no {kind} line for {country}; the crisis reply needs one")
+    return tuple(lines)
+
+
+def _parse_centres(data: Any, source: str) -> tuple[RecoveryCentre, ...]:
+    centres = []
+    for index, raw in enumerate(_entries(data, "recovery_centres", source)):
+        entry = _Entry(raw, index, source)
+        centres.append(RecoveryCentre(
+            id=entry.text("id", required=True) or "",
+            names=entry.names(),
+            country=entry.country(),
+            region=entry.text("region", required=True) or "",
+            city=entry.text("city", required=False),
+            phone=entry.text("phone", required=False),
+            web=entry.url("web"),
+            hours=entry.per_language("hours", required=False),
+            offers=entry.per_language("offers", required=True) or {},
+            languages=entry.word_list("languages"),
+            last_verified=entry.verified(),
+        ))
+    _unique(centres, source)
+    return tuple(centres)
+
+
+def load_helplines(path: Optional[Path] = None) -> tuple[Helpline, ...]:
+    """All help lines; `path` overrides the shipped `bot/content/helplines.yml`."""
+    if path is None:
+        return _default_helplines()
+    return _parse_helplines(_read(Path(path), "helplines"), str(path))
+
+
+def load_recovery_centres(path: Optional[Path] = None) -> tuple[RecoveryCentre, ...]:
+    """All recovery centres; `path` overrides the shipped `bot/content/recovery_centres.yml`."""
+    if path is None:
+        return _default_centres()
+    return _parse_centres(_read(Path(path), "recovery_centres"), str(path))
+
+
+@lru_cache(maxsize=1)
+def _default_helplines() -> tuple[Helpline, ...]:
+    return _parse_helplines(_read(None, "helplines"), "helplines.yml")
+
+
+@lru_cache(maxsize=1)
+def _default_centres() -> tuple[RecoveryCentre, ...]:
+    return _parse_centres(_read(None, "recovery_centres"), "recovery_centres.yml")
+
+
+# ---------------------------------------------------------------------------------------- choosing
+
+def normalise_country(country: Optional[str]) -> Optional[str]:
+    """'be', ' NL ' → 'BE', 'NL'; anything else (None, 'DE', '') → None (unknown)."""
+    if not isinstance(country, str):
+        return None
+    code = country.strip().upper()
+    return code if code in COUNTRIES else None
+
+
+def has_abuse_signal(signals: Sequence[str]) -> bool:
+    return any(marker in s.lower() for s in signals for marker in _ABUSE_MARKERS)
+
+
+def has_friend_signal(signals: Sequence[str]) -> bool:
+    return any("friend" in s.lower() for s in signals)
+
+
+def has_youth_signal(signals: Sequence[str]) -> bool:
+    return any(marker in s.lower() for s in signals for marker in _YOUTH_MARKERS)
+
+
+def _of(lines: Sequence[Helpline], country: str, kind: str) -> list[Helpline]:
+    return [h for h in lines if h.country == country and kind in h.kinds]
+
+
+def helplines_for(
+    country: Optional[str],
+    lang: str,
+    severity: Optional[str],
+    signals: tuple[str, ...] = (),
+    *,
+    lines: Optional[Sequence[Helpline]] = None,
+) -> list[Helpline]:
+    """The lines to show, most urgent first.
+
+    Known country: 112 first when severity is "imminent"; then the suicide line; then listening
+    lines (youth lines only with a youth signal); domestic-violence lines when a signal mentions
+    abuse or violence (before the suicide line when abuse is the only concern, after it otherwise);
+    112 closes the list when it was not first. Unknown country: the suicide lines of Belgium and
+    the Netherlands, the domestic-violence lines of both on an abuse signal, and 112 once.
+    `lang` only orders lines within a group (lines that speak it first); it never hides a line.
+    """
+    lines = load_helplines() if lines is None else lines
+    code = normalise_country(country)
+    imminent = severity == "imminent"
+    abuse = has_abuse_signal(signals)
+
+    def speaking_first(group: list[Helpline]) -> list[Helpline]:
+        return sorted(group, key=lambda h: lang not in h.languages)
+
+    if code is None:
+        emergency = [h for c in COUNTRIES for h in _of(lines, c, "emergency")][:1]
+        suicide = [h for c in COUNTRIES for h in _of(lines, c, "suicide")]
+        violence = [h for c in COUNTRIES for h in _of(lines, c, "domestic_violence")] if abuse else []
+        ordered = (emergency if imminent else []) + suicide + violence + ([] if imminent else emergency)
+    else:
+        emergency = _of(lines, code, "emergency")[:1]
+        suicide = speaking_first(_of(lines, code, "suicide"))
+        violence = speaking_first(_of(lines, code, "domestic_violence")) if abuse else []
+        youth_ok = has_youth_signal(signals)
+        listening = speaking_first([
+            h for h in _of(lines, code, "listening") if youth_ok or "youth" not in h.kinds
+        ])
+        if youth_ok:
+            listening.sort(key=lambda h: "youth" not in h.kinds)
+        abuse_only = abuse and severity not in ("high", "elevated")
+        middle = violence + suicide if abuse_only else suicide + violence
+        ordered = (emergency if imminent else []) + middle + listening + ([] if imminent else emergency)
+
+    result: list[Helpline] = []
+    for line in ordered:
+        if all(line.id != seen.id for seen in result):
+            result.append(line)
+    return result
+
+
+def recovery_centres_for(
+    country: Optional[str],
+    lang: str,
+    *,
+    include_incomplete: bool = False,
+    centres: Optional[Sequence[RecoveryCentre]] = None,
+) -> list[RecoveryCentre]:
+    """Centres in the person's country (all countries when unknown), those speaking `lang` first.
+
+    Placeholders without phone and website are left out unless `include_incomplete`.
+    """
+    centres = load_recovery_centres() if centres is None else centres
+    code = normalise_country(country)
+    chosen = [
+        c for c in centres
+        if (code is None or c.country == code) and (include_incomplete or c.contactable)
+    ]
+    return sorted(chosen, key=lambda c: lang not in c.languages)
+
+
+# ---------------------------------------------------------------------------------------- output
+
+def helpline_payload(h: Helpline, lang: str) -> dict[str, Any]:
+    """Machine-readable form for the `custom` part of a reply and for escalation cases."""
+    return {
+        "id": h.id,
+        "name": h.name(lang),
+        "country": h.country,
+        "phone": h.phone,
+        "alt_phone": h.alt_phone,
+        "chat_url": h.chat_url,
+        "web": h.web,
+        "hours": h.hours_in(lang),
+        "description": h.description_in(lang),
+    }
+
+
+def recovery_centre_payload(c: RecoveryCentre, lang: str) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "name": c.name(lang),
+        "country": c.country,
+        "region": c.region,
+        "city": c.city,
+        "phone": c.phone,
+        "web": c.web,
+        "hours": c.hours_in(lang),
+        "offers": c.offers_in(lang),
+    }
+
+
+def unverified_entries(
+    *,
+    today: Optional[date] = None,
+    max_age_days: int = MAX_VERIFICATION_AGE_DAYS,
+    helplines: Optional[Sequence[Helpline]] = None,
+    centres: Optional[Sequence[RecoveryCentre]] = None,
+) -> list[dict[str, str]]:
+    """Entries an operator must check: never verified, or verified more than `max_age_days` ago.
+
+    Each item: {"file", "id", "name", "reason"}. An empty list means every entry carries a
+    recent verification date (it does not replace checking the numbers for your own deployment).
+    """
+    today = today or date.today()
+    limit = today - timedelta(days=max_age_days)
+    found: list[dict[str, str]] = []
+    groups: list[tuple[str, Sequence[Any]]] = [
+        ("helplines.yml", load_helplines() if helplines is None else helplines),
+        ("recovery_centres.yml", load_recovery_centres() if centres is None else centres),
+    ]
+    for source, items in groups:
+        for item in items:
+            if item.last_verified is None:
+                reason = "never verified (last_verified is null)"
+            elif item.last_verified < limit:
+                reason = f"last verified {item.last_verified.isoformat()}, more than {max_age_days} days ago"
+            else:
+                continue
+            if isinstance(item, RecoveryCentre) and not item.contactable:
+                reason += "; no phone or website, so it is not shown to anyone yet"
+            found.append({"file": source, "id": item.id, "name": item.name("en"), "reason": reason})
+    return found
+
+
+def _describe(item: Mapping[str, str]) -> str:  # pragma: no cover - convenience for the CLI
+    return f"{item['file']}: {item['id']} ({item['name']}): {item['reason']}"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    pending = unverified_entries()
+    for item in pending:
+        print(_describe(item))
+    print(f"{len(pending)} entr{'y' if len(pending) == 1 else 'ies'} to verify")

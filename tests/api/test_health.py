@@ -1,0 +1,32 @@
+def test_health_reports_each_component_honestly(client, fake_rasa):
+    body = client.get("/health").json()
+    assert body["components"]["api"] == "ok"
+    assert body["components"]["database"] == "ok"
+    assert body["components"]["rasa"] == "ok"
+    assert body["components"]["actions"] == "down"  # nothing listens on the test action URL
+    assert body["status"] == "degraded"
+
+
+def test_health_says_loading_while_the_rasa_process_lives_but_does_not_answer(client, fake_rasa, settings):
+    import os
+
+    fake_rasa.up = False
+    pid_file = settings.var_dir / "run" / "rasa.pid"
+    pid_file.parent.mkdir(parents=True, exist_ok=True)
+    pid_file.write_text(str(os.getpid()))  # a live process standing in for a loading Rasa
+    assert client.get("/health").json()["components"]["rasa"] == "loading"
+    pid_file.unlink()
+    assert client.get("/health").json()["components"]["rasa"] == "down"
+
+
+def test_health_does_not_wait_on_an_engine_that_hangs(client, fake_rasa):
+    import asyncio
+
+    async def hanging_ping(timeout_s=0.5):
+        await asyncio.sleep(60)
+        return True
+
+    fake_rasa.ping = hanging_ping
+    response = client.get("/health")
+    assert response.status_code == 200
+    assert response.json()["components"]["rasa"] in ("loading", "down")

@@ -1,0 +1,128 @@
+"""Shared fixtures: a database per test (SQLite always, PostgreSQL when reachable) and an API
+app wired to a scripted stand-in for the Rasa server."""
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from bot.config import Settings  # noqa: E402
+
+PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+def _postgres_reachable() -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN_URL.replace("+psycopg", ""), connect_timeout=2):
+            return True
+    except Exception:
+        return False
+
+
+POSTGRES_AVAILABLE = _postgres_reachable()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path):
+    """Every storage test runs on SQLite, and again on a throwaway PostgreSQL database if one is reachable."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'app.sqlite3'}"
+        return
+    if not POSTGRES_AVAILABLE:
+        pytest.skip("no PostgreSQL at 127.0.0.1:5432")
+    import psycopg
+
+    name = f"wb_test_{uuid.uuid4().hex[:12]}"
+    admin = PG_ADMIN_URL.replace("+psycopg", "")
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    yield f"{base}/{name}"
+    from bot.storage import db as db_module
+
+    for url, handle in list(db_module._databases.items()):
+        if name in url:
+            handle.dispose()
+            db_module._databases.pop(url)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def database(database_url):
+    from bot.storage import Database
+
+    db = Database(database_url)
+    db.upgrade()
+    yield db
+    db.dispose()
+
+
+class FakeRasa:
+    """Stands in for the Rasa server: records what the gateway sent, answers from a script."""
+
+    def __init__(self) -> None:
+        self.up = True
+        self.sent: list[dict[str, Any]] = []
+        self.triggered: list[tuple[str, str, dict]] = []
+        self.events: list[tuple[str, list]] = []
+        self.reply = lambda sender, message, metadata: [{"recipient_id": sender, "text": f"echo: {message}"}]
+
+    def _check(self) -> None:
+        from api.rasa_client import EngineUnavailable
+
+        if not self.up:
+            raise EngineUnavailable("ConnectError: connection refused")
+
+    async def send(self, sender, message, metadata):
+        self._check()
+        self.sent.append({"sender": sender, "message": message, "metadata": metadata})
+        return self.reply(sender, message, metadata)
+
+    async def trigger_intent(self, sender, intent, entities, timeout_s=None):
+        self._check()
+        self.triggered.append((sender, intent, entities))
+        return []
+
+    async def append_events(self, sender, events):
+        self._check()
+        self.events.append((sender, events))
+
+    async def ping(self, timeout_s=0.5):
+        return self.up
+
+    async def close(self):
+        pass
+
+
+@pytest.fixture
+def settings(tmp_path, database_url) -> Settings:
+    return replace(
+        Settings(var_dir=tmp_path / "var"), database_url=database_url, mentor_api_token="test-mentor-token",
+        action_url="http://127.0.0.1:9",  # nothing listens there: the action server is "down"
+    )
+
+
+@pytest.fixture
+def fake_rasa() -> FakeRasa:
+    return FakeRasa()
+
+
+@pytest.fixture
+def client(settings, fake_rasa):
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    app = create_app(settings, warm_up_models=False)
+    app.state.rasa = fake_rasa
+    with TestClient(app) as test_client:
+        yield test_client

@@ -1,0 +1,83 @@
+"""The real three services, started the way `make run` starts them, talked to through the gateway."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, text
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+import stack as stack_module  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    var_dir = tmp_path_factory.mktemp("live-var")
+    stack = stack_module.Stack(
+        api_port=stack_module.free_port(), rasa_port=stack_module.free_port(),
+        action_port=stack_module.free_port(), var_dir=var_dir, model=stack_module.ensure_model(quiet=True),
+        extra_env={"MENTOR_API_TOKEN": "e2e-token", "DATABASE_URL": ""},
+    )
+    stack.start()
+    try:
+        stack.wait_ready(timeout_s=420)
+        yield stack
+    finally:
+        stack.stop_all()
+
+
+def _say(stack, sender, message, language="en", country=None):
+    metadata = {"language": language, **({"country": country} if country else {})}
+    return httpx.post(stack.api_url + "/webhooks/rest/webhook",
+                      json={"sender": sender, "message": message, "metadata": metadata}, timeout=60)
+
+
+def _texts(response) -> str:
+    return " ".join(m.get("text") or "" for m in response.json()).lower()
+
+
+def test_health_is_ok_when_all_three_run(live):
+    body = httpx.get(live.api_url + "/health", timeout=5).json()
+    assert body["status"] == "ok", body
+
+
+def test_english_greeting_says_it_is_a_bot(live):
+    response = _say(live, "e2e-en", "hello")
+    assert response.status_code == 200
+    assert "bot" in _texts(response)
+
+
+def test_dutch_greeting_from_the_same_model(live):
+    response = _say(live, "e2e-nl", "hallo", language="nl")
+    assert response.status_code == 200
+    assert "bot" in _texts(response) and " ik " in f" {_texts(response)} "
+
+
+def test_crisis_flow_does_not_end_on_thanks_and_ends_when_safe(live):
+    first = _say(live, "e2e-crisis", "i dont want to be alive anymore", country="BE")
+    assert any("crisis" in (m.get("custom") or {}) for m in first.json())
+    thanks = _say(live, "e2e-crisis", "thanks")
+    assert thanks.status_code == 200
+    buttons = [b["payload"] for m in thanks.json() for b in m.get("buttons") or []]
+    assert "/confirm_safe" in buttons, thanks.json()  # still asked whether they are safe
+    safe = _say(live, "e2e-crisis", "/confirm_safe")
+    assert "/confirm_safe" not in [b["payload"] for m in safe.json() for b in m.get("buttons") or []]
+
+
+def test_engine_down_gives_503_and_keeps_the_message(live):
+    live.stop("rasa")
+    response = _say(live, "e2e-down", "is anybody there")
+    assert response.status_code == 503
+    assert response.json()["stored"] is True
+    engine = create_engine(f"sqlite:///{live.var_dir / 'app.sqlite3'}")
+    with engine.connect() as connection:
+        status = connection.execute(
+            text("SELECT status FROM messages WHERE person_id = 'e2e-down' AND role = 'user'")).scalar_one()
+    assert status == "engine_unavailable"
+    health = httpx.get(live.api_url + "/health", timeout=5).json()
+    assert health["components"]["rasa"] == "down" and health["status"] == "degraded"

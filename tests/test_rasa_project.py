@@ -1,0 +1,38 @@
+"""The Rasa project itself: data validation and conversation tests in English and Dutch."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
+sys.path.insert(0, str(ROOT / "scripts"))
+
+pytestmark = pytest.mark.slow
+
+
+def _rasa(*args: str, timeout: int = 900) -> subprocess.CompletedProcess:
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", RASA_TELEMETRY_ENABLED="false")
+    return subprocess.run([str(RASA), *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env)
+
+
+def test_training_data_and_domain_are_consistent():
+    result = _rasa("data", "validate", "--fail-on-warnings")
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+
+
+def test_conversations_in_english_and_dutch(tmp_path):
+    import stack
+
+    model = stack.ensure_model(quiet=True)
+    result = _rasa("test", "--model", str(model), "--stories", "tests/conversations",
+                   "--fail-on-prediction-errors", "--out", str(tmp_path / "results"))
+    report = ""
+    failed = tmp_path / "results" / "failed_test_stories.yml"
+    if failed.exists():
+        report = failed.read_text()
+    assert result.returncode == 0, report[-6000:] + result.stdout[-3000:] + result.stderr[-3000:]
