@@ -80,6 +80,7 @@ async def read_case(case_id: int, request: Request, mentor: str = "unknown") -> 
     def work(session):
         case = escalation.get_case(session, case_id)
         escalation.log_event(session, case, mentor, "viewed", {})
+        session.expire(case, ["events"])  # the audit entry of this very read shows up too
         detail = case_summary(case)
         detail["helplines_shown"] = case.helplines_shown
         detail["triggers"] = [

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from api.schemas import MAX_MESSAGE_CHARS, SENDER_PATTERN
 from bot import content
 from bot.config import SUPPORTED_LANGUAGES
 
@@ -23,8 +24,6 @@ STATIC_DIR = API_DIR / "static"
 templates = Jinja2Templates(directory=str(API_DIR / "templates"))
 
 DEFAULT_LANGUAGE = "en"
-# The client-side limit mirrors the gateway's; the gateway stays the authority.
-MAX_MESSAGE_CHARS = 2000
 
 # The page loads nothing from elsewhere; bot images may come from any https host.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -91,7 +90,9 @@ def chat_page(request: Request, lang: str | None = None) -> HTMLResponse:
             "ui": strings[language],
             "all_ui": strings,
             "languages": SUPPORTED_LANGUAGES,
+            # The page checks the same limits as the gateway; the gateway stays the authority.
             "max_chars": MAX_MESSAGE_CHARS,
+            "sender_pattern": SENDER_PATTERN,
             "base": request.scope.get("root_path", "").rstrip("/"),
             "asset_version": asset_version,
         },

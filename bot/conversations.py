@@ -26,6 +26,13 @@ def touch_person(session: Session, person_id: str, language: str, country: Optio
 
 
 def record_user_message(session: Session, person: Person, text: str, language: str) -> Message:
+    last = session.scalars(
+        select(Message).where(Message.person_id == person.id).order_by(Message.id.desc()).limit(1)
+    ).first()
+    if last is not None and last.role == "user" and last.status == "engine_unavailable" and last.text == text:
+        # A retry after "the engine is down": the message is already stored, keep one copy.
+        last.status = "received"
+        return last
     message = Message(person_id=person.id, role="user", text=text, language=language, status="received")
     session.add(message)
     session.flush()

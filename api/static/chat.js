@@ -15,6 +15,7 @@
   var config = {
     languages: (body.getAttribute("data-languages") || "en nl").split(" "),
     maxChars: parseInt(body.getAttribute("data-max-chars"), 10) || 2000,
+    senderPattern: new RegExp(body.getAttribute("data-sender-pattern") || "^[A-Za-z0-9-]{1,128}$"),
     webhookUrl: body.getAttribute("data-webhook-url"),
     historyUrl: body.getAttribute("data-history-url")
   };
@@ -24,7 +25,6 @@
   var SLOW_AFTER_MS = 8000;
   var GIVE_UP_AFTER_MS = 60000;
   var COUNTER_FROM = 0.9; // show the character counter from 90% of the limit
-  var SENDER_RE = /^[A-Za-z0-9._:-]{1,128}$/;
   var URL_RE = /https?:\/\/[^\s<>"']+/g;
 
   var $ = function (id) { return document.getElementById(id); };
@@ -57,7 +57,8 @@
     sending: false,
     generation: 0, // bumped by "new conversation" so late answers to the old one are dropped
     crisis: null,
-    slowTimer: null
+    slowTimer: null,
+    pinned: true // the visitor is at the end of the conversation, so new content keeps it in view
   };
 
   /* ---------- storage (falls back to memory when localStorage is blocked) ---------- */
@@ -333,16 +334,20 @@
   }
 
   function nearBottom() {
-    return ui.log.scrollHeight - ui.log.scrollTop - ui.log.clientHeight < 120;
+    return ui.log.scrollHeight - ui.log.scrollTop - ui.log.clientHeight < 80;
   }
 
   function scrollToBottom() {
     ui.log.scrollTop = ui.log.scrollHeight;
+    state.pinned = true;
   }
 
+  /** For content that grows after it was added (images) and for a shrinking screen. */
   function keepAtBottomIfNear() {
-    if (nearBottom()) { scrollToBottom(); }
+    if (state.pinned) { scrollToBottom(); }
   }
+
+  ui.log.addEventListener("scroll", function () { state.pinned = nearBottom(); }, { passive: true });
 
   /* ---------- crisis help lines ---------- */
 
@@ -354,8 +359,7 @@
       if (!line || typeof line !== "object") { return; }
       var item = make("li", "help-line");
       item.appendChild(make("p", "help-name", line.name || line.id || ""));
-      if (line.description) { item.appendChild(make("p", "help-desc", line.description)); }
-      if (line.hours) { item.appendChild(make("p", "help-hours", t("help_hours", { hours: line.hours }))); }
+      // Ways to reach the line come right after its name: on a small screen they must not hide below.
       var actions = make("div", "help-actions");
       var phone = typeof line.phone === "string" ? line.phone.replace(/[^\d+]/g, "") : "";
       if (phone) {
@@ -368,6 +372,8 @@
       var web = safeUrl(line.web);
       if (web) { actions.appendChild(externalLink(web, t("help_web"), "help-link")); }
       if (actions.firstChild) { item.appendChild(actions); }
+      if (line.description) { item.appendChild(make("p", "help-desc", line.description)); }
+      if (line.hours) { item.appendChild(make("p", "help-hours", t("help_hours", { hours: line.hours }))); }
       list.appendChild(item);
     });
     list.hidden = !list.firstChild;
@@ -384,6 +390,7 @@
 
   function setBannerOpen(open, moveFocus) {
     ui.banner.hidden = !open;
+    keepAtBottomIfNear();
     ui.helpShow.setAttribute("aria-expanded", open ? "true" : "false");
     if (moveFocus) { (open ? ui.bannerTitle : ui.helpShow).focus(); }
   }
@@ -462,16 +469,16 @@
     showFieldError(null);
     ui.intro.hidden = true;
     closeOpenChoices();
-    var bubble = addMessage("user", { text: shown || message });
+    var item = addMessage("user", { text: shown || message });
     scrollToBottom();
-    deliver({ text: message, bubble: bubble, typed: !shown, generation: state.generation });
+    deliver({ text: message, item: item, typed: !shown, generation: state.generation });
     return true;
   }
 
   function deliver(pending) {
     state.sending = true;
     setBusy(true);
-    markUnsent(pending.bubble, false);
+    markUnsent(pending.item, false);
     var controller = typeof AbortController === "function" ? new AbortController() : null;
     var timer = controller ? window.setTimeout(function () { controller.abort(); }, GIVE_UP_AFTER_MS) : null;
     var payload = {
@@ -505,7 +512,7 @@
       })
       .catch(function () {
         if (pending.generation !== state.generation) { return; }
-        markUnsent(pending.bubble, true);
+        markUnsent(pending.item, true);
         addNotice(t("error_network"), "error", function () { deliver(pending); });
         scrollToBottom();
       })
@@ -524,7 +531,7 @@
   function unavailable(pending, data) {
     var error = errorOf(data);
     var text = error["message_" + state.lang] || error.message || t("error_unavailable");
-    if (!(data && data.stored)) { markUnsent(pending.bubble, true); }
+    if (!(data && data.stored)) { markUnsent(pending.item, true); }
     addNotice(String(text), "error", function () { deliver(pending); });
     scrollToBottom();
   }
@@ -532,7 +539,7 @@
   /** 422: the message itself was refused; give typed text back so nothing is lost. */
   function refused(pending, data) {
     var error = errorOf(data);
-    markUnsent(pending.bubble, true);
+    markUnsent(pending.item, true);
     addNotice(String(error["message_" + state.lang] || error.message || t("error_invalid")), "error");
     if (pending.typed && !ui.input.value) {
       ui.input.value = pending.text;
@@ -542,12 +549,12 @@
     scrollToBottom();
   }
 
-  function markUnsent(bubble, unsent) {
-    if (!bubble) { return; }
-    var mark = bubble.querySelector(".msg-unsent");
-    bubble.classList.toggle("is-unsent", unsent);
-    if (unsent && !mark) { bubble.appendChild(labelled("span", "msg-unsent", "not_sent")); }
-    if (!unsent && mark) { bubble.removeChild(mark); }
+  /** A small "not sent yet" line under the visitor's bubble while a message waits for a retry. */
+  function markUnsent(item, unsent) {
+    if (!item) { return; }
+    var mark = item.querySelector(".msg-unsent");
+    if (unsent && !mark) { item.appendChild(labelled("span", "msg-unsent", "not_sent")); }
+    if (!unsent && mark) { item.removeChild(mark); }
   }
 
   /* ---------- the message box ---------- */
@@ -594,7 +601,7 @@
 
   function restore() {
     var saved = store.get(KEY.sender);
-    if (!saved || !SENDER_RE.test(saved)) {
+    if (!saved || !config.senderPattern.test(saved)) {
       store.remove(KEY.sender);
       return;
     }
@@ -658,7 +665,9 @@
     if (state.country) { store.set(KEY.country, state.country); } else { store.set(KEY.country, "other"); }
   });
 
-  ui.introStart.addEventListener("click", function () { send(t("start_message"), null); });
+  ui.introStart.addEventListener("click", function (event) {
+    if (send(t("start_message"), null) && event.detail === 0) { ui.input.focus(); }
+  });
 
   ui.helpShow.addEventListener("click", function () { setBannerOpen(ui.banner.hidden, true); });
   ui.helpHide.addEventListener("click", function () { setBannerOpen(false, true); });

@@ -9,7 +9,7 @@ import json
 import logging
 import re
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -29,7 +29,7 @@ DIALOGUE_FLOOR_SEVERITY = "elevated"
 _CONTROL = re.compile(r"^/(set_country|consent)(\{.*\})?\s*$", re.DOTALL)
 COUNTRIES = ("BE", "NL")
 
-_notifier: Optional[Notifier] = None
+_notifier: Notifier | None = None
 
 
 def notifier() -> Notifier:
@@ -55,7 +55,7 @@ def respond_to_crisis(
     assessment: CrisisAssessment,
     *,
     text: str,
-    message_id: Optional[int],
+    message_id: int | None,
     source: str,
 ) -> CrisisOutcome:
     first_time = escalation.open_case_for(session, person.id) is None
@@ -76,7 +76,7 @@ def respond_to_crisis(
 
 
 def handle_dialogue_crisis(
-    sender_id: str, text: str, language: str, country: Optional[str] = None, *, session: Optional[Session] = None
+    sender_id: str, text: str, language: str, country: str | None = None, *, session: Session | None = None
 ) -> list[dict[str, Any]]:
     """Called by the Rasa action when the NLU's own crisis intent fired."""
     assessment = detect(text or "", language)
@@ -91,7 +91,7 @@ def handle_dialogue_crisis(
         return respond_to_crisis(db, person, merged, text=text, message_id=None, source="dialogue").replies
 
 
-def request_mentor(sender_id: str, language: str, *, session: Optional[Session] = None) -> None:
+def request_mentor(sender_id: str, language: str, *, session: Session | None = None) -> None:
     """The person asked for a human: record consent to be contacted, opening a case if none is open."""
     with _session(session) as db:
         person = touch_person(db, sender_id, language, None)
@@ -105,7 +105,7 @@ def request_mentor(sender_id: str, language: str, *, session: Optional[Session] 
             notifier().submit(CaseNotice(record.case.id, "concern", language, person.country))
 
 
-def parse_control(message: str) -> Optional[tuple[str, dict[str, Any]]]:
+def parse_control(message: str) -> tuple[str, dict[str, Any]] | None:
     """Button payloads the gateway itself answers: `/set_country{"country":"BE"}`, `/consent{...}`."""
     match = _CONTROL.match(message.strip())
     if not match:
@@ -138,14 +138,14 @@ def handle_control(session: Session, person: Person, name: str, args: dict[str, 
     return []
 
 
-def _as_bool(value: Any) -> Optional[bool]:
+def _as_bool(value: Any) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
 class _session:
     """Use the caller's session, or open one on the configured database."""
 
-    def __init__(self, session: Optional[Session]) -> None:
+    def __init__(self, session: Session | None) -> None:
         self.given = session
         self._context = None
 
@@ -157,6 +157,6 @@ class _session:
         self._context = get_database().session()
         return self._context.__enter__()
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self._context is not None:
             self._context.__exit__(*exc)

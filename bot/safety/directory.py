@@ -8,11 +8,12 @@ in which order; `unverified_entries` is the operator's check before deployment.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Optional, Sequence
+from typing import Any
 
 import yaml
 
@@ -40,17 +41,17 @@ class Helpline:
     languages: tuple[str, ...]
     kinds: tuple[str, ...]
     phone: str
-    alt_phone: Optional[str]
-    chat_url: Optional[str]
-    web: Optional[str]
-    hours: Optional[Mapping[str, str]]
+    alt_phone: str | None
+    chat_url: str | None
+    web: str | None
+    hours: Mapping[str, str] | None
     description: Mapping[str, str]
-    last_verified: Optional[date]
+    last_verified: date | None
 
     def name(self, lang: str) -> str:
         return _pick(self.names, lang)
 
-    def hours_in(self, lang: str) -> Optional[str]:
+    def hours_in(self, lang: str) -> str | None:
         return _pick(self.hours, lang) if self.hours else None
 
     def description_in(self, lang: str) -> str:
@@ -63,18 +64,18 @@ class RecoveryCentre:
     names: Mapping[str, str]
     country: str
     region: str
-    city: Optional[str]
-    phone: Optional[str]
-    web: Optional[str]
-    hours: Optional[Mapping[str, str]]
+    city: str | None
+    phone: str | None
+    web: str | None
+    hours: Mapping[str, str] | None
     offers: Mapping[str, str]
     languages: tuple[str, ...]
-    last_verified: Optional[date]
+    last_verified: date | None
 
     def name(self, lang: str) -> str:
         return _pick(self.names, lang)
 
-    def hours_in(self, lang: str) -> Optional[str]:
+    def hours_in(self, lang: str) -> str | None:
         return _pick(self.hours, lang) if self.hours else None
 
     def offers_in(self, lang: str) -> str:
@@ -93,7 +94,7 @@ def _pick(mapping: Mapping[str, str], lang: str) -> str:
 
 # ---------------------------------------------------------------------------------------- loading
 
-def _read(path: Optional[Path], name: str) -> Any:
+def _read(path: Path | None, name: str) -> Any:
     if path is None:
         return shared(name)
     with Path(path).open(encoding="utf-8") as handle:
@@ -127,7 +128,7 @@ class _Entry:
     def fail(self, message: str) -> DirectoryError:
         return DirectoryError(f"{self.label}: {message}")
 
-    def text(self, field: str, *, required: bool) -> Optional[str]:
+    def text(self, field: str, *, required: bool) -> str | None:
         value = self.raw.get(field)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
@@ -139,13 +140,13 @@ class _Entry:
             raise self.fail(f"'{field}' must be text, got {type(value).__name__}")
         return value.strip()
 
-    def url(self, field: str) -> Optional[str]:
+    def url(self, field: str) -> str | None:
         value = self.text(field, required=False)
         if value is not None and not re.match(r"^https?://\S+$", value):
             raise self.fail(f"'{field}' must be a full http(s) address, got {value!r}")
         return value
 
-    def per_language(self, field: str, *, required: bool) -> Optional[dict[str, str]]:
+    def per_language(self, field: str, *, required: bool) -> dict[str, str] | None:
         value = self.raw.get(field)
         if value is None:
             if required:
@@ -173,7 +174,7 @@ class _Entry:
             raise self.fail(f"'country' must be one of {', '.join(COUNTRIES)}, got {value!r}")
         return value
 
-    def word_list(self, field: str, allowed: Optional[Sequence[str]] = None) -> tuple[str, ...]:
+    def word_list(self, field: str, allowed: Sequence[str] | None = None) -> tuple[str, ...]:
         value = self.raw.get(field)
         if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
             raise self.fail(f"'{field}' must be a non-empty list of words")
@@ -183,7 +184,7 @@ class _Entry:
                 raise self.fail(f"unknown {field} {unknown}; use {', '.join(allowed)}")
         return tuple(value)
 
-    def verified(self) -> Optional[date]:
+    def verified(self) -> date | None:
         value = self.raw.get("last_verified", "missing")
         if value == "missing":
             raise self.fail("missing field 'last_verified' (use null if never verified)")
@@ -252,14 +253,14 @@ def _parse_centres(data: Any, source: str) -> tuple[RecoveryCentre, ...]:
     return tuple(centres)
 
 
-def load_helplines(path: Optional[Path] = None) -> tuple[Helpline, ...]:
+def load_helplines(path: Path | None = None) -> tuple[Helpline, ...]:
     """All help lines; `path` overrides the shipped `bot/content/helplines.yml`."""
     if path is None:
         return _default_helplines()
     return _parse_helplines(_read(Path(path), "helplines"), str(path))
 
 
-def load_recovery_centres(path: Optional[Path] = None) -> tuple[RecoveryCentre, ...]:
+def load_recovery_centres(path: Path | None = None) -> tuple[RecoveryCentre, ...]:
     """All recovery centres; `path` overrides the shipped `bot/content/recovery_centres.yml`."""
     if path is None:
         return _default_centres()
@@ -278,7 +279,7 @@ def _default_centres() -> tuple[RecoveryCentre, ...]:
 
 # ---------------------------------------------------------------------------------------- choosing
 
-def normalise_country(country: Optional[str]) -> Optional[str]:
+def normalise_country(country: str | None) -> str | None:
     """'be', ' NL ' → 'BE', 'NL'; anything else (None, 'DE', '') → None (unknown)."""
     if not isinstance(country, str):
         return None
@@ -303,12 +304,12 @@ def _of(lines: Sequence[Helpline], country: str, kind: str) -> list[Helpline]:
 
 
 def helplines_for(
-    country: Optional[str],
+    country: str | None,
     lang: str,
-    severity: Optional[str],
+    severity: str | None,
     signals: tuple[str, ...] = (),
     *,
-    lines: Optional[Sequence[Helpline]] = None,
+    lines: Sequence[Helpline] | None = None,
 ) -> list[Helpline]:
     """The lines to show, most urgent first.
 
@@ -354,11 +355,11 @@ def helplines_for(
 
 
 def recovery_centres_for(
-    country: Optional[str],
+    country: str | None,
     lang: str,
     *,
     include_incomplete: bool = False,
-    centres: Optional[Sequence[RecoveryCentre]] = None,
+    centres: Sequence[RecoveryCentre] | None = None,
 ) -> list[RecoveryCentre]:
     """Centres in the person's country (all countries when unknown), those speaking `lang` first.
 
@@ -406,10 +407,10 @@ def recovery_centre_payload(c: RecoveryCentre, lang: str) -> dict[str, Any]:
 
 def unverified_entries(
     *,
-    today: Optional[date] = None,
+    today: date | None = None,
     max_age_days: int = MAX_VERIFICATION_AGE_DAYS,
-    helplines: Optional[Sequence[Helpline]] = None,
-    centres: Optional[Sequence[RecoveryCentre]] = None,
+    helplines: Sequence[Helpline] | None = None,
+    centres: Sequence[RecoveryCentre] | None = None,
 ) -> list[dict[str, str]]:
     """Entries an operator must check: never verified, or verified more than `max_age_days` ago.
 

@@ -9,7 +9,8 @@ and the text can never disagree about which lines were shown.
 from __future__ import annotations
 
 import json
-from typing import Any, Optional, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from bot.config import SUPPORTED_LANGUAGES
 from bot.content import section, text
@@ -43,7 +44,7 @@ def set_country_payload(country: str) -> str:
 
 # ------------------------------------------------------------------------------------- helpers
 
-def _lang(lang: Optional[str]) -> str:
+def _lang(lang: str | None) -> str:
     code = (lang or "").strip().lower()
     return code if code in SUPPORTED_LANGUAGES else FALLBACK_LANGUAGE
 
@@ -70,7 +71,7 @@ def _variant(severity: str, signals: Sequence[str]) -> str:
     return "self"
 
 
-def _wording_severity(severity: Optional[str]) -> str:
+def _wording_severity(severity: str | None) -> str:
     # An unexpected severity must still get a serious answer, never a lighter one.
     return severity if severity in SEVERITIES else "high"
 
@@ -119,12 +120,12 @@ def _centre_line(c: RecoveryCentre, lang: str) -> str:
 
 
 def _compose(
-    country: Optional[str],
+    country: str | None,
     lang: str,
-    severity: Optional[str],
+    severity: str | None,
     signals: Sequence[str],
     *,
-    intro: Optional[str] = None,
+    intro: str | None = None,
     repeat: bool = False,
 ) -> tuple[str, list[Helpline], list[RecoveryCentre]]:
     code = normalise_country(country)
@@ -147,12 +148,12 @@ def _compose(
 
 
 def _helplines_message(
-    country: Optional[str],
+    country: str | None,
     lang: str,
-    severity: Optional[str],
+    severity: str | None,
     signals: Sequence[str],
     *,
-    intro: Optional[str] = None,
+    intro: str | None = None,
     repeat: bool = False,
 ) -> dict[str, Any]:
     body, lines, centres = _compose(country, lang, severity, signals, intro=intro, repeat=repeat)
@@ -190,9 +191,9 @@ def _safety_question(lang: str, variant: str) -> dict[str, Any]:
 # ------------------------------------------------------------------------------------- public
 
 def helplines_text(
-    country: Optional[str],
+    country: str | None,
     lang: str,
-    severity: Optional[str] = None,
+    severity: str | None = None,
     signals: Sequence[str] = (),
     *,
     repeat: bool = False,
@@ -202,9 +203,9 @@ def helplines_text(
 
 
 def helplines_message(
-    country: Optional[str],
+    country: str | None,
     lang: str,
-    severity: Optional[str] = None,
+    severity: str | None = None,
     signals: Sequence[str] = (),
     *,
     repeat: bool = False,
@@ -217,7 +218,7 @@ def crisis_reply(
     severity: str,
     signals: tuple[str, ...],
     lang: str,
-    country: Optional[str],
+    country: str | None,
     *,
     first_time: bool = True,
 ) -> list[dict[str, Any]]:
@@ -225,8 +226,8 @@ def crisis_reply(
 
     First time: acknowledgement; the help lines (with the custom payload); which country, when
     unknown and the language is Dutch or unknown; are you safe right now (with buttons to confirm,
-    say no, or ask for a person). Later messages in the same crisis: a shorter acknowledgement and
-    the lines again.
+    say no, or ask for a person). Later messages in the same crisis: a shorter acknowledgement, the
+    lines again, and the safety question again -- the crisis flow only ends when they say they are safe.
     """
     asked_lang = (lang or "").strip().lower()
     lang = _lang(lang)
@@ -239,6 +240,7 @@ def crisis_reply(
         return [
             {"text": _pick(lang, "repeat", variant, "imminent" if wording == "imminent" else "default")},
             _helplines_message(code, lang, severity, signals, repeat=True),
+            _safety_question(lang, variant),
         ]
 
     messages = [
@@ -252,10 +254,10 @@ def crisis_reply(
 
 
 def country_reply(
-    country: Optional[str],
+    country: str | None,
     lang: str,
     *,
-    severity: Optional[str] = None,
+    severity: str | None = None,
     signals: Sequence[str] = (),
 ) -> list[dict[str, Any]]:
     """After the person picked a country: thanks, and the lines for that country.

@@ -94,3 +94,11 @@ def test_conversations_do_not_leak_between_visitors(client):
     _post(client, "yours", sender="bob")
     texts = [m["text"] for m in client.get("/api/conversations/alice/messages").json()["messages"]]
     assert "yours" not in texts and "mine" in texts
+
+
+def test_retry_after_engine_outage_does_not_store_the_message_twice(client, fake_rasa):
+    fake_rasa.up = False
+    assert _post(client, "still there?").status_code == 503
+    fake_rasa.up = True
+    assert _post(client, "still there?").status_code == 200
+    assert _messages(client) == [("user", "still there?", "forwarded"), ("bot", "echo: still there?", "sent")]

@@ -1,0 +1,57 @@
+"""Small helpers shared by the actions: the conversation language and action-only texts."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.config import SUPPORTED_LANGUAGES
+from bot.content import section
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LANGUAGE = "en"
+# Last resort when even the content files cannot be read: never leave a person without 112.
+EMERGENCY_TEXT = "If you are in danger, call 112. / Ben je in gevaar, bel dan 112."
+
+
+def language_of(tracker: Tracker) -> str:
+    value = tracker.get_slot("language")
+    return value if value in SUPPORTED_LANGUAGES else DEFAULT_LANGUAGE
+
+
+def intent_of(tracker: Tracker) -> str | None:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
+def dialogue_text(language: str, key: str) -> Any:
+    """A node of bot/content/<language>/dialogue.yml by dotted key: a string or {text, buttons}."""
+    node: Any = section(language, "dialogue")
+    for part in key.split("."):
+        node = node[part]
+    return node
+
+
+def say(dispatcher: CollectingDispatcher, language: str, key: str) -> None:
+    try:
+        node = dialogue_text(language, key)
+    except Exception:
+        log.exception("dialogue text %s/%s missing", language, key)
+        dispatcher.utter_message(text=EMERGENCY_TEXT)
+        return
+    if isinstance(node, dict):
+        dispatcher.utter_message(text=node.get("text"), buttons=node.get("buttons") or [])
+    else:
+        dispatcher.utter_message(text=str(node))
+
+
+def dispatch_reply(dispatcher: CollectingDispatcher, reply: dict[str, Any]) -> None:
+    """Send one REST-format message ({text, buttons, image, custom}) produced by `bot/`."""
+    dispatcher.utter_message(
+        text=reply.get("text"),
+        buttons=reply.get("buttons") or [],
+        image=reply.get("image"),
+        json_message=reply.get("custom"),
+    )

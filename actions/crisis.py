@@ -1,0 +1,152 @@
+"""The crisis path inside the dialogue. The decisions (help lines, escalation case, mentor
+request) are made in `bot.safety.dialogue`; these actions only hand over and dispatch.
+
+`bot.safety.dialogue` is imported inside the functions so the action server starts even when that
+module cannot be imported (and so tests can replace it).
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import dispatch_reply, intent_of, language_of, say
+
+log = logging.getLogger(__name__)
+
+FORM = "crisis_form"
+SLOT = "crisis_safe"
+SAFE_INTENTS = {"confirm_safe", "affirm"}
+NOT_SAFE_INTENTS = {"not_safe", "deny", "crisis"}
+
+
+def _dialogue_crisis(tracker: Tracker) -> list[dict[str, Any]] | None:
+    try:
+        from bot.safety.dialogue import handle_dialogue_crisis
+    except ImportError:
+        log.exception("bot.safety.dialogue is not importable; sending the fallback help lines")
+        return None
+    try:
+        return handle_dialogue_crisis(
+            sender_id=tracker.sender_id,
+            text=(tracker.latest_message or {}).get("text") or "",
+            language=language_of(tracker),
+            country=tracker.get_slot("country"),
+        )
+    except Exception:
+        log.exception("handle_dialogue_crisis failed for %s", tracker.sender_id)
+        return None
+
+
+def _request_mentor(tracker: Tracker) -> bool:
+    try:
+        from bot.safety.dialogue import request_mentor
+    except ImportError:
+        log.exception("bot.safety.dialogue is not importable; cannot ask a mentor")
+        return False
+    try:
+        request_mentor(tracker.sender_id, language_of(tracker))
+    except Exception:
+        log.exception("request_mentor failed for %s", tracker.sender_id)
+        return False
+    return True
+
+
+def _tell_mentor_outcome(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    ok = _request_mentor(tracker)
+    say(dispatcher, language_of(tracker), "crisis.mentor_requested" if ok else "crisis.mentor_unavailable")
+
+
+class ActionCrisisFromDialogue(Action):
+    """The NLU's own crisis intent fired: open the case and send the help lines."""
+
+    def name(self) -> str:
+        return "action_crisis_from_dialogue"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        replies = _dialogue_crisis(tracker)
+        if replies:
+            for reply in replies:
+                dispatch_reply(dispatcher, reply)
+        else:
+            say(dispatcher, language_of(tracker), "crisis.fallback")
+        return [SlotSet(SLOT, None)]
+
+
+class ActionRequestMentor(Action):
+    """The person asked for a human (outside the crisis form)."""
+
+    def name(self) -> str:
+        return "action_request_mentor"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        _tell_mentor_outcome(dispatcher, tracker)
+        return []
+
+
+class ActionAskCrisisSafe(Action):
+    """crisis_form's question: "Are you safe right now?" with three buttons."""
+
+    def name(self) -> str:
+        return "action_ask_crisis_safe"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        say(dispatcher, language_of(tracker), "crisis.ask")
+        return []
+
+
+class ActionResetCrisisSafe(Action):
+    """After the form ended, forget the answer so the next crisis asks again."""
+
+    def name(self) -> str:
+        return "action_reset_crisis_safe"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        return [SlotSet(SLOT, None)]
+
+
+class ValidateCrisisForm(FormValidationAction):
+    """Every message during crisis_form arrives here (crisis_safe is mapped from_text).
+
+    Only "I'm safe" (confirm_safe, or yes to the question) fills the slot and ends the form;
+    everything else keeps the person in it and the form asks again.
+    """
+
+    def name(self) -> str:
+        return "validate_crisis_form"
+
+    def validate_crisis_safe(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        if tracker.active_loop_name != FORM:
+            # The form is being activated and found an answer from an earlier crisis: drop it.
+            return {SLOT: None}
+        intent = intent_of(tracker)
+        language = language_of(tracker)
+        if intent in SAFE_INTENTS:
+            return {SLOT: True}
+        if intent in NOT_SAFE_INTENTS:
+            say(dispatcher, language, "crisis.not_safe")
+        elif intent == "request_mentor":
+            _tell_mentor_outcome(dispatcher, tracker)
+        elif intent == "crisis_detected":
+            pass  # the gateway has just answered with help lines; only ask again
+        else:
+            say(dispatcher, language, "crisis.still_here")
+        return {SLOT: None}

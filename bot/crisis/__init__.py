@@ -1,0 +1,136 @@
+"""Crisis-signal detector: the first check on every user message (DESIGN.md section 3).
+
+Public API::
+
+    from bot.crisis import detect, CrisisAssessment, SEVERITIES, severity_rank
+
+    verdict = detect("ik zie het niet meer zitten", lang="nl")
+    verdict.crisis        # True
+    verdict.severity      # "elevated"
+    verdict.signals       # ("suicidal_ideation_passive", "layer:rules")
+
+Layers (any layer can raise, none can veto; the final severity is the maximum):
+
+* ``rules`` (:mod:`bot.crisis.rules`): normalised lexicon patterns with idiom guards, negation,
+  third-person and past-tense handling, for English and Dutch. Always on, < 2 ms per message.
+* ``embedding`` (:mod:`bot.crisis.embedding`): English only; sentence-embedding similarity to
+  crisis exemplars versus harmless contrast exemplars. Loaded lazily once; if the model cannot be
+  loaded the rules still run and a warning is logged.
+
+The dialogue engine's own crisis intent is the third layer; it lives outside ``bot/`` and is
+combined by the caller with :func:`combine`.
+
+Severity ranks (ascending): concern < elevated < high < imminent.
+
+* imminent: an act in progress, or means at hand together with suicidal intent
+* high: active suicidal intent or a plan (also a recent attempt)
+* elevated: a passive wish to die, self-harm, an attempt of unknown date
+* concern: abuse or violence at home, intent to harm others, a friend at risk,
+  past attempts or self-harm mentioned reflectively
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from . import embedding as _embedding
+from . import rules as _rules
+from .normalise import LANGUAGES, normalise
+from .rules import SEVERITIES, max_severity, severity_rank
+
+__all__ = [
+    "SEVERITIES",
+    "LANGUAGES",
+    "CrisisAssessment",
+    "detect",
+    "combine",
+    "severity_rank",
+    "warm_up",
+    "embeddings_ready",
+    "normalise",
+]
+
+log = logging.getLogger(__name__)
+
+NO_CRISIS_SIGNALS: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CrisisAssessment:
+    """What the detector concluded about one message."""
+
+    crisis: bool
+    severity: str | None          # one of SEVERITIES, or None when crisis is False
+    signals: tuple[str, ...]      # signal names, most severe first, then "layer:<name>" tags
+    language: str                 # "en" | "nl"
+
+    def to_dict(self) -> dict:
+        return {
+            "crisis": self.crisis,
+            "severity": self.severity,
+            "signals": list(self.signals),
+            "language": self.language,
+        }
+
+
+def _check_lang(lang: str) -> str:
+    if not isinstance(lang, str):
+        raise ValueError(f"unsupported language {lang!r}; expected one of {LANGUAGES}")
+    code = lang.strip().lower()
+    if code not in LANGUAGES:
+        raise ValueError(f"unsupported language {lang!r}; expected one of {LANGUAGES}")
+    return code
+
+
+def detect(text: str, lang: str = "en", *, use_embeddings: bool = True) -> CrisisAssessment:
+    """Check one user message for crisis signals.
+
+    Thread-safe. The rules layer always runs. The embedding layer runs for English when
+    *use_embeddings* is true; the first call loads the model (call :func:`warm_up` at start-up to
+    do that in the background). Raises ``ValueError`` for an unsupported language and
+    ``TypeError`` when *text* is not a string; an empty message is simply not a crisis.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a string, not {type(text).__name__}")
+    lang = _check_lang(lang)
+    if not text.strip():
+        return CrisisAssessment(False, None, NO_CRISIS_SIGNALS, lang)
+
+    layers: list[tuple[str, str | None, tuple[str, ...]]] = []
+    res = _rules.analyse(text, lang)
+    layers.append(("rules", res.severity, res.signals))
+    if use_embeddings and lang == "en":
+        quiet = tuple(d.text for d in res.dropped if d.reason != "requires_any")
+        loud = tuple(f.text for f in res.findings)
+        hit = _embedding.check(text, quiet, loud)
+        if hit is not None:
+            layers.append(("embedding", hit.severity, hit.signals))
+    return combine(lang, layers)
+
+
+def combine(lang: str, layers: list[tuple[str, str | None, tuple[str, ...]]]) -> CrisisAssessment:
+    """Merge layer verdicts: the severity is the maximum, signals are the union.
+
+    *layers* is a list of ``(layer_name, severity, signals)``; a layer with severity ``None``
+    raised nothing and adds nothing. Callers may append their own layer (the dialogue engine's
+    crisis intent) to the result of :func:`detect` by passing its layers again.
+    """
+    raised = [(name, sev, sigs) for name, sev, sigs in layers if sev is not None]
+    severity = max_severity(sev for _, sev, _ in raised)
+    if severity is None:
+        return CrisisAssessment(False, None, NO_CRISIS_SIGNALS, lang)
+    names: list[str] = []
+    for _, _, sigs in raised:
+        names.extend(s for s in sigs if s not in names)
+    tags = tuple(f"layer:{name}" for name, _, _ in raised)
+    return CrisisAssessment(True, severity, tuple(names) + tags, lang)
+
+
+def warm_up(background: bool = True) -> None:
+    """Load the embedding model now (in a daemon thread unless *background* is false)."""
+    _embedding.warm_up(background=background)
+
+
+def embeddings_ready() -> bool:
+    """True once the embedding model is loaded and usable."""
+    return _embedding.ready()

@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+import sys
+
+import pytest
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import dialogue_text
+from actions.crisis import (
+    ActionAskCrisisSafe,
+    ActionCrisisFromDialogue,
+    ActionRequestMentor,
+    ActionResetCrisisSafe,
+    ValidateCrisisForm,
+)
+
+
+@pytest.fixture
+def validate(make_tracker, domain):
+    """Run validate_crisis_safe as the form would for one message; return (slots, texts sent)."""
+
+    def _validate(intent, *, language="en", active_loop="crisis_form", value="some text"):
+        dispatcher = CollectingDispatcher()
+        tracker = make_tracker(intent=intent, text=str(value), slots={"language": language}, active_loop=active_loop)
+        result = ValidateCrisisForm().validate_crisis_safe(value, dispatcher, tracker, domain)
+        return result, [m.get("text") for m in dispatcher.messages]
+
+    return _validate
+
+
+# --- validate_crisis_form, one test per branch -------------------------------------------------
+
+@pytest.mark.parametrize("intent", ["confirm_safe", "affirm"])
+def test_safe_fills_slot_and_says_nothing(intent, safety, validate):
+    result, texts = validate(intent)
+    assert result == {"crisis_safe": True}
+    assert texts == []
+
+
+@pytest.mark.parametrize("intent", ["not_safe", "deny", "crisis"])
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_not_safe_keeps_form_and_points_to_112(intent, language, safety, validate):
+    result, texts = validate(intent, language=language)
+    assert result == {"crisis_safe": None}
+    assert texts == [dialogue_text(language, "crisis.not_safe")]
+    assert "112" in texts[0]
+    assert safety.mentor_calls == []
+
+
+def test_request_mentor_asks_bot_safety(safety, validate):
+    result, texts = validate("request_mentor", language="nl")
+    assert result == {"crisis_safe": None}
+    assert safety.mentor_calls == [("person-1", "nl")]
+    assert texts == [dialogue_text("nl", "crisis.mentor_requested")]
+
+
+def test_request_mentor_failure_is_told_honestly(safety, validate):
+    safety.fail = True
+    result, texts = validate("request_mentor")
+    assert result == {"crisis_safe": None}
+    assert texts == [dialogue_text("en", "crisis.mentor_unavailable")]
+
+
+@pytest.mark.parametrize("intent", ["thank", "acknowledge", "greet", "chitchat", "goodbye", "nlu_fallback", "share_feeling", None])
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_anything_else_keeps_form_warmly(intent, language, safety, validate):
+    result, texts = validate(intent, language=language)
+    assert result == {"crisis_safe": None}
+    assert texts == [dialogue_text(language, "crisis.still_here")]
+
+
+def test_gateway_trigger_inside_form_only_asks_again(safety, validate):
+    result, texts = validate("crisis_detected", value="EXTERNAL: crisis_detected")
+    assert result == {"crisis_safe": None}
+    assert texts == []
+
+
+def test_stale_answer_is_dropped_when_the_form_starts(safety, validate):
+    # Activation: the form is not active yet and finds True from an earlier crisis.
+    result, texts = validate("crisis_detected", active_loop=None, value=True)
+    assert result == {"crisis_safe": None}
+    assert texts == []
+
+
+def test_full_form_validation_run(safety, make_tracker, run_action):
+    """Through FormValidationAction.run, as the Rasa server calls it."""
+    for text, intent, expected in [("thanks", "thank", None), ("yes I'm safe", "confirm_safe", True)]:
+        tracker = make_tracker(
+            intent=intent, text=text, active_loop="crisis_form", slots={"requested_slot": "crisis_safe", "crisis_safe": text},
+            events=[{"event": "action", "name": "crisis_form"}, {"event": "slot", "name": "crisis_safe", "value": text}],
+        )
+        _, events = run_action(ValidateCrisisForm(), tracker)
+        assert SlotSet("crisis_safe", expected) in events
+
+
+# --- action_crisis_from_dialogue ---------------------------------------------------------------
+
+def test_crisis_from_dialogue_dispatches_bot_replies(safety, make_tracker, run_action):
+    tracker = make_tracker(intent="crisis", text="i want to die", slots={"language": "nl", "country": "BE"})
+    messages, events = run_action(ActionCrisisFromDialogue(), tracker)
+    assert safety.crisis_calls == [{"sender_id": "person-1", "text": "i want to die", "language": "nl", "country": "BE"}]
+    assert len(messages) == 1
+    assert messages[0]["text"] == "Help lines for you"
+    assert messages[0]["buttons"] == [{"title": "Call 1813", "payload": "/call"}]
+    assert messages[0]["custom"] == {"crisis": {"helplines": ["1813"]}}
+    assert events == [SlotSet("crisis_safe", None)]
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_crisis_from_dialogue_falls_back_when_bot_fails(language, safety, make_tracker, run_action):
+    safety.fail = True
+    messages, events = run_action(ActionCrisisFromDialogue(), make_tracker(intent="crisis", text="x", slots={"language": language}))
+    assert [m["text"] for m in messages] == [dialogue_text(language, "crisis.fallback")]
+    assert "112" in messages[0]["text"] and "1813" in messages[0]["text"] and "113" in messages[0]["text"]
+    assert events == [SlotSet("crisis_safe", None)]
+
+
+def test_crisis_from_dialogue_falls_back_when_module_missing(monkeypatch, make_tracker, run_action):
+    monkeypatch.setitem(sys.modules, "bot.safety.dialogue", None)  # import raises ImportError
+    messages, _ = run_action(ActionCrisisFromDialogue(), make_tracker(intent="crisis", text="x"))
+    assert [m["text"] for m in messages] == [dialogue_text("en", "crisis.fallback")]
+
+
+# --- the other crisis-path actions -------------------------------------------------------------
+
+def test_request_mentor_action(safety, make_tracker, run_action):
+    messages, events = run_action(ActionRequestMentor(), make_tracker(intent="request_mentor"))
+    assert safety.mentor_calls == [("person-1", "en")]
+    assert [m["text"] for m in messages] == [dialogue_text("en", "crisis.mentor_requested")]
+    assert events == []
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_ask_has_three_buttons(language, make_tracker, run_action):
+    messages, _ = run_action(ActionAskCrisisSafe(), make_tracker(slots={"language": language}))
+    assert messages[0]["text"] == dialogue_text(language, "crisis.ask")["text"]
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/confirm_safe", "/not_safe", "/request_mentor"]
+
+
+def test_unknown_language_falls_back_to_english(make_tracker, run_action):
+    messages, _ = run_action(ActionAskCrisisSafe(), make_tracker(slots={"language": "fr"}))
+    assert messages[0]["text"] == "Are you safe right now?"
+
+
+def test_reset(make_tracker, run_action):
+    _, events = run_action(ActionResetCrisisSafe(), make_tracker(slots={"crisis_safe": True}))
+    assert events == [SlotSet("crisis_safe", None)]
+
+
+def test_dialogue_texts_have_the_same_keys_in_both_languages():
+    from bot.content import section
+
+    def keys(node, prefix=""):
+        if isinstance(node, dict):
+            return {k for key, value in node.items() for k in keys(value, f"{prefix}{key}.")} | {prefix}
+        return {prefix}
+
+    assert keys(section("en", "dialogue")) == keys(section("nl", "dialogue"))
