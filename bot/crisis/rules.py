@@ -36,8 +36,8 @@ from __future__ import annotations
 import bisect
 import re
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from .normalise import LANGUAGES, load_lexicon_file, variants
 
@@ -361,11 +361,10 @@ def _match_reading(rd: Reading, lx: Lexicon, findings: list[Finding], dropped: l
                         signal, severity, note = rule.past, SIGNAL_SEVERITY[rule.past], "past"
                     elif when == "recent" and rule.recent:
                         signal, severity, note = rule.recent, SIGNAL_SEVERITY[rule.recent], "recent"
-                elif rule.past and note == "third_person":
+                elif rule.past and note == "third_person" and _time(rd, lx, start, end) == "past":
                     # Someone else's distant past ("my uncle tried years ago"): not a live risk.
-                    if _time(rd, lx, start, end) == "past":
-                        dropped.append(Dropped(rule.id, (start, end), m.group(0), "third_person_past"))
-                        continue
+                    dropped.append(Dropped(rule.id, (start, end), m.group(0), "third_person_past"))
+                    continue
                 findings.append(Finding(signal, severity, rule.id, (start, end), m.group(0), note))
 
 
@@ -399,14 +398,16 @@ def analyse(text: str, lang: str = "en") -> RulesResult:
             continue
         kept.append(f)
 
-    signals = {f.signal: f.severity for f in kept}
+    signals: dict[str, str | None] = {}
+    for f in kept:   # one signal may be found by several rules at different severities
+        signals[f.signal] = max_severity((signals.get(f.signal), f.severity))
     if signals.keys() & MEANS_SIGNALS and signals.keys() & IDEATION_SIGNALS:
         signals["means_at_hand"] = "imminent"
-    signals = {s: sev for s, sev in signals.items()}
     severity = max_severity(signals.values())
     crisis_signals: tuple[str, ...] = ()
     if severity is not None:
-        ranked = sorted((s for s, sev in signals.items() if sev is not None or s in MEANS_SIGNALS),
+        # Informational signals (means_context) are left out: they only count in combination.
+        ranked = sorted((s for s, sev in signals.items() if sev is not None),
                         key=lambda s: (-severity_rank(signals[s]), s))
         crisis_signals = tuple(ranked)
     return RulesResult(severity, crisis_signals, tuple(kept), tuple(dropped), readings)

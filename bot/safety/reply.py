@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.config import SUPPORTED_LANGUAGES
 from bot.content import section, text
+from bot.crisis import SEVERITIES
 from bot.safety.directory import (
     COUNTRIES,
     Helpline,
@@ -27,7 +28,6 @@ from bot.safety.directory import (
     recovery_centres_for,
 )
 
-SEVERITIES = ("imminent", "high", "elevated", "concern")
 # The service is for Belgium and the Netherlands: with no usable language, answer in Dutch.
 FALLBACK_LANGUAGE = "nl"
 # Languages for which an unknown country is asked about (Dutch is spoken in both countries).

@@ -157,3 +157,18 @@ def test_dialogue_texts_have_the_same_keys_in_both_languages():
         return {prefix}
 
     assert keys(section("en", "dialogue")) == keys(section("nl", "dialogue"))
+
+
+def test_ask_is_not_repeated_when_the_crisis_reply_already_asked(make_tracker, run_action):
+    asked = {"event": "bot", "text": "Are you safe?", "data": {"buttons": [{"title": "Yes", "payload": "/confirm_safe"}]}}
+    events = [{"event": "user", "text": "i want to die"}, {"event": "action", "name": "action_crisis_from_dialogue"},
+              {"event": "bot", "text": "Help lines", "data": {}}, asked]
+    messages, _ = run_action(ActionAskCrisisSafe(), make_tracker(events=events))
+    assert messages == []
+
+
+def test_ask_is_repeated_on_a_new_turn(make_tracker, run_action):
+    asked = {"event": "bot", "text": "Are you safe?", "data": {"buttons": [{"title": "Yes", "payload": "/confirm_safe"}]}}
+    events = [asked, {"event": "user", "text": "thanks"}, {"event": "bot", "text": "I'm still here", "data": {}}]
+    messages, _ = run_action(ActionAskCrisisSafe(), make_tracker(events=events))
+    assert [m["text"] for m in messages] == ["Are you safe right now?"]

@@ -5,9 +5,9 @@ import re
 
 import pytest
 
+from bot.crisis import SEVERITIES
 from bot.safety.reply import country_reply, crisis_reply, helplines_text
 
-SEVERITIES = ("imminent", "high", "elevated", "concern")
 SIGNAL_SETS = (("explicit",), ("passive",), ("means",), ("abuse",), ("friend_at_risk",), ())
 COUNTRIES = ("BE", "NL", None)
 

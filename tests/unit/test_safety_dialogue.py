@@ -1,0 +1,42 @@
+"""The one place where a detected crisis becomes a reply, a case and a notice."""
+from __future__ import annotations
+
+from bot import escalation
+from bot.conversations import touch_person
+from bot.safety.dialogue import handle_dialogue_crisis, parse_control, request_mentor
+
+
+def test_dialogue_intent_alone_opens_at_least_an_elevated_case(database):
+    with database.session() as session:
+        replies = handle_dialogue_crisis("d1", "everything feels pointless and heavy", "en", "NL", session=session)
+        case = escalation.open_case_for(session, "d1")
+        assert case.severity in ("elevated", "high", "imminent")
+        assert "dialogue_intent" in case.triggers[0].signals
+        assert case.triggers[0].source == "dialogue"
+    assert any("crisis" in (r.get("custom") or {}) for r in replies)
+
+
+def test_dialogue_keeps_the_stronger_rule_severity(database):
+    with database.session() as session:
+        handle_dialogue_crisis("d2", "i took all my pills an hour ago", "en", None, session=session)
+        assert escalation.open_case_for(session, "d2").severity == "imminent"
+
+
+def test_asking_for_a_mentor_records_consent_to_be_contacted(database):
+    with database.session() as session:
+        request_mentor("d3", "nl", session=session)
+        case = escalation.open_case_for(session, "d3")
+        assert case.consent_contact is True and case.severity == "concern"
+        touch_person(session, "d4", "en", None)
+        handle_dialogue_crisis("d4", "i want to die", "en", None, session=session)
+        request_mentor("d4", "en", session=session)
+        assert len([c for c in escalation.list_open_cases(session) if c.person_id == "d4"]) == 1
+        assert escalation.open_case_for(session, "d4").consent_contact is True
+
+
+def test_control_payloads_are_parsed_strictly():
+    assert parse_control('/set_country{"country":"BE"}') == ("set_country", {"country": "BE"})
+    assert parse_control('/consent{"transcript": true}') == ("consent", {"transcript": True})
+    assert parse_control("/set_country{broken") is None
+    assert parse_control("please /consent to this") is None
+    assert parse_control("/greet") is None
