@@ -41,11 +41,31 @@ from .model import (
 )
 
 __all__ = [
-    "DIMENSIONS", "CheckIn", "Dimension", "DimensionAnswer", "Value", "dimension", "dimensions",
-    "thresholds", "values_for",
-    "Kind", "Rating", "ValueChoice", "SKIP", "PAUSE", "NOT_UNDERSTOOD", "parse_rating", "parse_values",
-    "question", "transition", "between_text",
-    "Finding", "findings_for", "with_history", "summarise", "focus_dimension",
+    "DIMENSIONS",
+    "NOT_UNDERSTOOD",
+    "PAUSE",
+    "SKIP",
+    "CheckIn",
+    "Dimension",
+    "DimensionAnswer",
+    "Finding",
+    "Kind",
+    "Rating",
+    "Value",
+    "ValueChoice",
+    "between_text",
+    "dimension",
+    "dimensions",
+    "findings_for",
+    "focus_dimension",
+    "parse_rating",
+    "parse_values",
+    "question",
+    "summarise",
+    "thresholds",
+    "transition",
+    "values_for",
+    "with_history",
 ]
 # reflection (loads a model lazily) and chart (imports matplotlib) are imported on their own:
 #   from bot.wellbeing.reflection import map_reflection, confirmation_question

@@ -33,7 +33,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from enum import Enum
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from bot.content import check_language, section
@@ -142,7 +142,7 @@ def _joined(words: list[str]) -> str:
     return "|".join(parts)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _rating_words(lang: str) -> _RatingWords:
     data: dict[str, Any] = section(check_language(lang), "checkin")["ratings"]
     phrases = {normalise(k): int(v) for k, v in (data.get("phrases") or {}).items()}
@@ -177,7 +177,7 @@ def _to_float(s: str) -> float:
 
 
 def _round(x: float) -> int:
-    return int(math.floor(x + 0.5))
+    return math.floor(x + 0.5)
 
 
 def _digit_readings(t: str, words: _RatingWords) -> list[float] | None:
@@ -293,7 +293,7 @@ class _ValueWords:
     all: frozenset[str]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _value_words(lang: str) -> _ValueWords:
     data = section(check_language(lang), "checkin")["values_parsing"]
     connectors = sorted(data.get("connectors") or [], key=len, reverse=True)
@@ -306,7 +306,7 @@ def _value_words(lang: str) -> _ValueWords:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _value_matchers(dimension_id: str, lang: str) -> tuple[tuple[re.Pattern[str], str], ...]:
     """(pattern, value id) for every label, id and alias, longest first."""
     names: list[tuple[str, str]] = []
@@ -331,9 +331,10 @@ def parse_values(text: str, dimension_id: str, lang: str) -> ValueChoice:
     if not t:
         return ValueChoice(Kind.NOT_UNDERSTOOD)
     value_list = dimension(dimension_id, lang).values
-    if t in words.all:
+    core = " ".join(words.filler_re.sub(" ", t).split()) if words.filler_re else t
+    if t in words.all or core in words.all:
         return ValueChoice(Kind.VALUE, tuple(v.id for v in value_list))
-    if t in words.none:
+    if t in words.none or core in words.none:
         return ValueChoice(Kind.VALUE)
     if is_pause(text, lang):
         return ValueChoice(Kind.PAUSE)

@@ -10,7 +10,7 @@ is a gap in its line (never a silent 0), and the radar lists what was not answer
 chart. Texts come from ``bot/content/<lang>/checkin.yml`` (section ``chart``).
 
 Only the object-oriented matplotlib API with the Agg canvas is used (no pyplot, no global
-figure state), so charts can be drawn from several threads.
+figure state, no global backend switch), so charts render headless and from several threads.
 """
 from __future__ import annotations
 
@@ -19,19 +19,15 @@ import math
 from datetime import datetime, timedelta
 from typing import Any
 
-import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
-matplotlib.use("Agg")
+from bot.content import check_language, section
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator  # noqa: E402
-
-from bot.content import check_language, section  # noqa: E402
-
-from .answers import join_list  # noqa: E402
-from .model import DIMENSIONS, CheckIn, dimension  # noqa: E402
+from .answers import join_list
+from .model import DIMENSIONS, CheckIn, dimension
 
 # Okabe-Ito palette (colour-blind safe).
 BLUE = "#0072B2"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +67,7 @@ def _strings(items: Any) -> tuple[str, ...]:
     return tuple(str(x) for x in (items or ()))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(lang: str) -> dict[str, Dimension]:
     data = section(check_language(lang), "dimensions")
     raw = data.get("dimensions") or {}
@@ -99,7 +99,7 @@ def _check_ids_match() -> None:
             raise ValueError(f"value ids in {lang}/dimensions.yml differ from {LANGUAGES[0]}: {ids} vs {reference}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _checked() -> bool:
     _check_ids_match()
     return True
@@ -177,7 +177,7 @@ class DimensionAnswer:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "DimensionAnswer":
+    def from_dict(cls, data: dict[str, Any]) -> DimensionAnswer:
         return cls(
             dimension=data["dimension"], investment=data.get("investment"),
             fulfilment=data.get("fulfilment"), values=tuple(data.get("values") or ()),
@@ -216,7 +216,7 @@ class CheckIn:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "CheckIn":
+    def from_dict(cls, data: dict[str, Any]) -> CheckIn:
         answers = {d: (DimensionAnswer.from_dict(a) if a else None) for d, a in (data.get("answers") or {}).items()}
         return cls(answers=answers, taken_at=datetime.fromisoformat(data["taken_at"]))
 

