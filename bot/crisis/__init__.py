@@ -9,6 +9,11 @@ Public API::
     verdict.severity      # "elevated"
     verdict.signals       # ("suicidal_ideation_passive", "layer:rules")
 
+    # the person's previous messages, oldest first: "I'll do it tonight" leans on them
+    later = detect("ik doe het vanavond", lang="nl", context=["ik wil dood"])
+    later.severity        # "high"
+    later.signals         # ("suicide_plan", "context:suicide_plan", "layer:context")
+
 Layers (any layer can raise, none can veto; the final severity is the maximum):
 
 * ``rules`` (:mod:`bot.crisis.rules`): normalised lexicon patterns with idiom guards, negation,
@@ -16,6 +21,13 @@ Layers (any layer can raise, none can veto; the final severity is the maximum):
 * ``embedding`` (:mod:`bot.crisis.embedding`): English only; sentence-embedding similarity to
   crisis exemplars versus harmless contrast exemplars. Loaded lazily once; if the model cannot be
   loaded the rules still run and a warning is logged.
+
+* ``context`` (:func:`bot.crisis.rules.analyse_context`): when the caller passes the person's
+  previous messages, a self-directed crisis among the last five (rules layer only, cached) makes
+  context cues in the current message count: a plan or timing ("I'm doing it tonight"), means at
+  hand ("the pills are right here"), a farewell act ("I already wrote the letters"), an act in
+  progress ("it's starting to work"). Its signals carry a ``context:<signal>`` tag. Context only
+  raises; the current message is always assessed alone as well.
 
 The dialogue engine's own crisis intent is the third layer; it lives outside ``bot/`` and is
 combined by the caller with :func:`combine`.
@@ -31,6 +43,7 @@ Severity ranks (ascending): concern < elevated < high < imminent.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import embedding as _embedding
@@ -81,17 +94,38 @@ def _check_lang(lang: str) -> str:
     return code
 
 
-def detect(text: str, lang: str = "en", *, use_embeddings: bool = True) -> CrisisAssessment:
+def _check_context(context: Sequence[str]) -> tuple[str, ...]:
+    if isinstance(context, (str, bytes)):
+        raise TypeError("context must be a sequence of messages, not a single string")
+    try:
+        items = tuple(context)
+    except TypeError:
+        raise TypeError(f"context must be a sequence of strings, not {type(context).__name__}") from None
+    for item in items:
+        if not isinstance(item, str):
+            raise TypeError(f"context messages must be strings, not {type(item).__name__}")
+    return items
+
+
+def detect(text: str, lang: str = "en", *, use_embeddings: bool = True,
+           context: Sequence[str] = ()) -> CrisisAssessment:
     """Check one user message for crisis signals.
 
     Thread-safe. The rules layer always runs. The embedding layer runs for English when
     *use_embeddings* is true; the first call loads the model (call :func:`warm_up` at start-up to
     do that in the background). Raises ``ValueError`` for an unsupported language and
     ``TypeError`` when *text* is not a string; an empty message is simply not a crisis.
+
+    *context* is the same person's previous few messages, oldest first (the last
+    :data:`~bot.crisis.rules.MAX_CONTEXT` are read, with the rules layer only). It can only raise
+    the verdict on *text*, never lower it: "I'm going to do it tonight" is not a crisis alone,
+    but after "I want to die" it is a plan (high). Raises ``TypeError`` when *context* is a
+    single string or holds something other than strings.
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a string, not {type(text).__name__}")
     lang = _check_lang(lang)
+    context = _check_context(context)
     if not text.strip():
         return CrisisAssessment(False, None, NO_CRISIS_SIGNALS, lang)
 
@@ -104,6 +138,10 @@ def detect(text: str, lang: str = "en", *, use_embeddings: bool = True) -> Crisi
         hit = _embedding.check(text, quiet, loud)
         if hit is not None:
             layers.append(("embedding", hit.severity, hit.signals))
+    if context:
+        ctx = _rules.analyse_context(text, lang, context, current=res)
+        if ctx.severity is not None:
+            layers.append(("context", ctx.severity, ctx.signals))
     return combine(lang, layers)
 
 

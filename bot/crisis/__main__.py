@@ -2,11 +2,13 @@
 
     .venv/bin/python -m bot.crisis [--no-embeddings] [--explain] < messages.jsonl > verdicts.jsonl
 
-Each input line is ``{"text": "...", "lang": "en" | "nl"}`` (``lang`` defaults to "en"). Each
+Each input line is ``{"text": "...", "lang": "en" | "nl", "context": ["...", ...]}`` (``lang``
+defaults to "en"; ``context``, optional, is the person's previous messages, oldest first). Each
 output line is ``{"crisis", "severity", "signals", "language"}``, or ``{"error": "..."}`` for a line
-that cannot be judged (invalid JSON, no text, unknown language, a blank line), so output line N
-always belongs to input line N. ``--explain`` adds the lexicon matches and what was dropped and
-why, for tuning. Exit status: 0, or 2 for bad arguments.
+that cannot be judged (invalid JSON, no text, unknown language, a context that is not a list of
+strings, a blank line), so output line N always belongs to input line N. ``--explain`` adds the
+lexicon matches and what was dropped and why, for tuning (and, with a context, which earlier
+messages it leant on and the context cues). Exit status: 0, or 2 for bad arguments.
 """
 from __future__ import annotations
 
@@ -34,15 +36,27 @@ def _judge(line: str, use_embeddings: bool, explain: bool) -> dict:
     lang = item.get("lang", "en")
     if not isinstance(lang, str) or lang.strip().lower() not in LANGUAGES:
         return {"error": f"unknown lang {lang!r}; expected one of {list(LANGUAGES)}"}
-    out = detect(text, lang.strip().lower(), use_embeddings=use_embeddings).to_dict()
+    context = item.get("context", [])
+    if not isinstance(context, list) or not all(isinstance(c, str) for c in context):
+        return {"error": "\"context\" must be a list of strings (the previous messages, oldest first)"}
+    lang = lang.strip().lower()
+    out = detect(text, lang, use_embeddings=use_embeddings, context=context).to_dict()
     if explain:
-        res = _rules.analyse(text, lang.strip().lower())
+        res = _rules.analyse(text, lang)
         out["explain"] = {
             "normalised": list(res.readings),
             "matches": [{"signal": f.signal, "rule": f.rule, "text": f.text, "note": f.note}
                         for f in res.findings],
             "dropped": [{"rule": d.rule, "text": d.text, "reason": d.reason} for d in res.dropped],
         }
+        if context:
+            ctx = _rules.analyse_context(text, lang, context, current=res)
+            out["explain"]["context"] = {
+                "triggers": [context[i] for i in ctx.triggers],
+                "matches": [{"signal": f.signal, "rule": f.rule, "text": f.text, "note": f.note}
+                            for f in ctx.findings],
+                "dropped": [{"rule": d.rule, "text": d.text, "reason": d.reason} for d in ctx.dropped],
+            }
     return out
 
 
@@ -62,7 +76,7 @@ def run(stdin: TextIO, stdout: TextIO, use_embeddings: bool = True, explain: boo
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bot.crisis",
-        description="Check JSON lines {\"text\", \"lang\"} from stdin for crisis signals; "
+        description="Check JSON lines {\"text\", \"lang\", \"context\"} from stdin for crisis signals; "
                     "one JSON verdict per line on stdout.")
     parser.add_argument("--no-embeddings", action="store_true",
                         help="lexicon layer only (fast; no model is loaded)")

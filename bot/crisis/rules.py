@@ -30,6 +30,21 @@ How one message is read
    or a plan is *imminent*.
 
 Severity policy (ascending): concern < elevated < high < imminent, see :data:`SIGNAL_SEVERITY`.
+
+Conversation context
+--------------------
+Some messages are only a crisis because of what the person said just before: "I'm going to do
+it tonight", "the pills are right here", "I already wrote the letters" after "I want to die".
+:func:`analyse_context` reads the person's previous few messages (rules only, cached on their
+normalised readings) and, when one of them is itself a self-directed crisis
+(:data:`CONTEXT_TRIGGER_SIGNALS`), matches the ``context`` section of the lexicon (context cues:
+plan and timing, means at hand, farewell acts, an act in progress) against the current message.
+The same guards, negation and (per rule) subject checks apply to the cues; the ``context``
+section may add its own guards and negation cues. Context only ever raises: the current message
+is still assessed alone, and a harmless context never turns an ordinary message into a crisis.
+One combination works the other way round: a cue marked ``before_crisis`` (means named in an
+earlier message: "I've got the pills right here") makes suicidal ideation in the current message
+*imminent*, as if both had been said in one message.
 """
 from __future__ import annotations
 
@@ -37,7 +52,9 @@ import bisect
 import re
 import threading
 from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .normalise import LANGUAGES, load_lexicon_file, variants
 
@@ -61,11 +78,31 @@ SIGNAL_SEVERITY: dict[str, str | None] = {
     "past_self_harm": "concern",
     "past_suicidal_thoughts": "concern",
     "means_context": None,
+    "farewell": "high",             # only raised from conversation context (lexicon ``context``)
 }
 IDEATION_SIGNALS = frozenset({
     "suicidal_ideation_explicit", "suicidal_ideation_passive", "suicide_plan", "recent_attempt",
 })
 MEANS_SIGNALS = frozenset({"means_at_hand", "means_context"})
+
+# Signals a context cue may raise, with their default severity: a plan is high, means at hand or an
+# act in progress is imminent, a farewell act (letters, giving things away) counts as a plan.
+CONTEXT_SIGNALS: dict[str, str] = {
+    "suicide_plan": "high",
+    "farewell": "high",
+    "means_at_hand": "imminent",
+    "act_in_progress": "imminent",
+}
+# A previous message with one of these signals (the person's own suicidal thoughts, plans, means,
+# attempts or self-harm, also in the past) makes context cues in the current message count.
+# Abuse, harm to others and a friend at risk do not: "I'm going to do it tonight" after "my
+# father hits me" is not a suicide plan.
+CONTEXT_TRIGGER_SIGNALS = frozenset({
+    "act_in_progress", "suicidal_ideation_explicit", "suicide_plan", "means_at_hand", "recent_attempt",
+    "suicidal_ideation_passive", "suicide_attempt", "self_harm", "past_attempt", "past_self_harm",
+    "past_suicidal_thoughts", "farewell",
+})
+MAX_CONTEXT = 5          # previous messages read, the most recent ones
 
 
 def severity_rank(sev: str | None) -> int:
@@ -117,6 +154,18 @@ class Rule:
     past: str | None = None
     recent: str | None = None
     requires_any: frozenset[str] = frozenset()
+    before_crisis: bool = False     # context cues: also counts in a message BEFORE the crisis one
+    drop_if_past: bool = False      # context cues: a distant-past cue in the sentence drops the match
+
+
+@dataclass(frozen=True)
+class ContextLexicon:
+    """The ``context`` section of a lexicon: cues that count only after a crisis message."""
+
+    rules: tuple[Rule, ...] = ()
+    guards: tuple[tuple[str, re.Pattern[str]], ...] = ()
+    neg_before: tuple[re.Pattern[str], ...] = ()
+    neg_after: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -135,6 +184,7 @@ class Lexicon:
     clause_boundary: re.Pattern[str]
     sentence_boundary: re.Pattern[str]
     contrast_boundary: re.Pattern[str]
+    context: ContextLexicon = field(default_factory=ContextLexicon)
 
 
 def _compile_list(items, macros, where) -> tuple[re.Pattern[str], ...]:
@@ -166,10 +216,7 @@ def build_lexicon(data: dict, lang: str) -> Lexicon:
             recent=r.get("recent"),
             requires_any=frozenset(r.get("requires_any") or ()),
         ))
-    guards = tuple(
-        (g.get("id", f"guard{i}"), _compile(g["pattern"], macros, f"{lang}:guard:{g.get('id', i)}"))
-        for i, g in enumerate(data.get("guards") or ())
-    )
+    guards = _build_guards(data.get("guards"), macros, lang)
     neg = data.get("negation") or {}
     person = data.get("person") or {}
     time = data.get("time") or {}
@@ -190,6 +237,48 @@ def build_lexicon(data: dict, lang: str) -> Lexicon:
         clause_boundary=_compile(bounds["clause"], macros, f"{lang}:boundaries.clause"),
         sentence_boundary=_compile(bounds["sentence"], macros, f"{lang}:boundaries.sentence"),
         contrast_boundary=_compile(bounds["contrast"], macros, f"{lang}:boundaries.contrast"),
+        context=build_context(data.get("context") or {}, macros, lang),
+    )
+
+
+def _build_guards(items, macros: dict[str, str], lang: str, where: str = "guard"):
+    return tuple(
+        (g.get("id", f"guard{i}"), _compile(g["pattern"], macros, f"{lang}:{where}:{g.get('id', i)}"))
+        for i, g in enumerate(items or ())
+    )
+
+
+def build_context(data: dict, macros: dict[str, str], lang: str) -> ContextLexicon:
+    """Compile the ``context`` section of a lexicon (see :data:`CONTEXT_SIGNALS`)."""
+    rules = []
+    for i, r in enumerate(data.get("rules") or ()):
+        rid = r.get("id") or f"context{i}"
+        signal = r["signal"]
+        if signal not in CONTEXT_SIGNALS:
+            raise ValueError(f"{lang}: context rule {rid}: signal {signal!r} is not one of {sorted(CONTEXT_SIGNALS)}")
+        sev = r.get("severity", CONTEXT_SIGNALS[signal])
+        if sev not in _RANK:
+            raise ValueError(f"{lang}: context rule {rid}: unknown severity {sev!r}")
+        unknown = set(r) - {"id", "signal", "severity", "patterns", "negatable", "person_check",
+                            "before_crisis", "drop_if_past"}
+        if unknown:
+            raise ValueError(f"{lang}: context rule {rid}: unknown fields {sorted(unknown)}")
+        rules.append(Rule(
+            id=rid,
+            signal=signal,
+            severity=sev,
+            patterns=_compile_list(r.get("patterns"), macros, f"{lang}:context:{rid}"),
+            negatable=bool(r.get("negatable", True)),
+            person_check=bool(r.get("person_check", False)),
+            before_crisis=bool(r.get("before_crisis", False)),
+            drop_if_past=bool(r.get("drop_if_past", False)),
+        ))
+    neg = data.get("negation") or {}
+    return ContextLexicon(
+        rules=tuple(rules),
+        guards=_build_guards(data.get("guards"), macros, lang, "context.guard"),
+        neg_before=_compile_list(neg.get("before"), macros, f"{lang}:context.negation.before"),
+        neg_after=_compile_list(neg.get("after"), macros, f"{lang}:context.negation.after"),
     )
 
 
@@ -240,13 +329,13 @@ class Reading:
     guard_spans: list[tuple[str, int, int]] = field(default_factory=list)
 
 
-def _reading(text: str, lx: Lexicon) -> Reading:
+def _reading(text: str, lx: Lexicon, extra_guards: tuple[tuple[str, re.Pattern[str]], ...] = ()) -> Reading:
     rd = Reading(text)
     rd.clause_starts = [0] + [m.end() for m in lx.clause_boundary.finditer(text)]
     rd.sentence_starts = [0] + [m.end() for m in lx.sentence_boundary.finditer(text)]
     rd.sentence_ends = [m.start() for m in lx.sentence_boundary.finditer(text)] + [len(text)]
     rd.contrast_points = sorted(m.start() for m in lx.contrast_boundary.finditer(text))
-    for gid, g in lx.guards:
+    for gid, g in lx.guards + extra_guards:
         for m in g.finditer(text):
             # A guard may mark the idiom itself with groups named hit, hit2...: only those spans
             # are guarded, the context around them is not.
@@ -286,13 +375,15 @@ def _guarded(rd: Reading, start: int, end: int) -> str | None:
     return None
 
 
-def _negated(rd: Reading, lx: Lexicon, start: int, end: int) -> bool:
+def _negated(rd: Reading, lx: Lexicon, start: int, end: int, extra: ContextLexicon | None = None) -> bool:
     c0 = _last_start_before(rd.clause_starts, start)
     before = rd.text[c0:start]
-    if any(p.search(before) for p in lx.neg_before):
+    neg_before = lx.neg_before + extra.neg_before if extra else lx.neg_before
+    if any(p.search(before) for p in neg_before):
         return True
     after = rd.text[end:end + 60]
-    return any(p.match(after) for p in lx.neg_after)
+    neg_after = lx.neg_after + extra.neg_after if extra else lx.neg_after
+    return any(p.match(after) for p in neg_after)
 
 
 def _subject(rd: Reading, lx: Lexicon, start: int, end: int) -> str:
@@ -378,11 +469,18 @@ class RulesResult:
 
 
 def analyse(text: str, lang: str = "en") -> RulesResult:
-    """Run the lexicon layer on *text* and explain what matched and what was dropped."""
+    """Run the lexicon layer on *text* and explain what matched and what was dropped.
+
+    Results are cached on the normalised readings, so a message assessed once is free to assess
+    again when it comes back as conversation context."""
     if lang not in LANGUAGES:
         raise ValueError(f"unsupported language {lang!r}; expected one of {LANGUAGES}")
+    return _analyse_readings(variants(text, lang), lang)
+
+
+@lru_cache(maxsize=4096)
+def _analyse_readings(readings: tuple[str, ...], lang: str) -> RulesResult:
     lx = lexicon(lang)
-    readings = variants(text, lang)
     findings: list[Finding] = []
     dropped: list[Dropped] = []
     for r in readings:
@@ -417,3 +515,123 @@ def check(text: str, lang: str = "en") -> tuple[str | None, tuple[str, ...]]:
     """Severity and signal names from the lexicon layer alone."""
     res = analyse(text, lang)
     return res.severity, res.signals
+
+
+# ---------------------------------------------------------------- conversation context
+
+@dataclass(frozen=True)
+class ContextResult:
+    """What the conversation context added to one message."""
+
+    severity: str | None            # None: the context raised nothing
+    signals: tuple[str, ...]        # signal names, most severe first, then "context:<signal>" tags
+    triggers: tuple[int, ...]       # indexes into the given context of the crisis messages it leant on
+    findings: tuple[Finding, ...]   # context cues matched in the current message (and combinations)
+    dropped: tuple[Dropped, ...]    # context cues dropped (guard, negation, subject, past)
+
+
+NO_CONTEXT = ContextResult(None, (), (), (), ())
+
+
+def _match_context_reading(text: str, lx: Lexicon, findings: list[Finding], dropped: list[Dropped]) -> None:
+    cx = lx.context
+    rd = _reading(text, lx, cx.guards)
+    for rule in cx.rules:
+        for pattern in rule.patterns:
+            for m in pattern.finditer(text):
+                start, end = m.span()
+                if end == start:
+                    continue
+                gid = _guarded(rd, start, end)
+                if gid:
+                    dropped.append(Dropped(rule.id, (start, end), m.group(0), f"guard:{gid}"))
+                    continue
+                if rule.negatable and _negated(rd, lx, start, end, cx):
+                    dropped.append(Dropped(rule.id, (start, end), m.group(0), "negated"))
+                    continue
+                if rule.person_check:
+                    who = _subject(rd, lx, start, end)
+                    if who != "self":
+                        reason = "third_person" if who == "third" else "generic_subject"
+                        dropped.append(Dropped(rule.id, (start, end), m.group(0), reason))
+                        continue
+                if rule.drop_if_past and _time(rd, lx, start, end) == "past":
+                    dropped.append(Dropped(rule.id, (start, end), m.group(0), "past"))
+                    continue
+                findings.append(Finding(rule.signal, rule.severity, rule.id, (start, end), m.group(0), "context"))
+
+
+@lru_cache(maxsize=4096)
+def _context_cues(readings: tuple[str, ...], lang: str) -> tuple[tuple[Finding, ...], tuple[Dropped, ...]]:
+    """Context cues in one message (cached on its normalised readings)."""
+    lx = lexicon(lang)
+    if not lx.context.rules:
+        return (), ()
+    findings: list[Finding] = []
+    dropped: list[Dropped] = []
+    for r in readings:
+        _match_context_reading(r, lx, findings, dropped)
+    return tuple(findings), tuple(dropped)
+
+
+@lru_cache(maxsize=4096)
+def _context_entry(readings: tuple[str, ...], lang: str) -> tuple[bool, bool]:
+    """(is a self-directed crisis, names means at hand) for one earlier message; cached."""
+    res = _analyse_readings(readings, lang)
+    trigger = bool(set(res.signals) & CONTEXT_TRIGGER_SIGNALS)
+    rules_by_id = {r.id: r for r in lexicon(lang).context.rules}
+    means = any(rules_by_id[f.rule].before_crisis for f in _context_cues(readings, lang)[0])
+    return trigger, means
+
+
+def analyse_context(text: str, lang: str, context: Sequence[str],
+                    current: RulesResult | None = None) -> ContextResult:
+    """What the person's previous messages (*context*, oldest first) add to *text*.
+
+    Only the last :data:`MAX_CONTEXT` messages are read, with the rules layer alone. When one of
+    them is a self-directed crisis, context cues in *text* raise (``suicide_plan`` / ``farewell``
+    high, ``means_at_hand`` / ``act_in_progress`` imminent). When one of them names means at hand
+    and *text* itself expresses suicidal ideation, ``means_at_hand`` is imminent. *current* is
+    the rules result for *text* when the caller already has it.
+    """
+    if lang not in LANGUAGES:
+        raise ValueError(f"unsupported language {lang!r}; expected one of {LANGUAGES}")
+    context = tuple(context)
+    recent = context[-MAX_CONTEXT:]
+    offset = len(context) - len(recent)
+    triggers: list[int] = []
+    means_before = False
+    for i, earlier in enumerate(recent):
+        if not earlier or not earlier.strip():
+            continue
+        trigger, means = _context_entry(variants(earlier, lang), lang)
+        if trigger:
+            triggers.append(offset + i)
+        means_before = means_before or means
+    if not triggers and not means_before:
+        return NO_CONTEXT
+
+    readings = variants(text, lang)
+    findings: list[Finding] = []
+    dropped: list[Dropped] = []
+    if triggers:
+        cue_findings, cue_dropped = _context_cues(readings, lang)
+        findings.extend(cue_findings)
+        dropped.extend(cue_dropped)
+    if means_before:
+        if current is None:
+            current = _analyse_readings(readings, lang)
+        ideation = [f for f in current.findings if f.signal in IDEATION_SIGNALS]
+        if ideation:
+            f = ideation[0]
+            findings.append(Finding("means_at_hand", "imminent", f.rule, f.span, f.text, "means_in_context"))
+    if not findings:
+        return ContextResult(None, (), tuple(triggers), (), tuple(dropped))
+
+    signals: dict[str, str | None] = {}
+    for f in findings:
+        signals[f.signal] = max_severity((signals.get(f.signal), f.severity))
+    severity = max_severity(signals.values())
+    ranked = sorted(signals, key=lambda s: (-severity_rank(signals[s]), s))
+    names = tuple(ranked) + tuple(f"context:{s}" for s in ranked)
+    return ContextResult(severity, names, tuple(triggers), tuple(findings), tuple(dropped))

@@ -107,3 +107,21 @@ class CaseEvent(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     case: Mapped[Case] = relationship(back_populates="events")
+
+
+class CheckinRecord(Base):
+    """One four-dimension check-in: in progress (resumable after days), paused, or complete."""
+
+    __tablename__ = "checkins"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # Unguessable id for chart URLs shown in the chat, so a picture link reveals no person id.
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, index=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="in_progress", index=True)  # in_progress|paused|complete
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)  # CheckIn.to_dict()
+    position: Mapped[dict[str, Any]] = mapped_column(default=dict)  # where the conversation stands
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    completed_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True), nullable=True)
