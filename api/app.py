@@ -5,7 +5,6 @@ import logging
 import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Optional
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -13,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from api import errors
 from api.chat import router as chat_router
 from api.health import router as health_router
+from api.me import router as me_router
 from api.mentor_api import router as mentor_router
 from api.pages import router as pages_router
 from api.rasa_client import RasaClient
@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
-def create_app(settings: Optional[Settings] = None, *, warm_up_models: bool = True) -> FastAPI:
+def create_app(settings: Settings | None = None, *, warm_up_models: bool = True) -> FastAPI:
     settings = settings or load_settings()
 
     @asynccontextmanager
@@ -48,6 +48,7 @@ def create_app(settings: Optional[Settings] = None, *, warm_up_models: bool = Tr
     app.include_router(health_router)
     app.include_router(chat_router)
     app.include_router(mentor_router)
+    app.include_router(me_router)
     app.include_router(pages_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -26,7 +26,7 @@ async def _rasa_state(request: Request) -> str:
     try:
         if await asyncio.wait_for(state.rasa.ping(timeout_s=0.5), timeout=0.8):
             return "ok"
-    except asyncio.TimeoutError:
+    except TimeoutError:
         pass
     # Rasa opens its port only after the model is loaded: a live process without a port is loading.
     return "loading" if _process_alive(state.rasa_pid_file) else "down"
@@ -44,7 +44,7 @@ async def _actions_state(request: Request) -> str:
 async def _database_state(request: Request) -> str:
     try:
         ok = await asyncio.wait_for(run_in_threadpool(request.app.state.db.ping), timeout=0.8)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         ok = False
     return "ok" if ok else "down"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from typing import Any, Optional
+from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 _bearer = HTTPBearer(auto_error=False)
 
 
-def require_token(request: Request, credentials: Optional[HTTPAuthorizationCredentials] = Depends(_bearer)) -> None:
+def require_token(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> None:
     expected = request.app.state.settings.mentor_api_token
     given = credentials.credentials if credentials else ""
     if not expected or not given or not secrets.compare_digest(given.encode(), expected.encode()):

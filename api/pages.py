@@ -8,7 +8,7 @@ endpoints (`POST /webhooks/rest/webhook`, `GET /api/conversations/{sender}/messa
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from fastapi import APIRouter, Request
@@ -71,7 +71,7 @@ def pick_language(query_lang: str | None, accept_language: str | None) -> str:
     return language_from_accept_header(accept_language) or DEFAULT_LANGUAGE
 
 
-@lru_cache(maxsize=None)
+@cache
 def asset_version(name: str) -> str:
     """A short content hash so browsers fetch the new script or style after a deploy."""
     path = STATIC_DIR / name

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Optional
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -32,7 +32,7 @@ class RasaClient:
         return data
 
     async def trigger_intent(
-        self, sender: str, intent: str, entities: dict[str, Any], timeout_s: Optional[float] = None
+        self, sender: str, intent: str, entities: dict[str, Any], timeout_s: float | None = None
     ) -> list[dict[str, Any]]:
         path = f"/conversations/{quote(sender, safe='')}/trigger_intent"
         data = await self._request(
@@ -54,7 +54,7 @@ class RasaClient:
     def _auth(self) -> dict[str, str]:
         return {"token": self.token} if self.token else {}
 
-    async def _request(self, method: str, path: str, *, timeout_s: Optional[float] = None, **kwargs: Any) -> Any:
+    async def _request(self, method: str, path: str, *, timeout_s: float | None = None, **kwargs: Any) -> Any:
         try:
             response = await self._client.request(
                 method, self.base_url + path, timeout=timeout_s or self.timeout_s, **kwargs

@@ -1,7 +1,7 @@
 """Request bodies of the public chat endpoint, validated strictly so bad input gets a clear 422."""
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -13,11 +13,11 @@ class ChatMetadata(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     language: Literal["en", "nl"] = "en"
-    country: Optional[str] = Field(default=None, pattern=r"^[A-Za-z]{2}$")
+    country: str | None = Field(default=None, pattern=r"^[A-Za-z]{2}$")
 
     @field_validator("country")
     @classmethod
-    def _upper(cls, value: Optional[str]) -> Optional[str]:
+    def _upper(cls, value: str | None) -> str | None:
         return value.upper() if value else value
 
 

@@ -1,0 +1,176 @@
+"""A visitor's own data: check-ins and their pictures, downloads, and deletion.
+
+The pseudonymous sender id the browser keeps is the key; pictures shown in the chat use a
+separate random id per check-in so an image link reveals nobody's id.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Query, Request, Response
+from sqlalchemy import delete
+from starlette.concurrency import run_in_threadpool
+
+from api.schemas import SENDER_PATTERN
+from bot import checkins
+from bot.conversations import history
+from bot.storage.models import CheckinRecord, Message, Person
+from bot.wellbeing import findings
+from bot.wellbeing.chart import radar_alt_text, radar_png, trend_alt_text, trend_png
+from bot.wellbeing.conversation import CHART_URL
+
+router = APIRouter()
+PNG_HEADERS = {"Cache-Control": "private, max-age=3600"}
+
+
+def _check_sender(sender: str) -> None:
+    if not re.match(SENDER_PATTERN, sender):
+        raise HTTPException(status_code=422, detail="invalid sender id")
+
+
+def _run(request: Request, work):
+    def inner():
+        with request.app.state.db.session() as session:
+            return work(session)
+
+    return run_in_threadpool(inner)
+
+
+def _person_or_404(session, sender: str) -> Person:
+    person = session.get(Person, sender)
+    if person is None:
+        raise HTTPException(status_code=404, detail="no data for this id")
+    return person
+
+
+@router.get("/charts/checkin/{public_id}/radar.png")
+async def checkin_radar(public_id: str, request: Request, lang: str = Query("en", pattern="^(en|nl)$")) -> Response:
+    def work(session):
+        record = checkins.by_public_id(session, public_id)
+        if record is None or record.status != "complete":
+            raise HTTPException(status_code=404, detail="no such check-in")
+        earlier = [r for r in checkins.completed(session, record.person_id) if r.completed_at < record.completed_at]
+        previous = checkins.as_checkin(earlier[-1]) if earlier else None
+        return radar_png(checkins.as_checkin(record), previous, record.language or lang)
+
+    return Response(await _run(request, work), media_type="image/png", headers=PNG_HEADERS)
+
+
+@router.get("/api/me/{sender}/checkins")
+async def my_checkins(sender: str, request: Request) -> dict[str, Any]:
+    _check_sender(sender)
+
+    def work(session):
+        person = _person_or_404(session, sender)
+        lang = person.language
+        records = checkins.completed(session, sender)
+        items, earlier = [], []
+        for record in records:
+            current = checkins.as_checkin(record)
+            found = findings.with_history(current, earlier)
+            items.append({
+                "id": record.public_id,
+                "completed_at": record.completed_at.isoformat(),
+                "answers": record.data.get("answers"),
+                "radar_url": CHART_URL.format(public_id=record.public_id),
+                "radar_alt": radar_alt_text(current, earlier[-1] if earlier else None, lang),
+                "summary": findings.summarise(found, lang, current),
+            })
+            earlier.append(current)
+        unfinished = checkins.unfinished(session, sender)
+        return {"language": lang, "checkins": list(reversed(items)), "paused": unfinished is not None}
+
+    return await _run(request, work)
+
+
+@router.get("/api/me/{sender}/trend.png")
+async def my_trend(sender: str, request: Request, series: str = Query("investment", pattern="^(investment|fulfilment)$"),
+                   lang: str = Query("en", pattern="^(en|nl)$")) -> Response:
+    _check_sender(sender)
+
+    def work(session):
+        _person_or_404(session, sender)
+        records = checkins.completed(session, sender)
+        if len(records) < 2:
+            raise HTTPException(status_code=404, detail="a trend needs at least two check-ins")
+        items = [checkins.as_checkin(r) for r in records]
+        return trend_png(items, lang, series), trend_alt_text(items, lang, series)
+
+    png, alt = await _run(request, work)
+    # The alt text travels in a header so the page can label the picture without a second request.
+    return Response(png, media_type="image/png", headers={**PNG_HEADERS, "X-Alt-Text": alt.encode("ascii", "xmlcharrefreplace").decode()})
+
+
+@router.get("/api/me/{sender}/checkins.csv")
+async def my_checkins_csv(sender: str, request: Request) -> Response:
+    _check_sender(sender)
+
+    def work(session):
+        _person_or_404(session, sender)
+        return checkins.export_csv(checkins.completed(session, sender))
+
+    return Response(await _run(request, work), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="my-check-ins.csv"'})
+
+
+@router.get("/api/me/{sender}/checkins.json")
+async def my_checkins_json(sender: str, request: Request) -> Response:
+    import json
+
+    _check_sender(sender)
+
+    def work(session):
+        _person_or_404(session, sender)
+        return checkins.export_json(checkins.completed(session, sender))
+
+    body = json.dumps({"checkins": await _run(request, work)}, ensure_ascii=False, indent=2)
+    return Response(body, media_type="application/json",
+                    headers={"Content-Disposition": 'attachment; filename="my-check-ins.json"'})
+
+
+@router.delete("/api/me/{sender}/checkins")
+async def delete_my_checkins(sender: str, request: Request) -> dict[str, Any]:
+    _check_sender(sender)
+
+    def work(session):
+        _person_or_404(session, sender)
+        return {"deleted_checkins": checkins.delete_all(session, sender)}
+
+    return await _run(request, work)
+
+
+@router.get("/api/me/{sender}/export")
+async def export_everything(sender: str, request: Request) -> Response:
+    import json
+
+    _check_sender(sender)
+
+    def work(session):
+        person = _person_or_404(session, sender)
+        return {
+            "id": person.id, "language": person.language, "country": person.country,
+            "created_at": person.created_at.isoformat(),
+            "messages": history(session, sender, limit=100_000),
+            "checkins": checkins.export_json(
+                list(session.query(CheckinRecord).filter(CheckinRecord.person_id == sender).order_by(CheckinRecord.id))),
+        }
+
+    body = json.dumps(await _run(request, work), ensure_ascii=False, indent=2)
+    return Response(body, media_type="application/json",
+                    headers={"Content-Disposition": 'attachment; filename="my-data.json"'})
+
+
+@router.delete("/api/me/{sender}")
+async def delete_everything(sender: str, request: Request) -> dict[str, Any]:
+    """Messages and check-ins go. A crisis case, if any, stays with its triggering messages: the
+    organisation's duty of care outlives the chat history, and mentors still need to close it."""
+    _check_sender(sender)
+
+    def work(session):
+        _person_or_404(session, sender)
+        removed_messages = session.execute(delete(Message).where(Message.person_id == sender)).rowcount or 0
+        removed_checkins = checkins.delete_all(session, sender)
+        return {"deleted_messages": removed_messages, "deleted_checkins": removed_checkins}
+
+    return await _run(request, work)
