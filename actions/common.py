@@ -1,4 +1,5 @@
 """Small helpers shared by the actions: the conversation language and action-only texts."""
+
 from __future__ import annotations
 
 import logging
@@ -24,6 +25,13 @@ def language_of(tracker: Tracker) -> str:
 
 def intent_of(tracker: Tracker) -> str | None:
     return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
+def intent_confidence(tracker: Tracker) -> float:
+    try:
+        return float(((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 0.0)
+    except (TypeError, ValueError):
+        return 0.0
 
 
 def dialogue_text(language: str, key: str) -> Any:

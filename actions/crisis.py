@@ -4,6 +4,7 @@ request) are made in `bot.safety.dialogue`; these actions only hand over and dis
 `bot.safety.dialogue` is imported inside the functions so the action server starts even when that
 module cannot be imported (and so tests can replace it).
 """
+
 from __future__ import annotations
 
 import logging
@@ -14,7 +15,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import dispatch_reply, intent_of, language_of, say
+from actions.common import dispatch_reply, intent_confidence, intent_of, language_of, say
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +24,8 @@ SLOT = "crisis_safe"
 SAFE_INTENTS = {"confirm_safe", "affirm"}
 NOT_SAFE_INTENTS = {"not_safe", "deny", "crisis"}
 ASK_PAYLOAD = "/confirm_safe"
+# "I'm safe" ends the form only when the NLU is sure; a hesitant guess keeps asking.
+SAFE_MIN_CONFIDENCE = 0.8
 
 
 def _dialogue_crisis(tracker: Tracker) -> list[dict[str, Any]] | None:
@@ -68,9 +71,7 @@ class ActionCrisisFromDialogue(Action):
     def name(self) -> str:
         return "action_crisis_from_dialogue"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         replies = _dialogue_crisis(tracker)
         if replies:
             for reply in replies:
@@ -86,9 +87,7 @@ class ActionRequestMentor(Action):
     def name(self) -> str:
         return "action_request_mentor"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         _tell_mentor_outcome(dispatcher, tracker)
         return []
 
@@ -112,9 +111,7 @@ class ActionAskCrisisSafe(Action):
     def name(self) -> str:
         return "action_ask_crisis_safe"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         if not _already_asked_this_turn(tracker):
             say(dispatcher, language_of(tracker), "crisis.ask")
         return []
@@ -126,9 +123,7 @@ class ActionResetCrisisSafe(Action):
     def name(self) -> str:
         return "action_reset_crisis_safe"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         return [SlotSet(SLOT, None)]
 
 
@@ -154,7 +149,7 @@ class ValidateCrisisForm(FormValidationAction):
             return {SLOT: None}
         intent = intent_of(tracker)
         language = language_of(tracker)
-        if intent in SAFE_INTENTS:
+        if intent in SAFE_INTENTS and intent_confidence(tracker) >= SAFE_MIN_CONFIDENCE:
             return {SLOT: True}
         if intent in NOT_SAFE_INTENTS:
             say(dispatcher, language, "crisis.not_safe")

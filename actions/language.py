@@ -1,4 +1,5 @@
 """The conversation language (en/nl) and the person's country, kept in slots."""
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,15 @@ _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
 
 # What the `language` entity may hold when the synonym mapper did not normalise it.
 _LANGUAGE_NAMES = {
-    "en": "en", "english": "en", "engels": "en", "engelstalig": "en",
-    "nl": "nl", "dutch": "nl", "nederlands": "nl", "vlaams": "nl", "hollands": "nl",
+    "en": "en",
+    "english": "en",
+    "engels": "en",
+    "engelstalig": "en",
+    "nl": "nl",
+    "dutch": "nl",
+    "nederlands": "nl",
+    "vlaams": "nl",
+    "hollands": "nl",
 }
 
 

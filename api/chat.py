@@ -15,8 +15,9 @@ from starlette.concurrency import run_in_threadpool
 from api.rasa_client import EngineUnavailable
 from api.schemas import SENDER_PATTERN, ChatRequest
 from bot.content import text as content_text
-from bot.conversations import history, record_replies, record_user_message, touch_person
+from bot.conversations import history, record_replies, record_user_message, recent_user_texts, touch_person
 from bot.crisis import detect
+from bot.escalation import open_case_for
 from bot.safety.dialogue import handle_control, parse_control, respond_to_crisis
 from bot.storage.models import Message, Person
 
@@ -42,13 +43,18 @@ async def webhook(body: ChatRequest, request: Request) -> Any:
     language = body.metadata.language
     metadata = body.metadata.model_dump(exclude_none=True)
 
-    def store_incoming() -> tuple[Person, int]:
+    def store_incoming() -> tuple[Person, int, list[str]]:
         with state.db.session() as session:
             person = touch_person(session, body.sender, language, body.metadata.country)
             message = record_user_message(session, person, body.message, language)
-            return person, message.id
+            context = recent_user_texts(session, person.id, before_id=message.id)
+            case = open_case_for(session, person.id)
+            if case is not None:
+                # What made the open case keeps counting, however long ago it was said.
+                context = [t.text for t in case.triggers[-2:] if t.text not in context] + context
+            return person, message.id, context
 
-    person, message_id = await run_in_threadpool(store_incoming)
+    person, message_id, context = await run_in_threadpool(store_incoming)
     metadata.setdefault("country", person.country)
 
     control = parse_control(body.message)
@@ -63,7 +69,7 @@ async def webhook(body: ChatRequest, request: Request) -> Any:
 
         return _outgoing(body.sender, await run_in_threadpool(answer_control))
 
-    assessment = await run_in_threadpool(detect, body.message, language)
+    assessment = await run_in_threadpool(lambda: detect(body.message, language, context=context))
     if assessment.crisis:
         return await _crisis_turn(request, body, assessment, message_id)
 
@@ -115,8 +121,6 @@ async def _tell_engine_pending_crisis(
             person = session.get(Person, sender)
             if person is None or not person.dialogue_crisis_pending:
                 return False, None
-            from bot.escalation import open_case_for
-
             case = open_case_for(session, sender)
             return True, (case.severity if case else None)
 

@@ -9,13 +9,13 @@ import re
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from starlette.concurrency import run_in_threadpool
 
 from api.schemas import SENDER_PATTERN
 from bot import checkins
 from bot.conversations import history
-from bot.storage.models import CheckinRecord, Message, Person
+from bot.storage.models import Case, CheckinRecord, Message, Person
 from bot.wellbeing import findings
 from bot.wellbeing.chart import radar_alt_text, radar_png, trend_alt_text, trend_png
 from bot.wellbeing.conversation import CHART_URL
@@ -45,25 +45,27 @@ def _person_or_404(session, sender: str) -> Person:
 
 
 @router.get("/charts/checkin/{public_id}/radar.png")
-async def checkin_radar(public_id: str, request: Request, lang: str = Query("en", pattern="^(en|nl)$")) -> Response:
+async def checkin_radar(public_id: str, request: Request,
+                        lang: str | None = Query(None, pattern="^(en|nl)$")) -> Response:
     def work(session):
         record = checkins.by_public_id(session, public_id)
         if record is None or record.status != "complete":
             raise HTTPException(status_code=404, detail="no such check-in")
         earlier = [r for r in checkins.completed(session, record.person_id) if r.completed_at < record.completed_at]
         previous = checkins.as_checkin(earlier[-1]) if earlier else None
-        return radar_png(checkins.as_checkin(record), previous, record.language or lang)
+        return radar_png(checkins.as_checkin(record), previous, lang or record.language)
 
     return Response(await _run(request, work), media_type="image/png", headers=PNG_HEADERS)
 
 
 @router.get("/api/me/{sender}/checkins")
-async def my_checkins(sender: str, request: Request) -> dict[str, Any]:
+async def my_checkins(sender: str, request: Request,
+                      lang: str | None = Query(None, pattern="^(en|nl)$")) -> dict[str, Any]:
     _check_sender(sender)
 
     def work(session):
         person = _person_or_404(session, sender)
-        lang = person.language
+        language = lang or person.language
         records = checkins.completed(session, sender)
         items, earlier = [], []
         for record in records:
@@ -74,12 +76,12 @@ async def my_checkins(sender: str, request: Request) -> dict[str, Any]:
                 "completed_at": record.completed_at.isoformat(),
                 "answers": record.data.get("answers"),
                 "radar_url": CHART_URL.format(public_id=record.public_id),
-                "radar_alt": radar_alt_text(current, earlier[-1] if earlier else None, lang),
-                "summary": findings.summarise(found, lang, current),
+                "radar_alt": radar_alt_text(current, earlier[-1] if earlier else None, language),
+                "summary": findings.summarise(found, language, current),
             })
             earlier.append(current)
         unfinished = checkins.unfinished(session, sender)
-        return {"language": lang, "checkins": list(reversed(items)), "paused": unfinished is not None}
+        return {"language": language, "checkins": list(reversed(items)), "paused": unfinished is not None}
 
     return await _run(request, work)
 
@@ -163,14 +165,18 @@ async def export_everything(sender: str, request: Request) -> Response:
 
 @router.delete("/api/me/{sender}")
 async def delete_everything(sender: str, request: Request) -> dict[str, Any]:
-    """Messages and check-ins go. A crisis case, if any, stays with its triggering messages: the
-    organisation's duty of care outlives the chat history, and mentors still need to close it."""
+    """Messages and check-ins go, and the id itself unless a crisis case refers to it: a case stays
+    with its triggering messages, because the organisation's duty of care outlives the chat history."""
     _check_sender(sender)
 
     def work(session):
         _person_or_404(session, sender)
         removed_messages = session.execute(delete(Message).where(Message.person_id == sender)).rowcount or 0
         removed_checkins = checkins.delete_all(session, sender)
-        return {"deleted_messages": removed_messages, "deleted_checkins": removed_checkins}
+        kept_for_cases = session.scalars(select(Case.id).where(Case.person_id == sender)).first() is not None
+        if not kept_for_cases:
+            session.execute(delete(Person).where(Person.id == sender))
+        return {"deleted_messages": removed_messages, "deleted_checkins": removed_checkins,
+                "id_kept_for_a_crisis_case": kept_for_cases}
 
     return await _run(request, work)

@@ -1,9 +1,12 @@
-"""The public chat page: `GET /` renders `templates/chat.html`.
+"""The public pages: `GET /` (the chat, `templates/chat.html`) and `GET /my-map` (a visitor's own
+check-ins, `templates/my_map.html`).
 
-The page itself is static apart from its language: every string comes from
-`bot/content/<lang>/ui.yml`, and both languages are embedded as JSON so the page can switch
-language without a reload. The script (`static/chat.js`) talks only to the gateway's chat
-endpoints (`POST /webhooks/rest/webhook`, `GET /api/conversations/{sender}/messages`).
+Both pages are static apart from their language: every string comes from
+`bot/content/<lang>/ui.yml`, and both languages are embedded as JSON so a page can switch
+language without a reload. The chat script (`static/chat.js`) talks only to the gateway's chat
+endpoints (`POST /webhooks/rest/webhook`, `GET /api/conversations/{sender}/messages`); the map
+script (`static/my_map.js`) only to the visitor's own data (`/api/me/{sender}/...`, see api/me.py).
+The anonymous id lives in the browser (localStorage `wb.sender`), never in the page the server renders.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from fastapi.templating import Jinja2Templates
 from api.schemas import MAX_MESSAGE_CHARS, SENDER_PATTERN
 from bot import content
 from bot.config import SUPPORTED_LANGUAGES
+from bot.wellbeing.model import DIMENSIONS, dimension
 
 API_DIR = Path(__file__).resolve().parent
 STATIC_DIR = API_DIR / "static"
@@ -39,6 +43,10 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+# The map page shows trend pictures it fetched itself (to read their alt text) through blob: URLs,
+# and needs no pictures from other hosts.
+MY_MAP_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("img-src 'self' https: data:", "img-src 'self' blob:")
 
 router = APIRouter(tags=["pages"])
 
@@ -78,10 +86,32 @@ def asset_version(name: str) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:12] if path.is_file() else "0"
 
 
+def _secure(response: HTMLResponse, language: str, policy: str) -> HTMLResponse:
+    response.headers["Content-Language"] = language
+    response.headers["Vary"] = "Accept-Language"
+    response.headers["Content-Security-Policy"] = policy
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _ui_strings() -> dict[str, dict[str, str]]:
+    return {code: content.section(code, "ui") for code in SUPPORTED_LANGUAGES}
+
+
+@cache
+def value_labels() -> dict[str, dict[str, dict[str, str]]]:
+    """language -> dimension -> value id -> label: a check-in stores value ids, the page shows labels."""
+    return {
+        code: {dim: {value.id: value.label for value in dimension(dim, code).values} for dim in DIMENSIONS}
+        for code in SUPPORTED_LANGUAGES
+    }
+
+
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def chat_page(request: Request, lang: str | None = None) -> HTMLResponse:
     language = pick_language(lang, request.headers.get("accept-language"))
-    strings = {code: content.section(code, "ui") for code in SUPPORTED_LANGUAGES}
+    strings = _ui_strings()
     response = templates.TemplateResponse(
         request,
         "chat.html",
@@ -97,9 +127,30 @@ def chat_page(request: Request, lang: str | None = None) -> HTMLResponse:
             "asset_version": asset_version,
         },
     )
-    response.headers["Content-Language"] = language
-    response.headers["Vary"] = "Accept-Language"
-    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return _secure(response, language, CONTENT_SECURITY_POLICY)
+
+
+@router.get("/my-map", response_class=HTMLResponse, include_in_schema=False)
+def my_map_page(request: Request, lang: str | None = None) -> HTMLResponse:
+    """The visitor's check-ins as pictures, sentences and numbers, with downloads and deletion.
+
+    The page knows nobody: the script reads the anonymous id from the browser and asks the API.
+    """
+    language = pick_language(lang, request.headers.get("accept-language"))
+    strings = _ui_strings()
+    response = templates.TemplateResponse(
+        request,
+        "my_map.html",
+        {
+            "lang": language,
+            "ui": strings[language],
+            "all_ui": strings,
+            "value_labels": value_labels(),
+            "dimensions": DIMENSIONS,
+            "languages": SUPPORTED_LANGUAGES,
+            "sender_pattern": SENDER_PATTERN,
+            "base": request.scope.get("root_path", "").rstrip("/"),
+            "asset_version": asset_version,
+        },
+    )
+    return _secure(response, language, MY_MAP_CONTENT_SECURITY_POLICY)

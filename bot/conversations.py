@@ -1,7 +1,9 @@
 """Recording what was said: persons and their messages, in the order they happened."""
 from __future__ import annotations
 
-from typing import Any, Iterable, Optional
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,7 +13,7 @@ from bot.storage.models import Message, Person, utcnow
 PAYLOAD_KEYS = ("buttons", "image", "custom")
 
 
-def touch_person(session: Session, person_id: str, language: str, country: Optional[str]) -> Person:
+def touch_person(session: Session, person_id: str, language: str, country: str | None) -> Person:
     person = session.get(Person, person_id)
     if person is None:
         person = Person(id=person_id, language=language, country=country)
@@ -72,3 +74,17 @@ def message_view(message: Message) -> dict[str, Any]:
     }
     view.update(message.payload or {})
     return view
+
+
+def recent_user_texts(session: Session, person_id: str, before_id: int, limit: int = 5,
+                      within: timedelta = timedelta(hours=12)) -> list[str]:
+    """The person's last few messages before this one, oldest first: context for the crisis check.
+    Bounded in time so an old conversation does not colour a new one."""
+    since = utcnow() - within
+    rows = session.scalars(
+        select(Message.text)
+        .where(Message.person_id == person_id, Message.role == "user", Message.id < before_id,
+               Message.created_at >= since)
+        .order_by(Message.id.desc()).limit(limit)
+    ).all()
+    return [text for text in reversed(rows) if text]

@@ -5,8 +5,9 @@ agreed to share it.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Optional, Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -33,7 +34,7 @@ class CrisisRecord:
     raised: bool  # severity went up on an existing case
 
 
-def open_case_for(session: Session, person_id: str) -> Optional[Case]:
+def open_case_for(session: Session, person_id: str) -> Case | None:
     return session.scalars(
         select(Case).where(Case.person_id == person_id, Case.status.in_(OPEN_STATUSES)).order_by(Case.id.desc())
     ).first()
@@ -46,7 +47,7 @@ def record_crisis(
     severity: str,
     signals: Sequence[str],
     text: str,
-    message_id: Optional[int],
+    message_id: int | None,
     source: str,
     helplines_shown: Sequence[dict[str, Any]] = (),
 ) -> CrisisRecord:
@@ -83,8 +84,8 @@ def record_crisis(
 
 
 def set_consent(
-    session: Session, person_id: str, *, transcript: Optional[bool] = None, contact: Optional[bool] = None
-) -> Optional[Case]:
+    session: Session, person_id: str, *, transcript: bool | None = None, contact: bool | None = None
+) -> Case | None:
     case = open_case_for(session, person_id)
     if case is None:
         return None

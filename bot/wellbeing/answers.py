@@ -32,7 +32,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from functools import cache
 from typing import Any
 
@@ -41,7 +41,7 @@ from bot.content import check_language, section
 from .model import LANGUAGES, DimensionAnswer, check_dimension, dimension, thresholds
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     VALUE = "value"
     SKIP = "skip"
     PAUSE = "pause"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import math
+import textwrap
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -117,7 +118,9 @@ def radar_png(current: CheckIn, previous: CheckIn | None = None, lang: str = "en
     missing = _not_answered(current, lang)
     bottom = 8.0
     if missing:
-        note = fig.text(0.5, bottom / size, t["not_answered"].format(items=missing), ha="center",
+        # Wrapped so a long list of skipped answers stays inside the picture on a phone.
+        wrapped = textwrap.fill(t["not_answered"].format(items=missing), width=64)
+        note = fig.text(0.5, bottom / size, wrapped, ha="center", multialignment="center",
                         va="bottom", fontsize=NOTE_PT, color=GREY)
         bottom += note.get_window_extent(renderer).height + 6
     legend = fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, bottom / size),
@@ -141,7 +144,7 @@ def radar_png(current: CheckIn, previous: CheckIn | None = None, lang: str = "en
 
     ax = fig.add_axes(((cx - radius) / size, (cy - radius) / size, 2 * radius / size, 2 * radius / size),
                       projection="polar")
-    for lab, (x, y, ha, va) in zip(labels, (
+    for lab, (x, y, ha, va) in zip(labels, (  # noqa: B905 - four labels, four places
             (cx, cy + radius + gap, "center", "bottom"), (cx + radius + gap, cy, "left", "center"),
             (cx, cy - radius - gap, "center", "top"), (cx - radius - gap, cy, "right", "center"))):
         lab.set_position((x / size, y / size))

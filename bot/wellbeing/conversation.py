@@ -64,11 +64,7 @@ class CheckinConversation:
                                     "step": "resume"}
             self._save()
             area = dimension(DIMENSIONS[self.record.position.get("index", 0)], self.lang).area
-            buttons = self.texts["resume_buttons"]
-            turn.say(self.texts["resume"].format(area=area), buttons=[
-                {"title": buttons["carry_on"], "payload": buttons["carry_on"]},
-                {"title": buttons["start_fresh"], "payload": buttons["start_fresh"]},
-            ])
+            turn.say(self.texts["resume"].format(area=area), buttons=self._resume_buttons())
             return turn
         returning = bool(checkins.completed(self.session, self.person_id))
         self._fresh()
@@ -87,6 +83,10 @@ class CheckinConversation:
         }.get(step, self._on_resume)
         handler(text.strip(), turn)
         return turn
+
+    def _resume_buttons(self) -> list[dict[str, str]]:
+        labels = self.texts["resume_buttons"]
+        return [{"title": labels[key], "payload": labels[key]} for key in ("carry_on", "start_fresh")]
 
     # ------------------------------------------------------------------ state
     @property
@@ -163,11 +163,7 @@ class CheckinConversation:
         elif answers.is_pause(text, self.lang):
             self._pause(turn)
         else:
-            turn.say(words["resume_not_understood"], buttons=[
-                {"title": self.texts["resume_buttons"]["carry_on"], "payload": self.texts["resume_buttons"]["carry_on"]},
-                {"title": self.texts["resume_buttons"]["start_fresh"],
-                 "payload": self.texts["resume_buttons"]["start_fresh"]},
-            ])
+            turn.say(words["resume_not_understood"], buttons=self._resume_buttons())
 
     def _on_rating(self, text: str, turn: Turn) -> None:
         step = self.record.position["step"]

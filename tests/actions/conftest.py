@@ -1,4 +1,5 @@
 """Fixtures for the Rasa action tests: a tracker factory and a stand-in for bot.safety.dialogue."""
+
 from __future__ import annotations
 
 import asyncio
@@ -26,8 +27,13 @@ def make_tracker(
     active_loop: str | None = None,
     events: list[dict[str, Any]] | None = None,
     sender_id: str = "person-1",
+    confidence: float = 0.9,
 ) -> Tracker:
-    latest: dict[str, Any] = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": entities or []}
+    latest: dict[str, Any] = {
+        "text": text,
+        "intent": {"name": intent, "confidence": confidence},
+        "entities": entities or [],
+    }
     if metadata is not None:
         latest["metadata"] = metadata
     all_slots = {"language": "en", "country": None, "crisis_safe": None, "requested_slot": None}
@@ -57,8 +63,11 @@ class FakeSafety:
         self.crisis_calls: list[dict[str, Any]] = []
         self.mentor_calls: list[tuple] = []
         self.replies: list[dict[str, Any]] = [
-            {"text": "Help lines for you", "buttons": [{"title": "Call 1813", "payload": "/call"}],
-             "custom": {"crisis": {"helplines": ["1813"]}}},
+            {
+                "text": "Help lines for you",
+                "buttons": [{"title": "Call 1813", "payload": "/call"}],
+                "custom": {"crisis": {"helplines": ["1813"]}},
+            },
         ]
         self.fail = False
 

@@ -20,9 +20,11 @@ from actions.crisis import (
 def validate(make_tracker, domain):
     """Run validate_crisis_safe as the form would for one message; return (slots, texts sent)."""
 
-    def _validate(intent, *, language="en", active_loop="crisis_form", value="some text"):
+    def _validate(intent, *, language="en", active_loop="crisis_form", value="some text", confidence=0.95):
         dispatcher = CollectingDispatcher()
-        tracker = make_tracker(intent=intent, text=str(value), slots={"language": language}, active_loop=active_loop)
+        tracker = make_tracker(
+            intent=intent, text=str(value), slots={"language": language}, active_loop=active_loop, confidence=confidence
+        )
         result = ValidateCrisisForm().validate_crisis_safe(value, dispatcher, tracker, domain)
         return result, [m.get("text") for m in dispatcher.messages]
 
@@ -31,11 +33,19 @@ def validate(make_tracker, domain):
 
 # --- validate_crisis_form, one test per branch -------------------------------------------------
 
+
 @pytest.mark.parametrize("intent", ["confirm_safe", "affirm"])
 def test_safe_fills_slot_and_says_nothing(intent, safety, validate):
     result, texts = validate(intent)
     assert result == {"crisis_safe": True}
     assert texts == []
+
+
+@pytest.mark.parametrize("intent", ["confirm_safe", "affirm"])
+def test_a_hesitant_yes_keeps_asking(intent, safety, validate):
+    result, texts = validate(intent, confidence=0.6)
+    assert result == {"crisis_safe": None}
+    assert texts == [dialogue_text("en", "crisis.still_here")]
 
 
 @pytest.mark.parametrize("intent", ["not_safe", "deny", "crisis"])
@@ -62,7 +72,9 @@ def test_request_mentor_failure_is_told_honestly(safety, validate):
     assert texts == [dialogue_text("en", "crisis.mentor_unavailable")]
 
 
-@pytest.mark.parametrize("intent", ["thank", "acknowledge", "greet", "chitchat", "goodbye", "nlu_fallback", "share_feeling", None])
+@pytest.mark.parametrize(
+    "intent", ["thank", "acknowledge", "greet", "chitchat", "goodbye", "nlu_fallback", "share_feeling", None]
+)
 @pytest.mark.parametrize("language", ["en", "nl"])
 def test_anything_else_keeps_form_warmly(intent, language, safety, validate):
     result, texts = validate(intent, language=language)
@@ -87,8 +99,14 @@ def test_full_form_validation_run(safety, make_tracker, run_action):
     """Through FormValidationAction.run, as the Rasa server calls it."""
     for text, intent, expected in [("thanks", "thank", None), ("yes I'm safe", "confirm_safe", True)]:
         tracker = make_tracker(
-            intent=intent, text=text, active_loop="crisis_form", slots={"requested_slot": "crisis_safe", "crisis_safe": text},
-            events=[{"event": "action", "name": "crisis_form"}, {"event": "slot", "name": "crisis_safe", "value": text}],
+            intent=intent,
+            text=text,
+            active_loop="crisis_form",
+            slots={"requested_slot": "crisis_safe", "crisis_safe": text},
+            events=[
+                {"event": "action", "name": "crisis_form"},
+                {"event": "slot", "name": "crisis_safe", "value": text},
+            ],
         )
         _, events = run_action(ValidateCrisisForm(), tracker)
         assert SlotSet("crisis_safe", expected) in events
@@ -96,10 +114,13 @@ def test_full_form_validation_run(safety, make_tracker, run_action):
 
 # --- action_crisis_from_dialogue ---------------------------------------------------------------
 
+
 def test_crisis_from_dialogue_dispatches_bot_replies(safety, make_tracker, run_action):
     tracker = make_tracker(intent="crisis", text="i want to die", slots={"language": "nl", "country": "BE"})
     messages, events = run_action(ActionCrisisFromDialogue(), tracker)
-    assert safety.crisis_calls == [{"sender_id": "person-1", "text": "i want to die", "language": "nl", "country": "BE"}]
+    assert safety.crisis_calls == [
+        {"sender_id": "person-1", "text": "i want to die", "language": "nl", "country": "BE"}
+    ]
     assert len(messages) == 1
     assert messages[0]["text"] == "Help lines for you"
     assert messages[0]["buttons"] == [{"title": "Call 1813", "payload": "/call"}]
@@ -110,7 +131,9 @@ def test_crisis_from_dialogue_dispatches_bot_replies(safety, make_tracker, run_a
 @pytest.mark.parametrize("language", ["en", "nl"])
 def test_crisis_from_dialogue_falls_back_when_bot_fails(language, safety, make_tracker, run_action):
     safety.fail = True
-    messages, events = run_action(ActionCrisisFromDialogue(), make_tracker(intent="crisis", text="x", slots={"language": language}))
+    messages, events = run_action(
+        ActionCrisisFromDialogue(), make_tracker(intent="crisis", text="x", slots={"language": language})
+    )
     assert [m["text"] for m in messages] == [dialogue_text(language, "crisis.fallback")]
     assert "112" in messages[0]["text"] and "1813" in messages[0]["text"] and "113" in messages[0]["text"]
     assert events == [SlotSet("crisis_safe", None)]
@@ -123,6 +146,7 @@ def test_crisis_from_dialogue_falls_back_when_module_missing(monkeypatch, make_t
 
 
 # --- the other crisis-path actions -------------------------------------------------------------
+
 
 def test_request_mentor_action(safety, make_tracker, run_action):
     messages, events = run_action(ActionRequestMentor(), make_tracker(intent="request_mentor"))
@@ -160,15 +184,27 @@ def test_dialogue_texts_have_the_same_keys_in_both_languages():
 
 
 def test_ask_is_not_repeated_when_the_crisis_reply_already_asked(make_tracker, run_action):
-    asked = {"event": "bot", "text": "Are you safe?", "data": {"buttons": [{"title": "Yes", "payload": "/confirm_safe"}]}}
-    events = [{"event": "user", "text": "i want to die"}, {"event": "action", "name": "action_crisis_from_dialogue"},
-              {"event": "bot", "text": "Help lines", "data": {}}, asked]
+    asked = {
+        "event": "bot",
+        "text": "Are you safe?",
+        "data": {"buttons": [{"title": "Yes", "payload": "/confirm_safe"}]},
+    }
+    events = [
+        {"event": "user", "text": "i want to die"},
+        {"event": "action", "name": "action_crisis_from_dialogue"},
+        {"event": "bot", "text": "Help lines", "data": {}},
+        asked,
+    ]
     messages, _ = run_action(ActionAskCrisisSafe(), make_tracker(events=events))
     assert messages == []
 
 
 def test_ask_is_repeated_on_a_new_turn(make_tracker, run_action):
-    asked = {"event": "bot", "text": "Are you safe?", "data": {"buttons": [{"title": "Yes", "payload": "/confirm_safe"}]}}
+    asked = {
+        "event": "bot",
+        "text": "Are you safe?",
+        "data": {"buttons": [{"title": "Yes", "payload": "/confirm_safe"}]},
+    }
     events = [asked, {"event": "user", "text": "thanks"}, {"event": "bot", "text": "I'm still here", "data": {}}]
     messages, _ = run_action(ActionAskCrisisSafe(), make_tracker(events=events))
     assert [m["text"] for m in messages] == ["Are you safe right now?"]

@@ -18,7 +18,9 @@ def test_metadata_country_is_normalised(make_tracker, run_action):
 
 
 def test_same_language_sets_nothing(make_tracker, run_action):
-    _, events = run_action(ActionSetLanguage(), make_tracker(metadata={"language": "en", "country": "NL"}, slots={"country": "NL"}))
+    _, events = run_action(
+        ActionSetLanguage(), make_tracker(metadata={"language": "en", "country": "NL"}, slots={"country": "NL"})
+    )
     assert events == []
 
 
@@ -44,7 +46,9 @@ def test_junk_metadata_sets_nothing(metadata, make_tracker, run_action):
 
 
 def test_null_country_keeps_known_country(make_tracker, run_action):
-    _, events = run_action(ActionSetLanguage(), make_tracker(metadata={"language": "en", "country": None}, slots={"country": "BE"}))
+    _, events = run_action(
+        ActionSetLanguage(), make_tracker(metadata={"language": "en", "country": None}, slots={"country": "BE"})
+    )
     assert events == []
 
 
@@ -56,7 +60,9 @@ def test_switch_to_entity_value(make_tracker, run_action):
 
 
 def test_switch_accepts_unnormalised_entity(make_tracker, run_action):
-    tracker = make_tracker(intent="switch_language", entities=[{"entity": "language", "value": "Engels"}], slots={"language": "nl"})
+    tracker = make_tracker(
+        intent="switch_language", entities=[{"entity": "language", "value": "Engels"}], slots={"language": "nl"}
+    )
     _, events = run_action(ActionSwitchLanguage(), tracker)
     assert events == [SlotSet("language", "en")]
 
@@ -68,6 +74,8 @@ def test_switch_without_entity_swaps(current, expected, make_tracker, run_action
 
 
 def test_switch_ignores_unknown_language_entity(make_tracker, run_action):
-    tracker = make_tracker(intent="switch_language", entities=[{"entity": "language", "value": "french"}], slots={"language": "nl"})
+    tracker = make_tracker(
+        intent="switch_language", entities=[{"entity": "language", "value": "french"}], slots={"language": "nl"}
+    )
     _, events = run_action(ActionSwitchLanguage(), tracker)
     assert events == [SlotSet("language", "en")]

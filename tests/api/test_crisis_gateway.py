@@ -102,3 +102,18 @@ def test_crisis_messages_are_stored_with_the_replies(client, fake_rasa):
         rows = session.scalars(select(Message).order_by(Message.id)).all()
         assert rows[0].role == "user" and rows[0].status == "handled_by_gateway"
         assert {r.role for r in rows[1:]} == {"bot"}
+
+
+def test_a_plan_after_a_crisis_message_raises_the_case(client, fake_rasa):
+    _post(client, "i want to die")
+    _post(client, "im going to do it tonight")
+    with client.app.state.db.session() as session:
+        case = session.scalars(select(Case)).one()
+        assert case.severity in ("high", "imminent")
+        assert len(case.triggers) == 2
+
+
+def test_the_same_words_after_an_ordinary_message_are_not_a_crisis(client, fake_rasa):
+    _post(client, "i should really clean the garage")
+    replies = _post(client, "im going to do it tonight").json()
+    assert all("crisis" not in (r.get("custom") or {}) for r in replies)

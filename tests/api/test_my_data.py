@@ -37,6 +37,8 @@ def test_my_checkins_list_newest_first_with_summary_and_alt_text(client):
     newest = body["checkins"][0]
     assert newest["completed_at"] >= body["checkins"][1]["completed_at"]
     assert "Body: time and energy 9" in newest["radar_alt"]
+    dutch = client.get("/api/me/me-1/checkins?lang=nl").json()["checkins"][0]
+    assert "Lichaam" in dutch["radar_alt"]
     assert any("for a while" in sentence for sentence in newest["summary"])
 
 
@@ -74,7 +76,20 @@ def test_export_and_delete_everything(client, fake_rasa):
     assert len(export["checkins"]) == 1
     result = client.delete("/api/me/me-2").json()
     assert result["deleted_messages"] == 2 and result["deleted_checkins"] == 1
-    assert client.get("/api/conversations/me-2/messages").json()["messages"] == []
+    assert result["id_kept_for_a_crisis_case"] is False
+    assert client.get("/api/conversations/me-2/messages").status_code == 404
+
+
+def test_delete_everything_keeps_a_crisis_case_for_the_mentors(client, fake_rasa):
+    client.post("/webhooks/rest/webhook", json={"sender": "me-3", "message": "i want to die",
+                                                "metadata": {"language": "en"}})
+    result = client.delete("/api/me/me-3").json()
+    assert result["id_kept_for_a_crisis_case"] is True
+    cases = client.get("/mentor/api/cases", headers={"Authorization": "Bearer test-mentor-token"}).json()["cases"]
+    detail = client.get(f"/mentor/api/cases/{cases[0]['id']}",
+                        headers={"Authorization": "Bearer test-mentor-token"}).json()
+    assert detail["triggers"][0]["text"] == "i want to die"
+    assert detail["transcript"] == []
 
 
 def test_someone_elses_data_is_not_reachable_by_guessing(client):

@@ -31,7 +31,7 @@ def test_pieces_are_the_message_and_its_sentences():
 def test_a_model_that_cannot_load_leaves_the_rules_running(monkeypatch, caplog):
     fresh = embedding._State()
     monkeypatch.setattr(embedding, "_state", fresh)
-    monkeypatch.setattr(embedding, "_model_path", lambda: "/nonexistent/model/dir")
+    monkeypatch.setattr(embedding.embeddings, "load", lambda wait=True: None)  # the model cannot load
     embedding._check_cached.cache_clear()
     with caplog.at_level("WARNING"):
         verdict = detect("I want to kill myself", "en")

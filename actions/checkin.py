@@ -1,0 +1,118 @@
+"""The check-in inside the dialogue: a Rasa form whose one slot takes every answer and hands it to
+`bot.wellbeing.conversation`, which keeps the state in the database (so a pause lasts for days)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import dispatch_reply, intent_confidence, intent_of, language_of
+from actions.crisis import _dialogue_crisis
+from bot import checkins
+from bot.conversations import touch_person
+from bot.storage import get_database
+from bot.wellbeing.conversation import CheckinConversation, later, look_closer
+
+log = logging.getLogger(__name__)
+
+FORM = "checkin_form"
+SLOT = "checkin_answer"
+INTERRUPTED = "interrupted"
+# The dialogue's own crisis intent interrupts a check-in only when the classifier is fairly sure;
+# the gateway's detector has already looked at every message before it got here.
+CRISIS_MIN_CONFIDENCE = 0.7
+
+
+def _conversation(session, tracker: Tracker) -> CheckinConversation:
+    language = language_of(tracker)
+    touch_person(session, tracker.sender_id, language, tracker.get_slot("country"))
+    return CheckinConversation(session, tracker.sender_id, language)
+
+
+def _is_crisis(tracker: Tracker) -> bool:
+    intent = intent_of(tracker)
+    return intent == "crisis_detected" or (intent == "crisis" and intent_confidence(tracker) >= CRISIS_MIN_CONFIDENCE)
+
+
+class ActionCheckinBegin(Action):
+    def name(self) -> str:
+        return "action_checkin_begin"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        with get_database().session() as session:
+            turn = _conversation(session, tracker).begin()
+        for message in turn.messages:
+            dispatch_reply(dispatcher, message)
+        return [SlotSet(SLOT, None)]
+
+
+class ActionAskCheckinAnswer(Action):
+    """The questions are sent by the conversation itself, together with the reflections before them."""
+
+    def name(self) -> str:
+        return "action_ask_checkin_answer"
+
+    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
+        return []
+
+
+class ValidateCheckinForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_checkin_form"
+
+    def validate_checkin_answer(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if _is_crisis(tracker):
+            # Safety first: keep the answers, pause the check-in, and hand over to the crisis flow.
+            with get_database().session() as session:
+                record = checkins.unfinished(session, tracker.sender_id)
+                if record is not None:
+                    record.status = "paused"
+            return {SLOT: INTERRUPTED}
+        with get_database().session() as session:
+            turn = _conversation(session, tracker).answer(str(value or ""))
+        for message in turn.messages:
+            dispatch_reply(dispatcher, message)
+        return {SLOT: turn.status if turn.finished else None}
+
+
+class ActionCheckinFinished(Action):
+    def name(self) -> str:
+        return "action_checkin_finished"
+
+    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
+        events: list[dict[str, Any]] = [SlotSet(SLOT, None)]
+        if tracker.get_slot(SLOT) == INTERRUPTED:
+            if intent_of(tracker) == "crisis":
+                # The dialogue noticed it, not the gateway: help lines and a case now.
+                for reply in _dialogue_crisis(tracker) or []:
+                    dispatch_reply(dispatcher, reply)
+            events.append(FollowupAction("crisis_form"))
+        return events
+
+
+class ActionLookCloser(Action):
+    def name(self) -> str:
+        return "action_look_closer"
+
+    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
+        dimension = next(tracker.get_latest_entity_values("dimension"), None)
+        dispatcher.utter_message(text=look_closer(dimension, language_of(tracker)))
+        return []
+
+
+class ActionCheckinLater(Action):
+    def name(self) -> str:
+        return "action_checkin_later"
+
+    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
+        dispatcher.utter_message(
+            text=later(language_of(tracker)), json_message={"link": {"href": "/my-map", "title": "My map"}}
+        )
+        return []
