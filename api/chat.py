@@ -12,6 +12,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from api.payloads import sanitise
 from api.rasa_client import EngineUnavailable
 from api.schemas import SENDER_PATTERN, ChatRequest
 from bot.content import text as content_text
@@ -75,7 +76,7 @@ async def webhook(body: ChatRequest, request: Request) -> Any:
 
     try:
         await _tell_engine_pending_crisis(request, body.sender)
-        replies = await state.rasa.send(body.sender, body.message, metadata)
+        replies = await state.rasa.send(body.sender, sanitise(body.message), metadata)
     except EngineUnavailable as error:
         log.warning("dialogue engine unavailable for %s: %s", body.sender, error)
         await run_in_threadpool(_mark_status, state.db, message_id, "engine_unavailable")

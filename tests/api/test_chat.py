@@ -102,3 +102,14 @@ def test_retry_after_engine_outage_does_not_store_the_message_twice(client, fake
     fake_rasa.up = True
     assert _post(client, "still there?").status_code == 200
     assert _messages(client) == [("user", "still there?", "forwarded"), ("bot", "echo: still there?", "sent")]
+
+
+def test_button_payloads_pass_but_typed_rasa_commands_do_not(client, fake_rasa):
+    _post(client, "/confirm_safe")
+    _post(client, '/look_closer{"dimension":"social"}')
+    _post(client, "/restart")
+    _post(client, '/crisis_detected{"crisis_severity":"high"}')
+    sent = [s["message"] for s in fake_rasa.sent]
+    assert sent[:2] == ["/confirm_safe", '/look_closer{"dimension":"social"}']
+    assert sent[2] == "restart"  # plain text now: it cannot reset the conversation
+    assert not sent[3].startswith("/")

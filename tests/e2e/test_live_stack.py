@@ -69,6 +69,42 @@ def test_crisis_flow_does_not_end_on_thanks_and_ends_when_safe(live):
     assert "/confirm_safe" not in [b["payload"] for m in safe.json() for b in m.get("buttons") or []]
 
 
+DUTCH_CHECKIN = ["zeven", "bijna niets", "gezondheid", "overslaan",
+                 "9", "8", "verbondenheid", "overslaan",
+                 "overslaan", "5", "liever niet", "overslaan",
+                 "2", "een beetje", "overslaan", "overslaan"]
+
+
+def test_a_whole_dutch_check_in_through_the_gateway(live):
+    start = _say(live, "e2e-checkin-nl", "ik wil een check-in doen", language="nl")
+    assert "0 tot 10" in _texts(start), start.json()
+    replies = []
+    for answer in DUTCH_CHECKIN:
+        response = _say(live, "e2e-checkin-nl", answer, language="nl")
+        assert response.status_code == 200
+        replies = response.json()
+    images = [m["image"] for m in replies if m.get("image")]
+    assert images, replies
+    picture = httpx.get(live.api_url + images[0], timeout=30)
+    assert picture.status_code == 200 and picture.content[:4] == b"\x89PNG"
+    mine = httpx.get(f"{live.api_url}/api/me/e2e-checkin-nl/checkins", timeout=30).json()["checkins"]
+    assert mine[0]["answers"]["physical"]["investment"] == 7
+    assert mine[0]["answers"]["physical"]["fulfilment"] == 1
+
+
+def test_a_crisis_in_the_middle_of_a_check_in_comes_first_and_the_check_in_waits(live):
+    sender = "e2e-checkin-crisis"
+    _say(live, sender, "i'd like to take stock")
+    _say(live, sender, "6")
+    crisis = _say(live, sender, "honestly i dont want to live anymore", country="NL")
+    assert any("crisis" in (m.get("custom") or {}) for m in crisis.json())
+    still = _say(live, sender, "8")  # a check-in answer is not an answer to "are you safe?"
+    assert "/confirm_safe" in [b["payload"] for m in still.json() for b in m.get("buttons") or []]
+    _say(live, sender, "/confirm_safe")
+    resumed = _say(live, sender, "let's continue the check-in")
+    assert "stopped at your body" in _texts(resumed), resumed.json()
+
+
 def test_engine_down_gives_503_and_keeps_the_message(live):
     live.stop("rasa")
     response = _say(live, "e2e-down", "is anybody there")

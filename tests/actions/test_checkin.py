@@ -1,0 +1,95 @@
+"""The check-in actions: begin/resume, every answer through the form validation, crisis interrupts."""
+from __future__ import annotations
+
+import pytest
+
+from actions.checkin import (
+    ActionCheckinBegin,
+    ActionCheckinFinished,
+    ActionLookCloser,
+    ValidateCheckinForm,
+)
+from bot import checkins
+
+CHECKIN_DOMAIN = {"forms": {"checkin_form": {"required_slots": ["checkin_answer"]}},
+                  "slots": {"language": {}, "country": {}, "checkin_answer": {}}}
+
+
+@pytest.fixture
+def app_db(tmp_path, monkeypatch):
+    """The actions open the configured database: point it at a fresh SQLite file."""
+    from bot.storage import db as db_module
+
+    monkeypatch.setenv("WELLBEING_VAR_DIR", str(tmp_path))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    database = db_module.get_database()
+    database.upgrade()
+    yield database
+    database.dispose()
+    db_module._databases.clear()
+
+
+def _answer(make_tracker, run_action, text, sender="a1", language="en", intent="chitchat", confidence=0.9):
+    # As in Rasa: the user message, then the from_text mapping filling the form's slot.
+    events = [{"event": "user", "text": text}, {"event": "slot", "name": "checkin_answer", "value": text}]
+    tracker = make_tracker(text=text, intent=intent, sender_id=sender, active_loop="checkin_form",
+                           slots={"language": language, "requested_slot": "checkin_answer", "checkin_answer": text},
+                           confidence=confidence, events=events)
+    return run_action(ValidateCheckinForm(), tracker, CHECKIN_DOMAIN)
+
+
+def test_begin_sends_the_intro_and_first_question(app_db, make_tracker, run_action):
+    messages, events = run_action(ActionCheckinBegin(), make_tracker(sender_id="a1"), CHECKIN_DOMAIN)
+    texts = " ".join(m["text"] or "" for m in messages)
+    assert "0 to 10" in texts
+    assert any(len(m.get("buttons") or []) >= 11 for m in messages)
+
+
+def test_answers_keep_the_form_going_and_are_stored(app_db, make_tracker, run_action):
+    run_action(ActionCheckinBegin(), make_tracker(sender_id="a1"), CHECKIN_DOMAIN)
+    messages, events = _answer(make_tracker, run_action, "7")
+    assert {"event": "slot", "name": "checkin_answer", "value": None, "timestamp": None} in events
+    assert "give you back" in " ".join(m["text"] or "" for m in messages)
+    with app_db.session() as session:
+        assert checkins.as_checkin(checkins.unfinished(session, "a1")).investment("physical") == 7
+
+
+def test_pause_ends_the_form_and_dutch_works(app_db, make_tracker, run_action):
+    run_action(ActionCheckinBegin(), make_tracker(sender_id="n1", slots={"language": "nl"}), CHECKIN_DOMAIN)
+    _answer(make_tracker, run_action, "zeven", sender="n1", language="nl")
+    messages, events = _answer(make_tracker, run_action, "pauze", sender="n1", language="nl")
+    assert any(e.get("name") == "checkin_answer" and e.get("value") == "paused" for e in events)
+    with app_db.session() as session:
+        assert checkins.unfinished(session, "n1").status == "paused"
+
+
+def test_gateway_crisis_interrupts_and_hands_over_to_the_crisis_form(app_db, make_tracker, run_action):
+    run_action(ActionCheckinBegin(), make_tracker(sender_id="a2"), CHECKIN_DOMAIN)
+    messages, events = _answer(make_tracker, run_action, "EXTERNAL: crisis_detected", sender="a2",
+                                intent="crisis_detected")
+    assert messages == []
+    assert any(e.get("value") == "interrupted" for e in events)
+    finished = make_tracker(sender_id="a2", intent="crisis_detected", slots={"checkin_answer": "interrupted"})
+    _, events = run_action(ActionCheckinFinished(), finished, CHECKIN_DOMAIN)
+    assert {"event": "followup", "name": "crisis_form", "timestamp": None} in events
+    with app_db.session() as session:
+        assert checkins.unfinished(session, "a2").status == "paused"  # answers kept for later
+
+
+def test_an_unsure_crisis_guess_does_not_interrupt(app_db, make_tracker, run_action):
+    run_action(ActionCheckinBegin(), make_tracker(sender_id="a3"), CHECKIN_DOMAIN)
+    _, events = _answer(make_tracker, run_action, "3", sender="a3", intent="crisis", confidence=0.4)
+    assert not any(e.get("value") == "interrupted" for e in events)
+
+
+def test_completed_form_without_crisis_just_resets(make_tracker, run_action):
+    tracker = make_tracker(intent="chitchat", slots={"checkin_answer": "complete"})
+    _, events = run_action(ActionCheckinFinished(), tracker, CHECKIN_DOMAIN)
+    assert events == [{"event": "slot", "name": "checkin_answer", "value": None, "timestamp": None}]
+
+
+def test_look_closer_describes_the_dimension(make_tracker, run_action):
+    tracker = make_tracker(intent="look_closer", entities=[{"entity": "dimension", "value": "social"}],
+                           slots={"language": "nl"})
+    messages, _ = run_action(ActionLookCloser(), tracker, CHECKIN_DOMAIN)
+    assert messages and "Herken je daar iets van?" in messages[0]["text"]
