@@ -13,7 +13,6 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import dispatch_reply, intent_confidence, intent_of, language_of
 from actions.crisis import _dialogue_crisis
-from bot import checkins
 from bot.conversations import touch_person
 from bot.storage import get_database
 from bot.wellbeing.conversation import CheckinConversation, later, look_closer
@@ -34,9 +33,15 @@ def _conversation(session, tracker: Tracker) -> CheckinConversation:
     return CheckinConversation(session, tracker.sender_id, language)
 
 
-def _is_crisis(tracker: Tracker) -> bool:
+def _is_crisis(tracker: Tracker, conversation: CheckinConversation) -> bool:
     intent = intent_of(tracker)
-    return intent == "crisis_detected" or (intent == "crisis" and intent_confidence(tracker) >= CRISIS_MIN_CONFIDENCE)
+    if intent == "crisis_detected":
+        return True
+    if intent != "crisis" or intent_confidence(tracker) < CRISIS_MIN_CONFIDENCE:
+        return False
+    # A recognised answer ("zeven", "skip") is not the classifier's business; a free-text
+    # reflection is, so that is where the dialogue's own crisis layer still listens.
+    return not conversation.understands((tracker.latest_message or {}).get("text") or "")
 
 
 class ActionCheckinBegin(Action):
@@ -68,15 +73,14 @@ class ValidateCheckinForm(FormValidationAction):
     def validate_checkin_answer(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if _is_crisis(tracker):
-            # Safety first: keep the answers, pause the check-in, and hand over to the crisis flow.
-            with get_database().session() as session:
-                record = checkins.unfinished(session, tracker.sender_id)
-                if record is not None:
-                    record.status = "paused"
-            return {SLOT: INTERRUPTED}
         with get_database().session() as session:
-            turn = _conversation(session, tracker).answer(str(value or ""))
+            conversation = _conversation(session, tracker)
+            if _is_crisis(tracker, conversation):
+                # Safety first: keep the answers, pause the check-in, and hand over to the crisis flow.
+                if conversation.record is not None:
+                    conversation.record.status = "paused"
+                return {SLOT: INTERRUPTED}
+            turn = conversation.answer(str(value or ""))
         for message in turn.messages:
             dispatch_reply(dispatcher, message)
         return {SLOT: turn.status if turn.finished else None}

@@ -73,10 +73,10 @@ def _rasa_env() -> dict[str, str]:
     return env
 
 
-def endpoints_yaml(action_url: str, var_dir: Path) -> str:
+def endpoints_yaml(action_url: str, var_dir: Path, env: dict[str, str]) -> str:
     """Tracker store on the same SQL server as the app (own SQLite file by default); Redis locks if set."""
     lines = ["action_endpoint:", f'  url: "{action_url}/webhook"', "tracker_store:", "  type: SQL"]
-    database_url = os.environ.get("RASA_TRACKER_DATABASE_URL") or os.environ.get("DATABASE_URL", "")
+    database_url = env.get("RASA_TRACKER_DATABASE_URL") or env.get("DATABASE_URL", "")
     if database_url.startswith(("postgres://", "postgresql")):
         url = urlparse(database_url.replace("+psycopg", ""))
         lines += ['  dialect: "postgresql"', f'  url: "{url.hostname or "127.0.0.1"}"', f"  port: {url.port or 5432}",
@@ -84,7 +84,7 @@ def endpoints_yaml(action_url: str, var_dir: Path) -> str:
                   f'  password: "{url.password or ""}"']
     else:
         lines += ['  dialect: "sqlite"', f'  db: "{var_dir / "rasa_tracker.sqlite3"}"']
-    redis_url = os.environ.get("REDIS_URL")
+    redis_url = env.get("REDIS_URL")
     if redis_url:
         url = urlparse(redis_url)
         lines += ["lock_store:", "  type: redis", f'  url: "{url.hostname}"', f"  port: {url.port or 6379}",
@@ -152,7 +152,7 @@ class Stack:
         model = self.model or ensure_model()
         endpoints = self.var_dir / "run" / "endpoints.yml"
         endpoints.parent.mkdir(parents=True, exist_ok=True)
-        endpoints.write_text(endpoints_yaml(self.action_url, self.var_dir))
+        endpoints.write_text(endpoints_yaml(self.action_url, self.var_dir, self.env()))
         self._spawn("rasa", [str(RASA_BIN), "run", "--model", str(model), "--port", str(self.rasa_port),
                              "--enable-api", "--auth-token", self.rasa_token, "--endpoints", str(endpoints),
                              "--credentials", str(ROOT / "credentials.yml"), "--interface", "127.0.0.1"])

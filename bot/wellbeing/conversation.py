@@ -88,6 +88,18 @@ class CheckinConversation:
         labels = self.texts["resume_buttons"]
         return [{"title": labels[key], "payload": labels[key]} for key in ("carry_on", "start_fresh")]
 
+    def understands(self, text: str) -> bool:
+        """Whether `text` is a recognisable answer to the current question (a number, a value, skip,
+        pause). Free-text reflections are not: those are the person's own words."""
+        if self.record is None:
+            return False
+        step = self.record.position.get("step")
+        if step in RATING_STEPS:
+            return answers.parse_rating(text, self.lang).kind is not Kind.NOT_UNDERSTOOD
+        if step == "values":
+            return answers.parse_values(text, self.dim, self.lang).kind is not Kind.NOT_UNDERSTOOD
+        return step in ("resume", "confirm") and len(text.split()) <= 4
+
     # ------------------------------------------------------------------ state
     @property
     def index(self) -> int:

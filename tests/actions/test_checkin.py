@@ -93,3 +93,18 @@ def test_look_closer_describes_the_dimension(make_tracker, run_action):
                            slots={"language": "nl"})
     messages, _ = run_action(ActionLookCloser(), tracker, CHECKIN_DOMAIN)
     assert messages and "Herken je daar iets van?" in messages[0]["text"]
+
+
+def test_a_number_the_classifier_mistakes_for_crisis_is_still_just_an_answer(app_db, make_tracker, run_action):
+    run_action(ActionCheckinBegin(), make_tracker(sender_id="n2", slots={"language": "nl"}), CHECKIN_DOMAIN)
+    _, events = _answer(make_tracker, run_action, "zeven", sender="n2", language="nl", intent="crisis", confidence=1.0)
+    assert not any(e.get("value") == "interrupted" for e in events)
+
+
+def test_a_reflection_the_classifier_reads_as_crisis_interrupts(app_db, make_tracker, run_action):
+    run_action(ActionCheckinBegin(), make_tracker(sender_id="a4"), CHECKIN_DOMAIN)
+    for text in ("5", "5", "skip"):
+        _answer(make_tracker, run_action, text, sender="a4")
+    _, events = _answer(make_tracker, run_action, "everything feels so dark lately", sender="a4",
+                        intent="crisis", confidence=0.95)
+    assert any(e.get("value") == "interrupted" for e in events)
