@@ -163,11 +163,13 @@ class CheckinConversation:
     # ------------------------------------------------------------------ answering
     def _on_resume(self, text: str, turn: Turn) -> None:
         words = self.texts["dialogue"]
-        if _words_match(text, words["fresh_words"]):
+        labels = self.texts["resume_buttons"]
+        if _words_match(text, words["fresh_words"] + [labels["start_fresh"].lower()]):
             self._fresh()
             turn.say(self.texts["intro_returning"])
             self._ask(turn, with_transition=True)
-        elif _words_match(text, words["carry_on_words"]) or answers.parse_rating(text, self.lang).is_value:
+        elif (_words_match(text, words["carry_on_words"] + [labels["carry_on"].lower()])
+              or answers.parse_rating(text, self.lang).is_value):
             self._move(step=self.record.position.get("resume_from") or "investment")
             if self.record.position["step"] == "confirm":
                 self._move(step="reflection")

@@ -92,6 +92,50 @@ def test_a_whole_dutch_check_in_through_the_gateway(live):
     assert mine[0]["answers"]["physical"]["fulfilment"] == 1
 
 
+CHECKIN_RUNS = {
+    "en": {"start": "i'd like to take stock", "skip": "skip", "pause": "pause",
+           "resume": "let's continue the check-in", "carry_on": "carry on", "value": "health",
+           "reflection": "I have been sleeping badly and I keep worrying about my friends",
+           "correction": "Inner world", "resumed_marker": "stopped at your body"},
+    "nl": {"start": "ik wil een check-in doen", "skip": "overslaan", "pause": "pauze",
+           "resume": "verder met de check-in", "carry_on": "verder", "value": "gezondheid",
+           "reflection": "Ik slaap slecht en ik maak me zorgen om mijn vrienden",
+           "correction": "Binnenwereld", "resumed_marker": "je lichaam"},
+}
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_check_in_with_skip_stop_resume_and_a_corrected_mapping(live, language):
+    run, sender = CHECKIN_RUNS[language], f"e2e-resume-{language}"
+
+    def say(text):
+        response = _say(live, sender, text, language=language)
+        assert response.status_code == 200, response.text
+        return response
+
+    say(run["start"])
+    say("7")
+    say(run["skip"])                        # fulfilment skipped
+    paused = say(run["pause"])               # stop in the middle
+    assert "/confirm_safe" not in paused.text
+    resumed = say(run["resume"])
+    assert run["resumed_marker"] in _texts(resumed), resumed.json()
+    say(run["carry_on"])
+    say(run["value"])
+    confirmation = say(run["reflection"])
+    titles = [b["title"] for m in confirmation.json() for b in m.get("buttons") or []]
+    assert run["correction"] in titles, confirmation.json()
+    say(run["correction"])                   # "no, it is about my inner world"
+    for _ in range(3):
+        for answer in ("5", run["skip"], run["skip"], run["skip"]):
+            last = say(answer)
+    assert any(m.get("image") for m in last.json()), last.json()
+    export = httpx.get(f"{live.api_url}/api/me/{sender}/checkins.json", timeout=30).json()["checkins"][0]
+    assert export["answers"]["physical"]["investment"] == 7
+    assert export["answers"]["physical"]["fulfilment"] is None
+    assert export["reflection_dimensions"]["physical"] == ["psychological"]
+
+
 def test_a_crisis_in_the_middle_of_a_check_in_comes_first_and_the_check_in_waits(live):
     sender = "e2e-checkin-crisis"
     _say(live, sender, "i'd like to take stock")

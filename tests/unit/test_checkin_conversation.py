@@ -99,3 +99,15 @@ def test_second_check_in_mentions_persistence(database):
     _run(database, "c6", "en", answers)
     second = _run(database, "c6", "en", answers)[-1]
     assert "for a while" in _texts(second)
+
+
+def test_the_resume_buttons_themselves_are_understood_in_both_languages(database):
+    for person, lang in (("c7", "en"), ("c8", "nl")):
+        _run(database, person, lang, ["6", "pause" if lang == "en" else "pauze"])
+        with database.session() as session:
+            offer = CheckinConversation(session, person, lang).begin()
+        carry_on = next(b["payload"] for m in offer.messages for b in m.get("buttons", []))
+        with database.session() as session:
+            turn = CheckinConversation(session, person, lang).answer(carry_on)
+        with database.session() as session:
+            assert checkins.unfinished(session, person).position["step"] == "fulfilment", turn.messages

@@ -196,3 +196,33 @@ def test_strongest_first_and_invitation_prefers_a_persistent_pattern():
     assert "9 of 10" in en[0] and "health" in en[1]
     assert "your body" in en[-1]
     assert focus_dimension([second, first]) == "physical"
+
+
+# ------------------------------------------------------------------ edge cases
+
+
+def test_all_zeros_is_under_investment_everywhere_and_never_over_or_balanced():
+    found = findings_for(checkin((0, 0, 0, 0), ful=(0, 0, 0, 0)))
+    assert {f.dimension for f in found if f.kind == "under"} == set(DIMENSIONS)
+    assert not [f for f in found if f.kind in ("over", "balanced")]
+    assert summarise(found, "en")  # still a kind sentence, no division by zero
+
+
+def test_everything_skipped_gives_no_findings_and_says_so():
+    skipped = CheckIn({d: None for d in DIMENSIONS}, START)
+    assert findings_for(skipped) == []
+    assert "skipped" in " ".join(summarise([], "en", skipped)).lower()
+
+
+def test_a_tie_gives_both_dimensions_in_a_stable_order():
+    first = findings_for(checkin((8, 8, 1, 1)))
+    again = findings_for(checkin((8, 8, 1, 1)))
+    over = [f.dimension for f in first if f.kind == "over"]
+    assert set(over) == {"physical", "social"}
+    assert kinds(first) == kinds(again)
+
+
+def test_one_dimension_only_is_too_little_to_judge_balance():
+    only_body = CheckIn({"physical": DimensionAnswer("physical", 9, 6)}, START)
+    found = findings_for(only_body)
+    assert not [f for f in found if f.reason_key in ("over_share", "balanced_even")]
