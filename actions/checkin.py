@@ -11,8 +11,8 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import dispatch_reply, intent_confidence, intent_of, language_of
-from actions.crisis import _dialogue_crisis
+from actions.common import dispatch_reply, intent_of, language_of
+from actions.crisis import _dialogue_crisis, _intent_counts
 from bot.conversations import touch_person
 from bot.storage import get_database
 from bot.wellbeing.conversation import CheckinConversation, later, look_closer
@@ -22,9 +22,6 @@ log = logging.getLogger(__name__)
 FORM = "checkin_form"
 SLOT = "checkin_answer"
 INTERRUPTED = "interrupted"
-# The dialogue's own crisis intent interrupts a check-in only when the classifier is fairly sure;
-# the gateway's detector has already looked at every message before it got here.
-CRISIS_MIN_CONFIDENCE = 0.7
 
 
 def _conversation(session, tracker: Tracker) -> CheckinConversation:
@@ -37,7 +34,7 @@ def _is_crisis(tracker: Tracker, conversation: CheckinConversation) -> bool:
     intent = intent_of(tracker)
     if intent == "crisis_detected":
         return True
-    if intent != "crisis" or intent_confidence(tracker) < CRISIS_MIN_CONFIDENCE:
+    if intent != "crisis" or not _intent_counts(tracker):
         return False
     # A recognised answer ("zeven", "skip") is not the classifier's business; a free-text
     # reflection is, so that is where the dialogue's own crisis layer still listens.

@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -46,6 +46,14 @@ def _dialogue_crisis(tracker: Tracker) -> list[dict[str, Any]] | None:
         return None
 
 
+def _intent_counts(tracker: Tracker) -> bool:
+    try:
+        from bot.safety.dialogue import dialogue_intent_counts
+    except ImportError:
+        return True  # cannot judge: err on the side of taking it seriously
+    return dialogue_intent_counts((tracker.latest_message or {}).get("text") or "", intent_confidence(tracker))
+
+
 def _request_mentor(tracker: Tracker) -> bool:
     try:
         from bot.safety.dialogue import request_mentor
@@ -72,6 +80,11 @@ class ActionCrisisFromDialogue(Action):
         return "action_crisis_from_dialogue"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        if intent_of(tracker) == "crisis" and not _intent_counts(tracker):
+            # Too short for the classifier to judge (the lexicon already looked): answer as for
+            # anything unclear, and do not open the crisis form.
+            dispatcher.utter_message(response="utter_default")
+            return [FollowupAction("action_listen")]
         replies = _dialogue_crisis(tracker)
         if replies:
             for reply in replies:

@@ -15,7 +15,9 @@ from starlette.concurrency import run_in_threadpool
 from api.schemas import SENDER_PATTERN
 from bot import checkins
 from bot.conversations import history
-from bot.storage.models import Case, CheckinRecord, Message, Person
+from bot.exercises.lifeline_chart import lifeline_alt_text, lifeline_png
+from bot.exercises.runner import LIFELINE_URL, lifeline_of
+from bot.storage.models import Case, CheckinRecord, ExerciseSession, Lifeline, Message, Person
 from bot.wellbeing import findings
 from bot.wellbeing.chart import radar_alt_text, radar_png, trend_alt_text, trend_png
 from bot.wellbeing.conversation import CHART_URL
@@ -56,6 +58,34 @@ async def checkin_radar(public_id: str, request: Request,
         return radar_png(checkins.as_checkin(record), previous, lang or record.language)
 
     return Response(await _run(request, work), media_type="image/png", headers=PNG_HEADERS)
+
+
+@router.get("/charts/lifeline/{public_id}.png")
+async def lifeline_picture(public_id: str, request: Request,
+                           lang: str | None = Query(None, pattern="^(en|nl)$")) -> Response:
+    def work(session):
+        row = session.scalars(select(Lifeline).where(Lifeline.public_id == public_id)).first()
+        if row is None or not row.points:
+            raise HTTPException(status_code=404, detail="no such lifeline")
+        return lifeline_png(list(row.points), lang or row.language)
+
+    return Response(await _run(request, work), media_type="image/png", headers={"Cache-Control": "no-store"})
+
+
+@router.get("/api/me/{sender}/lifeline")
+async def my_lifeline(sender: str, request: Request, lang: str | None = Query(None, pattern="^(en|nl)$")) -> dict:
+    _check_sender(sender)
+
+    def work(session):
+        person = _person_or_404(session, sender)
+        row = lifeline_of(session, sender)
+        if row is None or not row.points:
+            return {"points": [], "reflections": {}, "picture_url": None, "alt": None}
+        return {"points": row.points, "reflections": row.reflections,
+                "picture_url": LIFELINE_URL.format(public_id=row.public_id),
+                "alt": lifeline_alt_text(list(row.points), lang or person.language)}
+
+    return await _run(request, work)
 
 
 @router.get("/api/me/{sender}/checkins")
@@ -154,8 +184,16 @@ async def export_everything(sender: str, request: Request) -> Response:
             "id": person.id, "language": person.language, "country": person.country,
             "created_at": person.created_at.isoformat(),
             "messages": history(session, sender, limit=100_000),
-            "checkins": checkins.export_json(
-                list(session.query(CheckinRecord).filter(CheckinRecord.person_id == sender).order_by(CheckinRecord.id))),
+            "checkins": checkins.export_json(list(session.scalars(
+                select(CheckinRecord).where(CheckinRecord.person_id == sender).order_by(CheckinRecord.id)))),
+            "exercises": [
+                {"exercise_id": e.exercise_id, "status": e.status, "result": e.result, "feedback": e.feedback,
+                 "started_at": e.started_at.isoformat()}
+                for e in session.scalars(select(ExerciseSession).where(ExerciseSession.person_id == sender)
+                                         .order_by(ExerciseSession.id))
+            ],
+            "lifeline": (lambda row: {"points": row.points, "reflections": row.reflections} if row else None)(
+                lifeline_of(session, sender)),
         }
 
     body = json.dumps(await _run(request, work), ensure_ascii=False, indent=2)
@@ -173,6 +211,8 @@ async def delete_everything(sender: str, request: Request) -> dict[str, Any]:
         _person_or_404(session, sender)
         removed_messages = session.execute(delete(Message).where(Message.person_id == sender)).rowcount or 0
         removed_checkins = checkins.delete_all(session, sender)
+        session.execute(delete(ExerciseSession).where(ExerciseSession.person_id == sender))
+        session.execute(delete(Lifeline).where(Lifeline.person_id == sender))
         kept_for_cases = session.scalars(select(Case.id).where(Case.person_id == sender)).first() is not None
         if not kept_for_cases:
             session.execute(delete(Person).where(Person.id == sender))

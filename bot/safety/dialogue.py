@@ -25,6 +25,11 @@ log = logging.getLogger(__name__)
 
 # The dialogue engine's own crisis intent: at least "elevated" even when the rules saw nothing.
 DIALOGUE_FLOOR_SEVERITY = "elevated"
+# The engine's classifier is a weak judge of very short messages: "klaar" and "zeven" once came out
+# as crisis with full confidence. Short explicit messages ("kms", "ik wil dood") are the lexicon
+# layer's job, which runs on every message before this one is even asked.
+DIALOGUE_MIN_WORDS = 3
+DIALOGUE_MIN_CONFIDENCE = 0.7
 
 _CONTROL = re.compile(r"^/(set_country|consent)(\{.*\})?\s*$", re.DOTALL)
 COUNTRIES = ("BE", "NL")
@@ -73,6 +78,15 @@ def respond_to_crisis(
             country=person.country, kind="case_opened" if record.opened else "case_raised",
         ))
     return CrisisOutcome(replies=replies, case_id=record.case.id, severity=record.case.severity, opened=record.opened)
+
+
+def dialogue_intent_counts(text: str, confidence: float) -> bool:
+    """Whether the dialogue engine's crisis intent is trustworthy enough to act on for this message.
+    A button payload ("/crisis": "I need help now") always counts."""
+    text = (text or "").strip()
+    if text.startswith("/"):
+        return True
+    return confidence >= DIALOGUE_MIN_CONFIDENCE and len(text.split()) >= DIALOGUE_MIN_WORDS
 
 
 def handle_dialogue_crisis(

@@ -125,3 +125,40 @@ class CheckinRecord(Base):
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class ExerciseSession(Base):
+    """One run of an exercise: the machine's JSON state while it runs, what it produced when it ends."""
+
+    __tablename__ = "exercise_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    exercise_id: Mapped[str] = mapped_column(String(64))
+    # running | awaiting_feedback | done | stopped
+    status: Mapped[str] = mapped_column(String(24), default="running", index=True)
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    state: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    result: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    feedback: Mapped[int | None] = mapped_column(Integer, nullable=True)  # -1, 0, +1
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Lifeline(Base):
+    """A person's lifeline: their high and low points and reflections; editable later."""
+
+    __tablename__ = "lifelines"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, index=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), unique=True)
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    points: Mapped[list[Any]] = mapped_column(default=list)
+    reflections: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# ------------------------------------------------------------------------------ mentor dashboard
+# Accounts of the people who review escalated cases (bot/mentors.py), their sessions, the audit log,
+# private debriefs, and who holds a conversation with a person (bot/handover.py).

@@ -262,20 +262,35 @@ class CheckinConversation:
         for sentence in findings.summarise(found, self.lang, current):
             turn.say(sentence)
         turn.say(self.texts["closing_reminder"])
-        turn.messages.append(next_step_offer(findings.focus_dimension(found), self.lang))
+        turn.messages.append(next_step_offer(findings.focus_dimension(found), self.lang,
+                                             self._suggestions(current, found)))
         turn.status = "complete"
 
+    def _suggestions(self, current: CheckIn, found: list[findings.Finding]) -> list[Any]:
+        # Imported here: the exercise catalogue builds on the check-in, not the other way round.
+        from bot.exercises import suggest
+        from bot.exercises.runner import feedback_history
 
-def next_step_offer(focus: str | None, lang: str) -> dict[str, Any]:
-    """Only steps that exist: look closer at one dimension, or come back later (my map keeps the answers)."""
+        values = {d: list(a.values) for d in DIMENSIONS if (a := current.answer(d)) is not None and a.values}
+        return suggest.suggest(found, values, feedback_history(self.session, self.person_id), self.lang, limit=2)
+
+
+def next_step_offer(focus: str | None, lang: str, suggestions: list[Any] = ()) -> dict[str, Any]:
+    """Only steps that exist: an exercise chosen from the findings, a closer look at one dimension,
+    or coming back later (my map keeps the answers)."""
+    from bot.exercises.suggest import start_payload
+
     words = _texts(lang)["dialogue"]
-    buttons = []
+    buttons = [{"title": s.title, "payload": start_payload(s.exercise_id)} for s in suggestions]
     if focus:
         name = dimension(focus, lang).name
         buttons.append({"title": words["next_look_closer"].format(name=name),
                         "payload": f'/look_closer{{"dimension":"{focus}"}}'})
     buttons.append({"title": words["next_later"], "payload": "/checkin_later"})
-    return {"text": words["next_offer"], "buttons": buttons,
+    text = words["next_offer"]
+    if suggestions:
+        text = " ".join([text] + [s.reason for s in suggestions])
+    return {"text": text, "buttons": buttons,
             "custom": {"link": {"href": "/my-map", "title": words["next_my_map"]}}}
 
 

@@ -85,6 +85,9 @@ class FakeSafety:
                 raise RuntimeError("database down")
             self.mentor_calls.append((sender_id, language))
 
+        from bot.safety import dialogue as real
+
+        module.dialogue_intent_counts = real.dialogue_intent_counts
         module.handle_dialogue_crisis = handle_dialogue_crisis
         module.request_mentor = request_mentor
         return module

@@ -132,7 +132,7 @@ def test_crisis_from_dialogue_dispatches_bot_replies(safety, make_tracker, run_a
 def test_crisis_from_dialogue_falls_back_when_bot_fails(language, safety, make_tracker, run_action):
     safety.fail = True
     messages, events = run_action(
-        ActionCrisisFromDialogue(), make_tracker(intent="crisis", text="x", slots={"language": language})
+        ActionCrisisFromDialogue(), make_tracker(intent="crisis", text="everything is too much for me", slots={"language": language})
     )
     assert [m["text"] for m in messages] == [dialogue_text(language, "crisis.fallback")]
     assert "112" in messages[0]["text"] and "1813" in messages[0]["text"] and "113" in messages[0]["text"]
@@ -141,7 +141,7 @@ def test_crisis_from_dialogue_falls_back_when_bot_fails(language, safety, make_t
 
 def test_crisis_from_dialogue_falls_back_when_module_missing(monkeypatch, make_tracker, run_action):
     monkeypatch.setitem(sys.modules, "bot.safety.dialogue", None)  # import raises ImportError
-    messages, _ = run_action(ActionCrisisFromDialogue(), make_tracker(intent="crisis", text="x"))
+    messages, _ = run_action(ActionCrisisFromDialogue(), make_tracker(intent="crisis", text="everything is too much for me"))
     assert [m["text"] for m in messages] == [dialogue_text("en", "crisis.fallback")]
 
 
@@ -208,3 +208,20 @@ def test_ask_is_repeated_on_a_new_turn(make_tracker, run_action):
     events = [asked, {"event": "user", "text": "thanks"}, {"event": "bot", "text": "I'm still here", "data": {}}]
     messages, _ = run_action(ActionAskCrisisSafe(), make_tracker(events=events))
     assert [m["text"] for m in messages] == ["Are you safe right now?"]
+
+
+def test_a_one_word_message_the_classifier_calls_crisis_gets_the_fallback_not_the_crisis_flow(
+        make_tracker, run_action, safety):
+    from actions.crisis import ActionCrisisFromDialogue
+
+    tracker = make_tracker(intent="crisis", text="klaar", confidence=1.0)
+    messages, events = run_action(ActionCrisisFromDialogue(), tracker)
+    assert safety.crisis_calls == []
+    assert {"event": "followup", "name": "action_listen", "timestamp": None} in events
+
+
+def test_the_help_now_button_always_counts(make_tracker, run_action, safety):
+    from actions.crisis import ActionCrisisFromDialogue
+
+    run_action(ActionCrisisFromDialogue(), make_tracker(intent="crisis", text="/crisis", confidence=1.0))
+    assert len(safety.crisis_calls) == 1

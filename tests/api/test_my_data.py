@@ -96,3 +96,22 @@ def test_someone_elses_data_is_not_reachable_by_guessing(client):
     _checkin(client, person="alice")
     assert client.get("/api/me/bob/checkins").status_code == 404
     assert client.get("/api/me/../alice/checkins").status_code == 404
+
+
+def test_lifeline_picture_export_and_delete(client):
+    from bot.exercises.runner import ExerciseConversation
+
+    db = client.app.state.db
+    with db.session() as session:
+        touch_person(session, "ll-1", "en", None)
+        ExerciseConversation(session, "ll-1", "en").begin("lifeline")
+    for text in ("when I was 12 we moved, that was hard, -3", "at 18 I left home +4", "2015: my father died -5"):
+        with db.session() as session:
+            ExerciseConversation(session, "ll-1", "en").answer(text)
+    mine = client.get("/api/me/ll-1/lifeline").json()
+    assert len(mine["points"]) == 3 and "we moved" in mine["alt"]
+    picture = client.get(mine["picture_url"])
+    assert picture.status_code == 200 and picture.content[:4] == b"\x89PNG"
+    assert len(client.get("/api/me/ll-1/export").json()["lifeline"]["points"]) == 3
+    client.delete("/api/me/ll-1")
+    assert client.get(mine["picture_url"]).status_code == 404

@@ -149,6 +149,41 @@ def test_a_crisis_in_the_middle_of_a_check_in_comes_first_and_the_check_in_waits
     assert "stopped at your body" in _texts(resumed), resumed.json()
 
 
+def test_focusing_chosen_from_a_suggestion_runs_to_the_end_in_dutch(live):
+    sender = "e2e-focusing-nl"
+    offer = _say(live, sender, "iets voor mijn lichaam", language="nl")
+    payloads = [b["payload"] for m in offer.json() for b in m.get("buttons") or []]
+    assert any(p.startswith("/start_exercise{") for p in payloads), offer.json()
+    first = _say(live, sender, '/start_exercise{"exercise":"focusing"}', language="nl")
+    assert "1 van 6" in _texts(first), first.json()
+    for answer in ("klaar", "klaar", "een steen", "het past", "klaar"):
+        _say(live, sender, answer, language="nl")
+    back = _say(live, sender, "terug", language="nl")
+    assert "5 van 6" in _texts(back)
+    for answer in ("klaar", "klaar"):
+        last = _say(live, sender, answer, language="nl")
+    assert "een steen" in _texts(last) or "bewaren" in _texts(last)
+    _say(live, sender, "rustiger ademen", language="nl")
+    thanks = _say(live, sender, "het hielp", language="nl")
+    assert thanks.status_code == 200
+    exported = httpx.get(f"{live.api_url}/api/me/{sender}/export", timeout=30).json()["exercises"]
+    assert exported[-1]["result"]["handle"] == "een steen" and exported[-1]["feedback"] == 1
+
+
+def test_lifeline_through_the_gateway_gives_a_picture(live):
+    sender = "e2e-lifeline-en"
+    _say(live, sender, "i want to draw my lifeline")
+    for text in ("when I was 12 we moved, that was hard, -3", "at 18 I left home +4",
+                 "age 25 - burnout - minus 4", "no, it was -5", "my wedding at 30, great"):
+        assert _say(live, sender, text).status_code == 200
+    done = _say(live, sender, "done")
+    images = [m["image"] for m in done.json() if m.get("image")]
+    assert images, done.json()
+    assert httpx.get(live.api_url + images[0], timeout=30).content[:4] == b"\x89PNG"
+    mine = httpx.get(f"{live.api_url}/api/me/{sender}/lifeline", timeout=30).json()
+    assert [p["feeling"] for p in mine["points"]] == [-3, 4, -5, 4]
+
+
 def test_engine_down_gives_503_and_keeps_the_message(live):
     live.stop("rasa")
     response = _say(live, "e2e-down", "is anybody there")

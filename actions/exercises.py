@@ -1,0 +1,100 @@
+"""Exercises inside the dialogue: suggestions, and a form whose one slot hands every answer to
+`bot.exercises.runner` (state in the database, like the check-in)."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import dispatch_reply, intent_of, language_of
+from actions.crisis import _dialogue_crisis, _intent_counts
+from bot.conversations import touch_person
+from bot.exercises.runner import ExerciseConversation
+from bot.exercises.suggestions import suggestion_message
+from bot.storage import get_database
+
+log = logging.getLogger(__name__)
+
+SLOT = "exercise_answer"
+INTERRUPTED = "interrupted"
+INTENT_EXERCISE = {"start_lifeline": "lifeline", "start_focusing": "focusing"}
+
+
+def _conversation(session, tracker: Tracker) -> ExerciseConversation:
+    language = language_of(tracker)
+    touch_person(session, tracker.sender_id, language, tracker.get_slot("country"))
+    return ExerciseConversation(session, tracker.sender_id, language)
+
+
+class ActionStartExercise(Action):
+    """A chosen exercise (button payload with an `exercise` entity, or "let's do the lifeline") starts
+    at once; a general request ("give me an exercise", "iets voor mijn lichaam") gets suggestions."""
+
+    def name(self) -> str:
+        return "action_start_exercise"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        exercise_id = next(tracker.get_latest_entity_values("exercise"), None) or INTENT_EXERCISE.get(
+            intent_of(tracker) or "")
+        with get_database().session() as session:
+            if exercise_id:
+                messages = _conversation(session, tracker).begin(exercise_id).messages
+            else:
+                touch_person(session, tracker.sender_id, language_of(tracker), tracker.get_slot("country"))
+                text = (tracker.latest_message or {}).get("text") or ""
+                messages = [suggestion_message(session, tracker.sender_id, language_of(tracker), request=text)]
+        for message in messages:
+            dispatch_reply(dispatcher, message)
+        if exercise_id and intent_of(tracker) not in INTENT_EXERCISE:
+            # Chosen with a button: no rule can see the entity, so start the form from here.
+            return [SlotSet(SLOT, None), FollowupAction("exercise_form")]
+        return [SlotSet(SLOT, None)] if exercise_id else []
+
+
+class ActionAskExerciseAnswer(Action):
+    """Each step of an exercise is sent by the exercise itself."""
+
+    def name(self) -> str:
+        return "action_ask_exercise_answer"
+
+    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
+        return []
+
+
+class ValidateExerciseForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_exercise_form"
+
+    def validate_exercise_answer(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        intent = intent_of(tracker)
+        with get_database().session() as session:
+            conversation = _conversation(session, tracker)
+            # An exercise invites free, personal words, so the dialogue's own crisis layer listens here.
+            if intent == "crisis_detected" or (intent == "crisis" and _intent_counts(tracker)):
+                if conversation.record is not None:
+                    conversation.record.status = "stopped"
+                return {SLOT: INTERRUPTED}
+            step = conversation.answer(str(value or ""))
+        for message in step.messages:
+            dispatch_reply(dispatcher, message)
+        return {SLOT: step.status if step.finished else None}
+
+
+class ActionExerciseFinished(Action):
+    def name(self) -> str:
+        return "action_exercise_finished"
+
+    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
+        events: list[dict[str, Any]] = [SlotSet(SLOT, None)]
+        if tracker.get_slot(SLOT) == INTERRUPTED:
+            if intent_of(tracker) == "crisis":
+                for reply in _dialogue_crisis(tracker) or []:
+                    dispatch_reply(dispatcher, reply)
+            events.append(FollowupAction("crisis_form"))
+        return events

@@ -1,0 +1,22 @@
+"""The contract every guided exercise follows, so storage and the dialogue treat them all alike."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+RUNNING, DONE, STOPPED = "running", "done", "stopped"
+
+
+@dataclass
+class Step:
+    messages: list[dict[str, Any]] = field(default_factory=list)  # REST format: text, buttons, image, custom
+    state: dict[str, Any] = field(default_factory=dict)           # JSON-serialisable; handed back next turn
+    status: str = RUNNING                                          # running | done | stopped
+    result: Optional[dict[str, Any]] = None                        # what to keep when it ends (or stops)
+
+    @property
+    def finished(self) -> bool:
+        return self.status != RUNNING
+
+    def say(self, text: str, **extra: Any) -> None:
+        self.messages.append({"text": " ".join(text.split()), **extra})

@@ -1,0 +1,161 @@
+"""The exercise library: short practices per dimension, written in ``bot/content/<lang>/exercises.yml``.
+
+Each exercise serves one main dimension (and maybe ``also`` others) and suits too little
+(``under``) or too much (``over``) attention to it, or both. Focusing (``focusing``) is part of
+the catalogue too; it runs through :mod:`bot.exercises.focusing` instead of the step-by-step
+runner (``runner == "focusing"``).
+
+The ids and everything that is not text (dimension, also, suits, minutes, values, runner) must be
+the same in every language; :func:`check` verifies that, and runs the first time a language is
+loaded, so a wrong file fails loudly instead of suggesting half a library.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from bot.content import check_language, section
+from bot.wellbeing.model import DIMENSIONS, LANGUAGES, value_ids
+
+KINDS = ("under", "over")
+RUNNERS = ("guided", "focusing")
+MIN_STEPS, MAX_STEPS = 3, 7
+
+
+class UnknownExercise(KeyError):
+    pass
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    lang: str
+    dimension: str                  # the main dimension
+    suits: tuple[str, ...]          # "under", "over" or both
+    minutes: int
+    title: str
+    purpose: str                    # one sentence: what it is for
+    steps: tuple[str, ...]
+    keywords: tuple[str, ...] = ()  # for matching a typed request
+    values: tuple[str, ...] = ()    # value ids it touches (any dimension)
+    also: tuple[str, ...] = ()      # further dimensions it serves
+    runner: str = "guided"
+
+    @property
+    def dimensions(self) -> tuple[str, ...]:
+        return (self.dimension, *self.also)
+
+    def serves(self, dimension_id: str, kind: str | None = None) -> bool:
+        """Whether it belongs to *dimension_id* (main or also) and, given *kind*, suits it."""
+        return dimension_id in self.dimensions and (kind is None or kind in self.suits)
+
+
+def _strings(items: Any) -> tuple[str, ...]:
+    if items is None:
+        return ()
+    if isinstance(items, str):
+        return (items,)
+    return tuple(" ".join(str(x).split()) for x in items)
+
+
+def _parse(exercise_id: str, spec: dict[str, Any], lang: str) -> Exercise:
+    where = f"{lang}/exercises.yml: {exercise_id}"
+    try:
+        ex = Exercise(
+            id=str(exercise_id), lang=lang, dimension=str(spec["dimension"]), suits=_strings(spec["suits"]),
+            minutes=int(spec["minutes"]), title=" ".join(str(spec["title"]).split()),
+            purpose=" ".join(str(spec["purpose"]).split()), steps=_strings(spec["steps"]),
+            keywords=_strings(spec.get("keywords")), values=_strings(spec.get("values")),
+            also=_strings(spec.get("also")), runner=str(spec.get("runner", "guided")),
+        )
+    except KeyError as missing:
+        raise ValueError(f"{where} lacks {missing}") from None
+    problems = []
+    if ex.dimension not in DIMENSIONS or any(d not in DIMENSIONS or d == ex.dimension for d in ex.also):
+        problems.append(f"unknown or repeated dimension in {ex.dimensions}")
+    if not ex.suits or any(k not in KINDS for k in ex.suits):
+        problems.append(f"suits must be a non-empty subset of {KINDS}, got {ex.suits}")
+    if not MIN_STEPS <= len(ex.steps) <= MAX_STEPS:
+        problems.append(f"needs {MIN_STEPS} to {MAX_STEPS} steps, has {len(ex.steps)}")
+    if ex.minutes <= 0:
+        problems.append("minutes must be positive")
+    if ex.runner not in RUNNERS:
+        problems.append(f"runner must be one of {RUNNERS}")
+    known_values = {v for d in DIMENSIONS for v in value_ids(d)}
+    if any(v not in known_values for v in ex.values):
+        problems.append(f"unknown value ids {[v for v in ex.values if v not in known_values]}")
+    if not ex.title or not ex.purpose:
+        problems.append("title and purpose must not be empty")
+    if problems:
+        raise ValueError(f"{where}: " + "; ".join(problems))
+    return ex
+
+
+@cache
+def _load(lang: str) -> dict[str, Exercise]:
+    raw = section(check_language(lang), "exercises").get("exercises") or {}
+    return {str(k): _parse(str(k), v, lang) for k, v in raw.items()}
+
+
+def _shape(ex: Exercise) -> tuple:
+    return (ex.dimension, ex.also, ex.suits, ex.minutes, ex.values, ex.runner)
+
+
+def check() -> None:
+    """Raise ValueError unless every language has the same ids with the same non-text fields."""
+    reference = _load(LANGUAGES[0])
+    for lang in LANGUAGES[1:]:
+        other = _load(lang)
+        if list(other) != list(reference):
+            missing = sorted(set(reference) ^ set(other))
+            raise ValueError(f"exercise ids in {lang} differ from {LANGUAGES[0]} (or their order): {missing}")
+        for ex_id, ex in reference.items():
+            if _shape(other[ex_id]) != _shape(ex):
+                raise ValueError(f"exercise {ex_id!r}: dimension/suits/minutes/values/runner differ in {lang}")
+        for ex_id, ex in reference.items():
+            if ex.runner == "guided" and len(other[ex_id].steps) != len(ex.steps):
+                raise ValueError(f"exercise {ex_id!r} has a different number of steps in {lang}")
+
+
+@cache
+def _checked() -> bool:
+    check()
+    return True
+
+
+def exercises(lang: str) -> tuple[Exercise, ...]:
+    """Every exercise in *lang*, focusing included, in the file's order."""
+    _checked()
+    return tuple(_load(check_language(lang)).values())
+
+
+def exercise(exercise_id: str, lang: str) -> Exercise:
+    _checked()
+    try:
+        return _load(check_language(lang))[exercise_id]
+    except KeyError:
+        raise UnknownExercise(exercise_id) from None
+
+
+def exists(exercise_id: str) -> bool:
+    _checked()
+    return exercise_id in _load(LANGUAGES[0])
+
+
+def ids() -> tuple[str, ...]:
+    _checked()
+    return tuple(_load(LANGUAGES[0]))
+
+
+def for_dimension(dimension_id: str, lang: str, kind: str | None = None) -> tuple[Exercise, ...]:
+    """The exercises serving *dimension_id* (main dimension first, then those that also serve it),
+    optionally only those suiting *kind* ("under" or "over")."""
+    if dimension_id not in DIMENSIONS:
+        raise ValueError(f"unknown dimension {dimension_id!r}; use one of {', '.join(DIMENSIONS)}")
+    if kind is not None and kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}; use one of {KINDS}")
+    all_ = exercises(lang)
+    main = [e for e in all_ if e.dimension == dimension_id and (kind is None or kind in e.suits)]
+    extra = [e for e in all_ if dimension_id in e.also and (kind is None or kind in e.suits)]
+    return tuple(main + extra)
