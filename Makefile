@@ -7,7 +7,8 @@ PYTEST_ARGS ?=
 run: setup                ## set up what is missing, train if data changed, start everything on SQLite
 	PORT=$(PORT) .venv/bin/python scripts/stack.py run
 
-test: setup train         ## set up and run the whole test suite (unit, API, Rasa, end-to-end)
+test: setup train         ## set up and run the whole test suite (unit, API, Rasa, end-to-end, browser)
+	@scripts/setup.sh --with-browser
 	.venv/bin/python -m pytest $(PYTEST_ARGS)
 
 test-fast: setup          ## everything except Rasa training and the live stack

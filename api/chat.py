@@ -1,7 +1,9 @@
 """The one door for chat: `POST /webhooks/rest/webhook` in the Rasa REST channel format.
 
 Order per message: store it, check for crisis signals (before and independent of Rasa), then
-either answer the crisis here or forward to Rasa, and store the replies.
+either answer the crisis here or forward to Rasa, and store the replies. While a mentor holds the
+conversation (bot/handover.py) the message is kept for the mentor and nothing goes to Rasa; the crisis
+check still runs first.
 """
 from __future__ import annotations
 
@@ -16,9 +18,10 @@ from api.payloads import sanitise
 from api.rasa_client import EngineUnavailable
 from api.schemas import SENDER_PATTERN, ChatRequest
 from bot.content import text as content_text
-from bot.conversations import history, record_replies, record_user_message, recent_user_texts, touch_person
+from bot.conversations import history, recent_user_texts, record_replies, record_user_message, touch_person
 from bot.crisis import detect
 from bot.escalation import open_case_for
+from bot.handover import bot_paused_for
 from bot.safety.dialogue import handle_control, parse_control, respond_to_crisis
 from bot.storage.models import Message, Person
 
@@ -74,6 +77,9 @@ async def webhook(body: ChatRequest, request: Request) -> Any:
     if assessment.crisis:
         return await _crisis_turn(request, body, assessment, message_id)
 
+    if await run_in_threadpool(_held_for_mentor, state.db, body.sender, message_id):
+        return []  # a human is answering: the bot stays silent, the mentor's dashboard shows the message
+
     try:
         await _tell_engine_pending_crisis(request, body.sender)
         replies = await state.rasa.send(body.sender, sanitise(body.message), metadata)
@@ -107,8 +113,10 @@ async def _crisis_turn(request: Request, body: ChatRequest, assessment, message_
 
     outcome = await run_in_threadpool(escalate)
     # Put the dialogue into its crisis flow; if Rasa is down, the flag makes the gateway retry first
-    # thing on the next message.
-    await _tell_engine_pending_crisis(request, body.sender, severity=outcome.severity, swallow=True)
+    # thing on the next message. While a mentor holds the conversation the engine is paused: the
+    # flag waits until the mentor hands back.
+    if not await run_in_threadpool(_paused, state.db, body.sender):
+        await _tell_engine_pending_crisis(request, body.sender, severity=outcome.severity, swallow=True)
     return _outgoing(body.sender, outcome.replies)
 
 
@@ -167,6 +175,19 @@ def _mark(session, message_id: int, status: str) -> None:
     message = session.get(Message, message_id)
     if message is not None:
         message.status = status
+
+
+def _paused(db, sender: str) -> bool:
+    with db.session() as session:
+        return bot_paused_for(session, sender)
+
+
+def _held_for_mentor(db, sender: str, message_id: int) -> bool:
+    with db.session() as session:
+        if not bot_paused_for(session, sender):
+            return False
+        _mark(session, message_id, "held_for_mentor")
+        return True
 
 
 def _mark_status(db, message_id: int, status: str) -> None:

@@ -60,3 +60,15 @@ PY311="$(find_python 3.11 APP_PYTHON)" || {
 
 ensure_venv .venv "$PY311" requirements/app.lock
 ensure_venv .venv-rasa "$PY310" requirements/rasa.lock
+
+# The browser tests drive Debian's Chromium (nothing is downloaded by the test tool itself).
+# Only `make test` asks for it; without it those tests are skipped, never failed.
+if [[ "${1:-}" == "--with-browser" ]] && ! command -v chromium >/dev/null; then
+  if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+    say "installing Chromium for the browser tests (Debian package)"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+      || echo "warning: could not install chromium; browser tests will be skipped" >&2
+  else
+    echo "note: chromium not found; browser tests will be skipped (apt-get install chromium)" >&2
+  fi
+fi

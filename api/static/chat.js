@@ -8,6 +8,11 @@
  * Safety rule for this file: message content is never parsed as HTML. Text goes in with
  * textContent / createTextNode; line breaks and links are built with DOM calls. A bot message may
  * carry `custom.link = {href, title}`: shown as a link button, only for paths on this site ("/...").
+ *
+ * A human mentor can join the conversation from the mentor dashboard. Their messages (role
+ * "mentor") and the "a mentor joined / left" notices (role "system", `custom.mentor_present`) are
+ * fetched by polling the history endpoint: every 5 s while a mentor is present, every 15 s while the
+ * crisis help lines are shown (a mentor may reach out), otherwise not at all.
  */
 (function () {
   "use strict";
@@ -61,8 +66,13 @@
     generation: 0, // bumped by "new conversation" so late answers to the old one are dropped
     crisis: null,
     slowTimer: null,
-    pinned: true // the visitor is at the end of the conversation, so new content keeps it in view
+    pinned: true, // the visitor is at the end of the conversation, so new content keeps it in view
+    lastId: 0, // the newest stored message this page has seen (for mentor polling)
+    mentorPresent: false,
+    pollTimer: null
   };
+  var POLL_MENTOR_MS = 5000;
+  var POLL_CRISIS_MS = 15000;
 
   /* ---------- storage (falls back to memory when localStorage is blocked) ---------- */
 
@@ -450,7 +460,64 @@
       addMessage(roleOf(message), message);
     });
     scrollToBottom();
+    schedulePoll();
   }
+
+  /* ---------- a human mentor in the conversation ---------- */
+
+  function pollDelay() {
+    if (!state.sender) { return 0; }
+    if (state.mentorPresent) { return POLL_MENTOR_MS; }
+    return state.crisis ? POLL_CRISIS_MS : 0;
+  }
+
+  function schedulePoll(soon) {
+    window.clearTimeout(state.pollTimer);
+    state.pollTimer = null;
+    var delay = pollDelay();
+    if (delay) { state.pollTimer = window.setTimeout(pollMentor, soon ? 1000 : delay); }
+  }
+
+  function notePresence(message) {
+    var custom = message && message.custom;
+    if (message && message.role === "system" && custom && typeof custom.mentor_present === "boolean") {
+      state.mentorPresent = custom.mentor_present;
+    }
+  }
+
+  /** New mentor messages and mentor notices; everything else on this page came with its own answer. */
+  function pollMentor() {
+    var generation = state.generation;
+    if (document.hidden || !state.sender) { schedulePoll(); return; }
+    fetch(config.historyUrl.replace("{sender}", encodeURIComponent(state.sender)), {
+      headers: { "Accept": "application/json" },
+      credentials: "same-origin"
+    })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (generation !== state.generation || !data || !Array.isArray(data.messages)) { return; }
+        var shown = false;
+        data.messages.forEach(function (message) {
+          if (!message || typeof message !== "object" || !(message.id > state.lastId)) { return; }
+          state.lastId = message.id;
+          var role = roleOf(message);
+          if (role === "mentor") {
+            addMessage("mentor", message);
+            shown = true;
+          } else if (role === "system") {
+            notePresence(message);
+            if (message.text) { addNotice(message.text, "info"); shown = true; }
+          }
+        });
+        if (shown) { keepAtBottomIfNear(); }
+      })
+      .catch(function () { /* try again at the next tick */ })
+      .then(function () { if (generation === state.generation) { schedulePoll(); } });
+  }
+
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden && state.pollTimer) { schedulePoll(true); }
+  });
 
   /* ---------- sending ---------- */
 
@@ -540,7 +607,9 @@
       .then(function (result) {
         if (pending.generation !== state.generation) { return; }
         if (result.ok) {
-          renderAnswers(Array.isArray(result.data) ? result.data : []);
+          var answers = Array.isArray(result.data) ? result.data : [];
+          if (!answers.length && state.mentorPresent) { schedulePoll(true); }
+          renderAnswers(answers);
         } else if (result.status === 422 || result.status === 400 || result.status === 413) {
           refused(pending, result.data);
         } else {
@@ -677,6 +746,8 @@
     ui.log.setAttribute("aria-live", "off");
     messages.forEach(function (message, index) {
       if (!message || typeof message !== "object") { return; }
+      if (message.id > state.lastId) { state.lastId = message.id; }
+      notePresence(message);
       var role = roleOf(message);
       if (role === "system") {
         if (message.text) { addNotice(message.text, "info"); }
@@ -687,6 +758,7 @@
     });
     if (crisis) { showCrisis(crisis); }
     scrollToBottom();
+    schedulePoll();
     window.setTimeout(function () { ui.log.setAttribute("aria-live", "polite"); }, 500);
   }
 
@@ -712,6 +784,10 @@
   function resetConversation() {
     state.generation += 1;
     state.sender = null;
+    state.lastId = 0;
+    state.mentorPresent = false;
+    window.clearTimeout(state.pollTimer);
+    state.pollTimer = null;
     store.remove(KEY.sender);
     Array.prototype.slice.call(ui.log.querySelectorAll(".msg, .notice")).forEach(function (el) {
       ui.log.removeChild(el);

@@ -1,0 +1,259 @@
+"""Signing in and out, setting a password from an invitation link, and one's own account
+(password, optional TOTP second factor)."""
+from __future__ import annotations
+
+import secrets
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from api.dashboard.security import (
+    FORM_COOKIE,
+    SESSION_COOKIE,
+    Viewer,
+    address,
+    clear_cookie,
+    config,
+    current_form_token,
+    form_protected,
+    issue_form_token,
+    optional_viewer,
+    redirect,
+    render,
+    set_cookie,
+    signed_in,
+)
+from bot import mentors
+from bot.storage.models import Mentor
+
+router = APIRouter(prefix="/dashboard", include_in_schema=False)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only paths inside the dashboard: never an open redirect."""
+    if target and target.startswith("/dashboard") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/dashboard/queue"
+
+
+def _login_page(request: Request, *, status_code: int = 200, error: str | None = None, email: str = "",
+                next_path: str = "", notice: str | None = None) -> Response:
+    token = _form_token_for(request)
+    response = render(request, "login.html", {
+        "title": "Sign in", "error": error, "notice": notice, "email": email,
+        "next": _safe_next(next_path or request.query_params.get("next")), "form_token": token,
+    }, status_code=status_code)
+    # The token rendered in the form and its signed twin in the cookie are set together.
+    issue_form_token(request, response, token)
+    return response
+
+
+def _form_token_for(request: Request) -> str:
+    """A fresh token for a fresh form; the same one again when a posted form is shown again."""
+    return current_form_token(request) if request.method == "POST" else secrets.token_urlsafe(24)
+
+
+@router.get("/login")
+def login_form(request: Request) -> Response:
+    if optional_viewer(request) is not None:
+        return redirect(request, _safe_next(request.query_params.get("next")))
+    notice = None
+    if request.query_params.get("expired"):
+        notice = "Your session expired after a while without activity. Please sign in again."
+    elif request.query_params.get("signed_out"):
+        notice = "You are signed out. Take care of yourself."
+    elif request.query_params.get("password_set"):
+        notice = "Your password is set. You can sign in now."
+    return _login_page(request, notice=notice)
+
+
+@router.post("/login", dependencies=[Depends(form_protected)])
+async def login(request: Request) -> Response:
+    form = await request.form()
+    email = str(form.get("email", ""))[:255].strip()
+    password = str(form.get("password", ""))[:mentors.MAX_PASSWORD_CHARS]
+    code = str(form.get("code", ""))[:16]
+    next_path = str(form.get("next", ""))
+    cfg, where = config(request), address(request)
+
+    def work() -> tuple[str, str | None]:
+        with request.app.state.db.session() as session:
+            if mentors.login_blocked(session, cfg, where, email):
+                mentors.audit(session, email.lower() or "anonymous", "login_rate_limited", address=where)
+                return "blocked", None
+            mentor = mentors.authenticate(session, email, password, code)
+            mentors.record_login_attempt(session, cfg, where, email, succeeded=mentor is not None)
+            if mentor is None:
+                mentors.audit(session, email.lower() or "anonymous", "login_failed", address=where)
+                return "failed", None
+            cookie, _ = mentors.start_session(session, cfg, mentor)
+            mentors.audit(session, mentor, "login", address=where)
+            return "ok", cookie
+
+    outcome, cookie = await run_in_threadpool(work)
+    if outcome == "blocked":
+        return _login_page(request, status_code=429, email=email, next_path=next_path, error=(
+            "Too many sign-in attempts for this account from your network. "
+            "Please wait a minute, then try again."))
+    if outcome == "failed":
+        return _login_page(request, status_code=401, email=email, next_path=next_path, error=(
+            "That email, password or authentication code is not right. Please try again."))
+    response = redirect(request, _safe_next(next_path))
+    set_cookie(request, response, SESSION_COOKIE, cookie or "")
+    clear_cookie(request, response, FORM_COOKIE)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
+    with request.app.state.db.session() as session:
+        mentors.end_session(session, config(request), request.cookies.get(SESSION_COOKIE))
+        mentors.audit(session, session.get(Mentor, viewer.id), "logout", address=address(request))
+    response = redirect(request, "/dashboard/login", signed_out="1")
+    clear_cookie(request, response, SESSION_COOKIE)
+    return response
+
+
+# ------------------------------------------------------------------------------------ invitations
+
+def _invite_page(request: Request, token: str, *, error: str | None = None, status_code: int = 200) -> Response:
+    with request.app.state.db.session() as session:
+        try:
+            _, mentor = mentors.read_invitation(session, config(request), token)
+            context = {"title": "Set your password", "invited": {"email": mentor.email, "name": mentor.display_name,
+                                                                  "role": mentor.role}, "error": error,
+                       "min_chars": mentors.MIN_PASSWORD_CHARS, "token": token}
+        except mentors.InvalidInvitation as problem:
+            context = {"title": "This link does not work", "invited": None, "error": str(problem)}
+            status_code = 400
+    context["form_token"] = _form_token_for(request)
+    response = render(request, "invite.html", context, status_code=status_code)
+    issue_form_token(request, response, context["form_token"])
+    return response
+
+
+@router.get("/invite/{token}")
+def invitation(request: Request, token: str) -> Response:
+    return _invite_page(request, token)
+
+
+@router.post("/invite/{token}", dependencies=[Depends(form_protected)])
+async def accept_invitation(request: Request, token: str) -> Response:
+    form = await request.form()
+    password, again = str(form.get("password", "")), str(form.get("password_again", ""))
+    if password != again:
+        return await run_in_threadpool(lambda: _invite_page(
+            request, token, error="The two passwords are not the same.", status_code=422))
+
+    def work() -> str | None:
+        with request.app.state.db.session() as session:
+            try:
+                mentor = mentors.accept_invitation(session, config(request), token, password)
+            except (mentors.AccountError, mentors.InvalidInvitation) as problem:
+                session.rollback()
+                return str(problem)
+            mentors.audit(session, mentor, "password_set_from_link", address=address(request))
+            return None
+
+    problem = await run_in_threadpool(work)
+    if problem:
+        return await run_in_threadpool(lambda: _invite_page(request, token, error=problem, status_code=422))
+    return redirect(request, "/dashboard/login", password_set="1")
+
+
+# ------------------------------------------------------------------------------------ own account
+
+def _account_page(request: Request, viewer: Viewer, *, error: str | None = None, notice: str | None = None,
+                  status_code: int = 200) -> Response:
+    with request.app.state.db.session() as session:
+        mentor = session.get(Mentor, viewer.id)
+        pending = mentor.totp_secret if (mentor.totp_secret and not mentor.totp_enabled) else None
+        context = {"title": "Your account", "error": error, "notice": notice, "totp_enabled": mentor.totp_enabled,
+                   "totp_pending": pending, "totp_uri": mentors.totp_uri(mentor, pending) if pending else None,
+                   "min_chars": mentors.MIN_PASSWORD_CHARS}
+    return render(request, "account.html", context, viewer=viewer, status_code=status_code)
+
+
+@router.get("/account")
+def account(request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
+    notice = {"password": "Your password is changed.", "totp_on": "Two-step sign-in is on.",
+              "totp_off": "Two-step sign-in is off."}.get(request.query_params.get("done", ""))
+    return _account_page(request, viewer, notice=notice)
+
+
+@router.post("/account/password")
+async def change_password(request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
+    form = await request.form()
+    current, new, again = (str(form.get(k, "")) for k in ("current", "password", "password_again"))
+
+    def work() -> tuple[str | None, str | None]:
+        with request.app.state.db.session() as session:
+            mentor = session.get(Mentor, viewer.id)
+            if not mentors.verify_password(mentor.password_hash, current):
+                return "Your current password is not right.", None
+            if new != again:
+                return "The two new passwords are not the same.", None
+            try:
+                mentors.set_password(session, mentor, new)  # ends every session of this account
+            except mentors.AccountError as problem:
+                return str(problem), None
+            cookie, _ = mentors.start_session(session, config(request), mentor)
+            mentors.audit(session, mentor, "password_changed", address=address(request))
+            return None, cookie
+
+    problem, cookie = await run_in_threadpool(work)
+    if problem:
+        return await run_in_threadpool(lambda: _account_page(request, viewer, error=problem, status_code=422))
+    response = redirect(request, "/dashboard/account", done="password")
+    set_cookie(request, response, SESSION_COOKIE, cookie or "")
+    return response
+
+
+@router.post("/account/totp/start")
+def totp_start(request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
+    with request.app.state.db.session() as session:
+        mentor = session.get(Mentor, viewer.id)
+        if not mentor.totp_enabled:
+            mentor.totp_secret = mentors.new_totp_secret()
+    return redirect(request, "/dashboard/account")
+
+
+@router.post("/account/totp/confirm")
+async def totp_confirm(request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
+    code = str((await request.form()).get("code", ""))
+
+    def work() -> bool:
+        with request.app.state.db.session() as session:
+            mentor = session.get(Mentor, viewer.id)
+            if mentor.totp_enabled or not mentor.totp_secret:
+                return False
+            if not mentors.enable_totp(mentor, mentor.totp_secret, code):
+                return False
+            mentors.audit(session, mentor, "totp_enabled", address=address(request))
+            return True
+
+    if not await run_in_threadpool(work):
+        return await run_in_threadpool(lambda: _account_page(
+            request, viewer, status_code=422,
+            error="That code did not match. Check the time on your phone and try the newest code."))
+    return redirect(request, "/dashboard/account", done="totp_on")
+
+
+@router.post("/account/totp/disable")
+async def totp_disable(request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
+    password = str((await request.form()).get("current", ""))
+
+    def work() -> bool:
+        with request.app.state.db.session() as session:
+            mentor = session.get(Mentor, viewer.id)
+            if not mentors.verify_password(mentor.password_hash, password):
+                return False
+            mentors.disable_totp(mentor)
+            mentors.audit(session, mentor, "totp_disabled", address=address(request))
+            return True
+
+    if not await run_in_threadpool(work):
+        return await run_in_threadpool(lambda: _account_page(
+            request, viewer, error="Your password is not right.", status_code=422))
+    return redirect(request, "/dashboard/account", done="totp_off")

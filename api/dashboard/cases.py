@@ -1,0 +1,588 @@
+"""The mentor's work: the queue, a case, and what can be done with it (claim, release, note, reach
+out, hand back, send a directory entry, close), the debrief after a heavy case, and one's own load.
+
+Every view of a case's conversation and every action is written to the audit log; actions also
+leave an event in the case's own history (bot/escalation.py).
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from api.dashboard.security import (
+    Viewer,
+    address,
+    config,
+    redirect,
+    render,
+    signed_in,
+    signed_in_polling,
+)
+from api.rasa_client import EngineUnavailable
+from bot import escalation, handover, mentors
+from bot.crisis import severity_rank
+from bot.safety import directory
+from bot.storage.models import Case, Handover, Mentor, Message, Person, utcnow
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/dashboard", include_in_schema=False)
+
+OUTCOME_LABELS = {
+    "reached_safe": "Reached, and safe for now",
+    "referred": "Referred to a recovery centre or professional",
+    "emergency_services": "Emergency services contacted",
+    "no_response": "No response",
+    "other": "Other (say what in the note)",
+}
+FEELING_LABELS = {
+    "steady": "Steady enough",
+    "tired": "Tired",
+    "shaken": "Shaken",
+    "heavy": "It weighs on me",
+    "numb": "Numb or far away",
+    "rather_not_say": "I'd rather not say",
+}
+ALERT_SEVERITIES = ("imminent", "high")
+DONE = {
+    "claimed": "You hold this case now. Others see that you do.",
+    "released": "You released the case; it is back in the queue.",
+    "note": "Your note is saved.",
+    "sent": "Your message was sent. The person sees it marked as coming from a mentor.",
+    "entry": "The entry was sent to the person.",
+    "handed_back": "You handed the conversation back to the bot; the person was told.",
+    "closed": "The case is closed.",
+    "debrief": "Thank you. Your debrief is saved; only you can read it.",
+    "debrief_skipped": "No debrief this time. It stays available on your load page.",
+}
+
+
+class ActionRefused(Exception):
+    def __init__(self, message: str, status_code: int = 409) -> None:
+        super().__init__(message)
+        self.message, self.status_code = message, status_code
+
+
+# ------------------------------------------------------------------------------------ helpers
+
+def waiting_text(since: datetime, now: datetime | None = None) -> str:
+    minutes = max(0, int(((now or utcnow()) - mentors.aware(since)).total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h {minutes} min"
+    return f"{hours // 24} days"
+
+
+def _person_waiting(session: Session, person_id: str) -> bool:
+    """The person wrote after the mentor's last message (only asked while a mentor is present)."""
+    last = session.query(Message.role).filter(Message.person_id == person_id, Message.role.in_(("user", "mentor"))) \
+        .order_by(Message.id.desc()).first()
+    return bool(last and last[0] == "user")
+
+
+def queue_rows(session: Session, viewer: Viewer) -> list[dict[str, Any]]:
+    cases = escalation.list_open_cases(session)
+    names = mentors.display_names(session)
+    present = handover.present_on_cases(session, [c.id for c in cases])
+    now = utcnow()
+    rows = []
+    for case in cases:
+        rows.append({
+            "id": case.id,
+            "severity": case.severity,
+            "status": case.status,
+            "opened_at": mentors.aware(case.opened_at).isoformat(),
+            "waiting": waiting_text(case.opened_at, now),
+            "waiting_s": int((now - mentors.aware(case.opened_at)).total_seconds()),
+            "language": case.language,
+            "country": case.country or "unknown",
+            "held_by": names.get(case.claimed_by, case.claimed_by) if case.claimed_by else None,
+            "mine": case.claimed_by == viewer.email,
+            "consent_transcript": case.consent_transcript,
+            "consent_contact": case.consent_contact,
+            "mentor_present": case.id in present,
+            "person_waiting": case.id in present and _person_waiting(session, case.person_id),
+            "triggers": len(case.triggers),
+            "alert": case.severity in ALERT_SEVERITIES and case.status == "open",
+        })
+    return rows
+
+
+def _load_case(session: Session, case_id: int) -> Case:
+    try:
+        return escalation.get_case(session, case_id)
+    except escalation.CaseNotFound:
+        raise ActionRefused("There is no such case.", 404) from None
+
+
+def _holder_only(case: Case, mentor: Mentor, what: str) -> None:
+    if case.status == "closed":
+        raise ActionRefused("This case is closed.")
+    if not mentors.may_act_on(case, mentor):
+        if case.status == "claimed":
+            raise ActionRefused(f"Someone else holds this case; only they can {what}.", 403)
+        raise ActionRefused(f"Claim the case first; then you can {what}.")
+
+
+def _message_view(message: Message, trigger_ids: set[int]) -> dict[str, Any]:
+    custom = (message.payload or {}).get("custom") or {}
+    return {
+        "id": message.id,
+        "role": message.role,
+        "text": message.text or "",
+        "at": mentors.aware(message.created_at).isoformat() if message.created_at else None,
+        "time": mentors.aware(message.created_at).strftime("%d %b %H:%M") if message.created_at else "",
+        "trigger": message.id in trigger_ids,
+        "held": message.status == "held_for_mentor",
+        "entry": bool(custom.get("directory_entry")),
+        "has_buttons": bool((message.payload or {}).get("buttons")),
+    }
+
+
+def _event_view(event, names: dict[str, str]) -> dict[str, Any]:
+    return {"actor": names.get(event.actor, event.actor), "kind": event.kind, "detail": event.detail or {},
+            "time": mentors.aware(event.created_at).strftime("%d %b %H:%M")}
+
+
+def _directory_for(case: Case, language: str) -> dict[str, list[dict[str, Any]]]:
+    lines = directory.load_helplines()
+    country = directory.normalise_country(case.country)
+    chosen = [h for h in lines if country is None or h.country == country]
+    centres = directory.recovery_centres_for(case.country, language)
+    return {
+        "helplines": [{"id": h.id, "name": h.name("en"), "phone": h.phone, "country": h.country,
+                       "kinds": ", ".join(h.kinds)} for h in chosen],
+        "centres": [{"id": c.id, "name": c.name("en"), "phone": c.phone or "", "country": c.country,
+                     "region": c.region} for c in centres],
+    }
+
+
+def case_context(session: Session, case_id: int, viewer: Viewer) -> dict[str, Any]:
+    case = _load_case(session, case_id)
+    person = session.get(Person, case.person_id)
+    language = (person.language if person else None) or case.language
+    names = mentors.display_names(session)
+    trigger_ids = {t.message_id for t in case.triggers if t.message_id}
+    visible = handover.mentor_visible_messages(session, case)
+    current = handover.active_handover(session, case.person_id)
+    mentor = session.get(Mentor, viewer.id)
+    held = len(mentors.held_cases(session, mentor))
+    cap = mentors.caseload_cap(session, config_of(session))
+    return {
+        "case": {
+            "id": case.id, "severity": case.severity, "status": case.status, "language": language,
+            "country": case.country or "unknown", "consent_transcript": case.consent_transcript,
+            "consent_contact": case.consent_contact, "outcome": case.outcome,
+            "outcome_label": OUTCOME_LABELS.get(case.outcome or "", case.outcome),
+            "opened": mentors.aware(case.opened_at).strftime("%d %b %Y %H:%M UTC"),
+            "waiting": waiting_text(case.opened_at),
+            "held_by": names.get(case.claimed_by, case.claimed_by) if case.claimed_by else None,
+            "mine": case.claimed_by == viewer.email and case.status == "claimed",
+            "mentor_present": current is not None and current.case_id == case.id,
+            "present_elsewhere": current is not None and current.case_id != case.id,
+        },
+        "triggers": [{"text": t.text, "severity": t.severity, "signals": ", ".join(t.signals or []),
+                      "source": t.source, "time": mentors.aware(t.created_at).strftime("%d %b %H:%M")}
+                     for t in case.triggers],
+        "helplines_shown": case.helplines_shown or [],
+        "messages": [_message_view(m, trigger_ids) for m in visible],
+        "last_message_id": visible[-1].id if visible else 0,
+        "notes": [_event_view(e, names) for e in case.events if e.kind == "note"],
+        "events": [_event_view(e, names) for e in case.events],
+        "outcomes": OUTCOME_LABELS,
+        "directory": _directory_for(case, language),
+        "held": held, "cap": cap,
+        "may_note": case.status == "open" or (case.status == "claimed" and case.claimed_by == viewer.email),
+    }
+
+
+def config_of(session: Session) -> mentors.DashboardConfig:
+    # The request's config is attached to the session by the route (see _work).
+    return session.info["dashboard_config"]
+
+
+def _work(request: Request, fn):
+    """Run `fn(session)` in a worker thread within one transaction."""
+    def inner():
+        with request.app.state.db.session() as session:
+            session.info["dashboard_config"] = config(request)
+            return fn(session)
+    return run_in_threadpool(inner)
+
+
+async def _case_page(request: Request, viewer: Viewer, case_id: int, *, error: str | None = None,
+                     notice: str | None = None, status_code: int = 200) -> Response:
+    def work(session: Session):
+        context = case_context(session, case_id, viewer)
+        mentors.audit(session, session.get(Mentor, viewer.id), "case_viewed", case_id=case_id,
+                      detail={"messages_shown": len(context["messages"]), "triggers_shown": len(context["triggers"]),
+                              "scope": "consented" if context["case"]["consent_transcript"] else "triggers+mentor"},
+                      address=address(request))
+        return context
+
+    try:
+        context = await _work(request, work)
+    except ActionRefused as refused:
+        return render(request, "error.html", {"title": "Case not found", "message": refused.message},
+                      viewer=viewer, status_code=refused.status_code)
+    context.update(title=f"Case {case_id}", error=error, notice=notice)
+    return render(request, "case.html", context, viewer=viewer, status_code=status_code)
+
+
+async def _act(request: Request, viewer: Viewer, case_id: int, fn, *, done: str, anchor: str = "") -> Response:
+    """Run an action; on refusal show the case again with the reason."""
+    try:
+        result = await _work(request, fn)
+    except ActionRefused as refused:
+        return await _case_page(request, viewer, case_id, error=refused.message, status_code=refused.status_code)
+    except mentors.CaseloadFull as full:
+        return await _case_page(request, viewer, case_id, error=str(full), status_code=409)
+    except escalation.CaseConflict as conflict:
+        return await _case_page(request, viewer, case_id, error=str(conflict), status_code=409)
+    except ValueError as invalid:
+        return await _case_page(request, viewer, case_id, error=str(invalid), status_code=422)
+    if isinstance(result, Response):
+        return result
+    return redirect(request, f"/dashboard/cases/{case_id}", done=done) if not anchor else \
+        _with_anchor(redirect(request, f"/dashboard/cases/{case_id}", done=done), anchor)
+
+
+def _with_anchor(response: Response, anchor: str) -> Response:
+    response.headers["location"] += f"#{anchor}"
+    return response
+
+
+async def _engine(request: Request, person_id: str, events: list[dict[str, Any]], what: str) -> bool:
+    try:
+        await request.app.state.rasa.append_events(person_id, events)
+        return True
+    except EngineUnavailable as error:
+        # The gateway's own check is what keeps the bot silent; the engine catches up later.
+        log.warning("could not %s the dialogue engine for %s: %s", what, person_id, error)
+        return False
+
+
+async def _pause_engine(request: Request, person_id: str, handover_id: int) -> None:
+    paused = await _engine(request, person_id, [{"event": "pause"}], "pause")
+
+    def mark(session: Session) -> None:
+        row = session.get(Handover, handover_id)
+        if row is not None:
+            row.engine_paused = paused
+
+    await _work(request, mark)
+
+
+async def _resume_engine(request: Request, person_id: str) -> None:
+    await _engine(request, person_id, [{"event": "resume"}], "resume")
+
+
+# ------------------------------------------------------------------------------------ pages
+
+@router.get("")
+@router.get("/")
+def home(request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
+    return redirect(request, "/dashboard/queue")
+
+
+@router.get("/queue")
+async def queue(request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
+    def work(session: Session):
+        mentor = session.get(Mentor, viewer.id)
+        return {"rows": queue_rows(session, viewer), "held": len(mentors.held_cases(session, mentor)),
+                "cap": mentors.caseload_cap(session, config(request))}
+
+    context = await _work(request, work)
+    context.update(title="Queue", alert=any(row["alert"] for row in context["rows"]),
+                   notice=DONE.get(request.query_params.get("done", "")))
+    return render(request, "queue.html", context, viewer=viewer)
+
+
+@router.get("/queue.json")
+async def queue_json(request: Request, viewer: Viewer = Depends(signed_in_polling)) -> JSONResponse:
+    def work(session: Session):
+        mentor = session.get(Mentor, viewer.id)
+        return {"cases": queue_rows(session, viewer), "held": len(mentors.held_cases(session, mentor)),
+                "cap": mentors.caseload_cap(session, config(request)), "generated_at": utcnow().isoformat()}
+
+    response = JSONResponse(await _work(request, work))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.get("/cases/{case_id}")
+async def case_view(case_id: int, request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
+    return await _case_page(request, viewer, case_id, notice=DONE.get(request.query_params.get("done", "")))
+
+
+@router.get("/cases/{case_id}/live.json")
+async def case_live(case_id: int, request: Request, after: int = 0,
+                    viewer: Viewer = Depends(signed_in_polling)) -> JSONResponse:
+    """New messages in the mentor's scope since `after`; an audit entry whenever any are shown."""
+    def work(session: Session):
+        case = _load_case(session, case_id)
+        trigger_ids = {t.message_id for t in case.triggers if t.message_id}
+        new = [_message_view(m, trigger_ids) for m in handover.mentor_visible_messages(session, case, after_id=after)]
+        if new:
+            mentors.audit(session, session.get(Mentor, viewer.id), "case_messages_viewed", case_id=case_id,
+                          detail={"message_ids": [m["id"] for m in new]}, address=address(request))
+        current = handover.active_handover(session, case.person_id)
+        return {"messages": new, "status": case.status,
+                "mentor_present": current is not None and current.case_id == case.id}
+
+    try:
+        data = await _work(request, work)
+    except ActionRefused as refused:
+        return JSONResponse({"error": {"code": "not_found", "message": refused.message}}, status_code=404)
+    response = JSONResponse(data)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# ------------------------------------------------------------------------------------ actions
+
+@router.post("/cases/{case_id}/claim")
+async def claim(case_id: int, request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
+    def work(session: Session):
+        mentor = session.get(Mentor, viewer.id)
+        _load_case(session, case_id)
+        try:
+            mentors.claim_case(session, case_id, mentor, mentors.caseload_cap(session, config(request)))
+        except mentors.CaseloadFull as full:
+            mentors.audit(session, mentor, "claim_refused_caseload", case_id=case_id,
+                          detail={"held": full.held, "cap": full.cap}, address=address(request))
+            session.commit()
+            raise
+        mentors.audit(session, mentor, "case_claimed", case_id=case_id, address=address(request))
+
+    return await _act(request, viewer, case_id, work, done="claimed")
+
+
+@router.post("/cases/{case_id}/release")
+async def release(case_id: int, request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
+    """The holder gives the case back; an admin may do so for a colleague who is away."""
+    resume: dict[str, str] = {}
+
+    def work(session: Session):
+        mentor = session.get(Mentor, viewer.id)
+        case = _load_case(session, case_id)
+        if case.status != "claimed":
+            raise ActionRefused("Nobody holds this case.")
+        holder = case.claimed_by
+        on_behalf = holder != mentor.email
+        if on_behalf and mentor.role != "admin":
+            raise ActionRefused("Only the mentor holding this case can release it.", 403)
+        if handover.leave(session, case, mentor.email) is not None:
+            resume["person_id"] = case.person_id
+        escalation.release(session, case_id, holder)
+        mentors.audit(session, mentor, "case_released", case_id=case_id,
+                      detail={"on_behalf_of": holder} if on_behalf else {}, address=address(request))
+
+    response = await _act(request, viewer, case_id, work, done="released")
+    if resume:
+        await _resume_engine(request, resume["person_id"])
+    return response
+
+
+@router.post("/cases/{case_id}/notes")
+async def add_note(case_id: int, request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
+    text = str((await request.form()).get("text", ""))[:5000]
+
+    def work(session: Session):
+        mentor = session.get(Mentor, viewer.id)
+        case = _load_case(session, case_id)
+        if case.status == "claimed" and case.claimed_by != mentor.email:
+            raise ActionRefused("Someone else holds this case; only they can add notes.", 403)
+        if not text.strip():
+            raise ActionRefused("A note needs some text.", 422)
+        escalation.add_note(session, case_id, mentor.email, text)
+        mentors.audit(session, mentor, "note_added", case_id=case_id, address=address(request))
+
+    return await _act(request, viewer, case_id, work, done="note", anchor="notes")
+
+
+@router.post("/cases/{case_id}/messages")
+async def reach_out(case_id: int, request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
+    form = await request.form()
+    text = str(form.get("text", ""))
+    despite = form.get("despite_no_consent") == "yes"
+    joined: dict[str, Any] = {}
+
+    def work(session: Session):
+        mentor = session.get(Mentor, viewer.id)
+        case = _load_case(session, case_id)
+        _holder_only(case, mentor, "write to the person")
+        if case.consent_contact is False and not despite:
+            raise ActionRefused("The person said they did not want to be contacted. If you have a reason to "
+                                "write anyway (for example their safety), tick the box that says so.", 422)
+        message, joined_now = handover.send_message(session, case, mentor, text)
+        mentors.audit(session, mentor, "message_sent", case_id=case_id,
+                      detail={"message_id": message.id, "despite_no_consent": bool(case.consent_contact is False)},
+                      address=address(request))
+        if joined_now:
+            joined.update(person_id=case.person_id, handover_id=handover.active_handover(session, case.person_id).id)
+            mentors.audit(session, mentor, "mentor_joined", case_id=case_id, address=address(request))
+
+    response = await _act(request, viewer, case_id, work, done="sent", anchor="reach-out")
+    if joined:
+        await _pause_engine(request, joined["person_id"], joined["handover_id"])
+    return response
+
+
+@router.post("/cases/{case_id}/entries")
+async def send_entry(case_id: int, request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
+    form = await request.form()
+    kind, entry_id = str(form.get("kind", "")), str(form.get("entry_id", ""))
+    joined: dict[str, Any] = {}
+
+    def work(session: Session):
+        mentor = session.get(Mentor, viewer.id)
+        case = _load_case(session, case_id)
+        _holder_only(case, mentor, "send directory entries")
+        pool = directory.load_helplines() if kind == "helpline" else \
+            directory.load_recovery_centres() if kind == "recovery_centre" else ()
+        entry = next((e for e in pool if e.id == entry_id), None)
+        if entry is None:
+            raise ActionRefused("That directory entry does not exist (any more).", 422)
+        message, joined_now = handover.send_entry(session, case, mentor, entry)
+        mentors.audit(session, mentor, "directory_entry_sent", case_id=case_id,
+                      detail={"kind": kind, "entry_id": entry_id, "message_id": message.id}, address=address(request))
+        if joined_now:
+            joined.update(person_id=case.person_id, handover_id=handover.active_handover(session, case.person_id).id)
+            mentors.audit(session, mentor, "mentor_joined", case_id=case_id, address=address(request))
+
+    response = await _act(request, viewer, case_id, work, done="entry", anchor="reach-out")
+    if joined:
+        await _pause_engine(request, joined["person_id"], joined["handover_id"])
+    return response
+
+
+@router.post("/cases/{case_id}/handback")
+async def hand_back(case_id: int, request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
+    person: dict[str, str] = {}
+
+    def work(session: Session):
+        mentor = session.get(Mentor, viewer.id)
+        case = _load_case(session, case_id)
+        _holder_only(case, mentor, "hand the conversation back")
+        if handover.leave(session, case, mentor.email) is None:
+            raise ActionRefused("You are not in this person's conversation.")
+        mentors.audit(session, mentor, "mentor_left", case_id=case_id, address=address(request))
+        person["id"] = case.person_id
+
+    response = await _act(request, viewer, case_id, work, done="handed_back", anchor="reach-out")
+    if person:
+        await _resume_engine(request, person["id"])
+    return response
+
+
+@router.post("/cases/{case_id}/close")
+async def close(case_id: int, request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
+    form = await request.form()
+    outcome, note = str(form.get("outcome", "")), str(form.get("note", ""))[:5000]
+    after: dict[str, Any] = {}
+
+    def work(session: Session):
+        mentor = session.get(Mentor, viewer.id)
+        case = _load_case(session, case_id)
+        _holder_only(case, mentor, "close it")
+        if outcome not in escalation.OUTCOMES:
+            raise ActionRefused("Choose how the case ended.", 422)
+        if not note.strip():
+            raise ActionRefused("Add a short note: what happened, and what a colleague should know.", 422)
+        ended = handover.end_for_closed_case(session, case, mentor.email)
+        escalation.close(session, case_id, mentor.email, outcome, note)
+        person = session.get(Person, case.person_id)
+        if person is not None:
+            person.dialogue_crisis_pending = False  # a mentor resolved it; a new crisis opens a new case
+        mentors.audit(session, mentor, "case_closed", case_id=case_id, detail={"outcome": outcome},
+                      address=address(request))
+        after.update(person_id=case.person_id, resume=ended is not None, debrief=mentors.needs_debrief(case))
+
+    response = await _act(request, viewer, case_id, work, done="closed")
+    if after:
+        if after["resume"]:
+            await _resume_engine(request, after["person_id"])
+        # As the JSON API does: a closed case ends the dialogue's crisis flow.
+        await _engine(request, after["person_id"], [
+            {"event": "active_loop", "name": None},
+            {"event": "slot", "name": "requested_slot", "value": None},
+            {"event": "slot", "name": "crisis_safe", "value": None},
+        ], "end the crisis flow of")
+        if after["debrief"]:
+            return redirect(request, f"/dashboard/debrief/{case_id}")
+        return redirect(request, "/dashboard/queue", done="closed")
+    return response
+
+
+# ------------------------------------------------------------------------------------ care
+
+@router.get("/debrief/{case_id}")
+async def debrief_form(case_id: int, request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
+    def work(session: Session):
+        case = session.get(Case, case_id)
+        if case is None or case.claimed_by != viewer.email or not mentors.needs_debrief(case):
+            return None
+        return {"case_id": case.id, "severity": case.severity,
+                "done": mentors.has_debrief(session, session.get(Mentor, viewer.id), case.id)}
+
+    found = await _work(request, work)
+    if found is None:
+        return redirect(request, "/dashboard/queue")
+    return render(request, "debrief.html", {"title": "A moment for you", "feelings": FEELING_LABELS, **found},
+                  viewer=viewer)
+
+
+@router.post("/debrief/{case_id}")
+async def debrief_save(case_id: int, request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
+    form = await request.form()
+    skipped = form.get("skip") == "1"
+    feeling = str(form.get("feeling", "")) or None
+    note, wants = str(form.get("note", ""))[:5000], form.get("wants_colleague") == "yes"
+
+    def work(session: Session):
+        case = session.get(Case, case_id)
+        mentor = session.get(Mentor, viewer.id)
+        if case is None or case.claimed_by != mentor.email or not mentors.needs_debrief(case):
+            return "gone"
+        if mentors.has_debrief(session, mentor, case_id):
+            return "done"
+        try:
+            mentors.save_debrief(session, mentor, case, feeling=feeling, wants_colleague=wants, note=note,
+                                 skipped=skipped)
+        except mentors.AccountError as problem:
+            return str(problem)
+        return "ok"
+
+    result = await _work(request, work)
+    if result not in ("ok", "done", "gone"):
+        return render(request, "debrief.html", {"title": "A moment for you", "feelings": FEELING_LABELS,
+                                                "case_id": case_id, "error": result, "done": False},
+                      viewer=viewer, status_code=422)
+    return redirect(request, "/dashboard/my-load", done="debrief_skipped" if skipped else "debrief")
+
+
+@router.get("/my-load")
+async def my_load(request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
+    def work(session: Session):
+        mentor = session.get(Mentor, viewer.id)
+        return {
+            "load": mentors.load_summary(session, mentor),
+            "cap": mentors.caseload_cap(session, config(request)),
+            "debriefs": [{"time": mentors.aware(d.created_at).strftime("%d %b %Y"), "severity": d.severity,
+                          "feeling": FEELING_LABELS.get(d.feeling or "", ""), "note": d.note or "",
+                          "wants_colleague": d.wants_colleague, "case_id": d.case_id}
+                         for d in mentors.own_debriefs(session, mentor)],
+            "severities": sorted(("imminent", "high", "elevated", "concern"), key=severity_rank, reverse=True),
+        }
+
+    context = await _work(request, work)
+    context.update(title="My load", notice=DONE.get(request.query_params.get("done", "")))
+    return render(request, "my_load.html", context, viewer=viewer)
