@@ -7,12 +7,12 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import dispatch_reply, intent_of, language_of
-from actions.crisis import _dialogue_crisis, _intent_counts
+from actions.crisis import INTERRUPTED, hand_over_to_crisis_flow, interrupts
 from bot.conversations import touch_person
 from bot.storage import get_database
 from bot.wellbeing.conversation import CheckinConversation, later, look_closer
@@ -21,7 +21,6 @@ log = logging.getLogger(__name__)
 
 FORM = "checkin_form"
 SLOT = "checkin_answer"
-INTERRUPTED = "interrupted"
 
 
 def _conversation(session, tracker: Tracker) -> CheckinConversation:
@@ -31,14 +30,12 @@ def _conversation(session, tracker: Tracker) -> CheckinConversation:
 
 
 def _is_crisis(tracker: Tracker, conversation: CheckinConversation) -> bool:
-    intent = intent_of(tracker)
-    if intent == "crisis_detected":
-        return True
-    if intent != "crisis" or not _intent_counts(tracker):
+    if not interrupts(tracker):
         return False
     # A recognised answer ("zeven", "skip") is not the classifier's business; a free-text
     # reflection is, so that is where the dialogue's own crisis layer still listens.
-    return not conversation.understands((tracker.latest_message or {}).get("text") or "")
+    return intent_of(tracker) == "crisis_detected" or not conversation.understands(
+        (tracker.latest_message or {}).get("text") or "")
 
 
 class ActionCheckinBegin(Action):
@@ -88,14 +85,7 @@ class ActionCheckinFinished(Action):
         return "action_checkin_finished"
 
     async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
-        events: list[dict[str, Any]] = [SlotSet(SLOT, None)]
-        if tracker.get_slot(SLOT) == INTERRUPTED:
-            if intent_of(tracker) == "crisis":
-                # The dialogue noticed it, not the gateway: help lines and a case now.
-                for reply in _dialogue_crisis(tracker) or []:
-                    dispatch_reply(dispatcher, reply)
-            events.append(FollowupAction("crisis_form"))
-        return events
+        return hand_over_to_crisis_flow(dispatcher, tracker, SLOT)
 
 
 class ActionLookCloser(Action):

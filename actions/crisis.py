@@ -26,6 +26,8 @@ NOT_SAFE_INTENTS = {"not_safe", "deny", "crisis"}
 ASK_PAYLOAD = "/confirm_safe"
 # "I'm safe" ends the form only when the NLU is sure; a hesitant guess keeps asking.
 SAFE_MIN_CONFIDENCE = 0.8
+# Slot value a form gets when a crisis interrupts it (check-in, exercise).
+INTERRUPTED = "interrupted"
 
 
 def _dialogue_crisis(tracker: Tracker) -> list[dict[str, Any]] | None:
@@ -173,3 +175,21 @@ class ValidateCrisisForm(FormValidationAction):
         else:
             say(dispatcher, language, "crisis.still_here")
         return {SLOT: None}
+
+
+def hand_over_to_crisis_flow(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str) -> list[dict[str, Any]]:
+    """After a check-in or exercise form that a crisis interrupted: send help lines if the dialogue
+    noticed it itself (the gateway already sent them otherwise), then start the crisis form."""
+    events: list[dict[str, Any]] = [SlotSet(slot, None)]
+    if tracker.get_slot(slot) == INTERRUPTED:
+        if intent_of(tracker) == "crisis":
+            for reply in _dialogue_crisis(tracker) or []:
+                dispatch_reply(dispatcher, reply)
+        events.append(FollowupAction("crisis_form"))
+    return events
+
+
+def interrupts(tracker: Tracker) -> bool:
+    """Whether this message inside a check-in or exercise is a crisis signal to act on."""
+    intent = intent_of(tracker)
+    return intent == "crisis_detected" or (intent == "crisis" and _intent_counts(tracker))

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import dispatch_reply, intent_of, language_of
-from actions.crisis import _dialogue_crisis, _intent_counts
+from actions.crisis import INTERRUPTED, hand_over_to_crisis_flow, interrupts
 from bot.conversations import touch_person
 from bot.exercises.runner import ExerciseConversation
 from bot.exercises.suggestions import suggestion_message
@@ -20,7 +20,6 @@ from bot.storage import get_database
 log = logging.getLogger(__name__)
 
 SLOT = "exercise_answer"
-INTERRUPTED = "interrupted"
 INTENT_EXERCISE = {"start_lifeline": "lifeline", "start_focusing": "focusing"}
 
 
@@ -72,11 +71,10 @@ class ValidateExerciseForm(FormValidationAction):
     def validate_exercise_answer(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        intent = intent_of(tracker)
         with get_database().session() as session:
             conversation = _conversation(session, tracker)
             # An exercise invites free, personal words, so the dialogue's own crisis layer listens here.
-            if intent == "crisis_detected" or (intent == "crisis" and _intent_counts(tracker)):
+            if interrupts(tracker):
                 if conversation.record is not None:
                     conversation.record.status = "stopped"
                 return {SLOT: INTERRUPTED}
@@ -91,10 +89,4 @@ class ActionExerciseFinished(Action):
         return "action_exercise_finished"
 
     async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
-        events: list[dict[str, Any]] = [SlotSet(SLOT, None)]
-        if tracker.get_slot(SLOT) == INTERRUPTED:
-            if intent_of(tracker) == "crisis":
-                for reply in _dialogue_crisis(tracker) or []:
-                    dispatch_reply(dispatcher, reply)
-            events.append(FollowupAction("crisis_form"))
-        return events
+        return hand_over_to_crisis_flow(dispatcher, tracker, SLOT)

@@ -131,7 +131,8 @@ async def my_trend(sender: str, request: Request, series: str = Query("investmen
 
     png, alt = await _run(request, work)
     # The alt text travels in a header so the page can label the picture without a second request.
-    return Response(png, media_type="image/png", headers={**PNG_HEADERS, "X-Alt-Text": alt.encode("ascii", "xmlcharrefreplace").decode()})
+    header_safe_alt = alt.encode("ascii", "xmlcharrefreplace").decode()
+    return Response(png, media_type="image/png", headers={**PNG_HEADERS, "X-Alt-Text": header_safe_alt})
 
 
 @router.get("/api/me/{sender}/checkins.csv")

@@ -61,11 +61,11 @@ def _run(request: Request, work):
             try:
                 return work(session)
             except escalation.CaseNotFound:
-                raise HTTPException(status_code=404, detail="no such case")
+                raise HTTPException(status_code=404, detail="no such case") from None
             except escalation.CaseConflict as error:
-                raise HTTPException(status_code=409, detail=str(error))
+                raise HTTPException(status_code=409, detail=str(error)) from error
             except ValueError as error:
-                raise HTTPException(status_code=422, detail=str(error))
+                raise HTTPException(status_code=422, detail=str(error)) from error
 
     return run_in_threadpool(inner)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 from collections.abc import Sequence
 from typing import Any
@@ -63,3 +64,20 @@ def encode(texts: Sequence[str]) -> Any:
         raise RuntimeError("sentence-embedding model unavailable")
     with _encode_lock:
         return model.encode(list(texts), normalize_embeddings=True, convert_to_numpy=True)
+
+
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?;])\s+|\n+")
+
+
+def pieces(text: str, max_chars: int = 2000, max_sentences: int = 12) -> list[str]:
+    """The whole text and each of its sentences, without duplicates: what gets embedded, so a
+    worrying sentence inside a long message is judged on its own too."""
+    text = " ".join(text[:max_chars].split())
+    out = [text] if text else []
+    for sentence in _SENTENCE_SPLIT.split(text):
+        sentence = sentence.strip(" .!?;,")
+        if len(sentence) >= 3 and sentence not in out:
+            out.append(sentence)
+        if len(out) > max_sentences:
+            break
+    return out

@@ -17,7 +17,6 @@ import uuid
 from pathlib import Path
 
 import httpx
-
 import stack as stack_module
 
 MESSAGES = [("hello", "en"), ("what is the model about?", "en"), ("hallo", "nl"), ("wat kan je doen?", "nl"),

@@ -17,7 +17,6 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 from urllib.parse import urlparse
 
 import httpx
@@ -106,7 +105,7 @@ class Stack:
     rasa_port: int = 5005
     action_port: int = 5055
     var_dir: Path = field(default_factory=lambda: Path(os.environ.get("WELLBEING_VAR_DIR", ROOT / "var")))
-    model: Optional[Path] = None
+    model: Path | None = None
     rasa_token: str = field(default_factory=lambda: os.environ.get("RASA_TOKEN") or secrets.token_urlsafe(24))
     extra_env: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)

@@ -20,7 +20,6 @@ returns ``None``, so the rules layer keeps working on its own.
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -37,7 +36,6 @@ log = logging.getLogger(__name__)
 EXEMPLARS_PATH = Path(__file__).resolve().parent / "lexicon" / "exemplars_en.yml"
 MAX_CHARS = 2000          # longer messages are cut; the rules layer still sees everything
 MAX_SENTENCES = 12
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?;])\s+|\n+")
 
 
 @dataclass(frozen=True)
@@ -159,15 +157,7 @@ def failed() -> bool:
 
 def pieces(text: str) -> list[str]:
     """The whole (normalised) message and each of its sentences, without duplicates."""
-    norm = normalise(text[:MAX_CHARS], "en")
-    out = [norm] if norm else []
-    for s in _SENTENCE_SPLIT.split(norm):
-        s = s.strip(" .!?;,")
-        if len(s) >= 3 and s not in out:
-            out.append(s)
-        if len(out) > MAX_SENTENCES:
-            break
-    return out
+    return embeddings.pieces(normalise(text[:MAX_CHARS], "en"), MAX_CHARS, MAX_SENTENCES)
 
 
 def scores(text: str) -> list[Scores]:

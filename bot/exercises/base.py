@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 RUNNING, DONE, STOPPED = "running", "done", "stopped"
 
@@ -12,7 +12,7 @@ class Step:
     messages: list[dict[str, Any]] = field(default_factory=list)  # REST format: text, buttons, image, custom
     state: dict[str, Any] = field(default_factory=dict)           # JSON-serialisable; handed back next turn
     status: str = RUNNING                                          # running | done | stopped
-    result: Optional[dict[str, Any]] = None                        # what to keep when it ends (or stops)
+    result: dict[str, Any] | None = None                        # what to keep when it ends (or stops)
 
     @property
     def finished(self) -> bool:

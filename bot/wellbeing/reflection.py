@@ -42,7 +42,6 @@ log = logging.getLogger(__name__)
 
 MAX_CHARS = 2000
 MAX_SENTENCES = 12
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?;])\s+|\n+")
 
 
 # --------------------------------------------------------------------------------------------
@@ -131,15 +130,7 @@ def embedding_ready() -> bool:
 
 
 def _pieces(text: str) -> list[str]:
-    text = " ".join(text[:MAX_CHARS].split())
-    out = [text] if text else []
-    for s in _SENTENCE_SPLIT.split(text):
-        s = s.strip(" .!?;,")
-        if len(s) >= 3 and s not in out:
-            out.append(s)
-        if len(out) > MAX_SENTENCES:
-            break
-    return out
+    return embeddings.pieces(text, MAX_CHARS, MAX_SENTENCES)
 
 
 @dataclass(frozen=True)

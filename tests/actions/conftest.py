@@ -113,3 +113,17 @@ def safety(monkeypatch) -> FakeSafety:
     fake = FakeSafety()
     monkeypatch.setitem(sys.modules, "bot.safety.dialogue", fake.module())
     return fake
+
+
+@pytest.fixture
+def app_db(tmp_path, monkeypatch):
+    """Actions open the configured database: point it at a fresh SQLite file."""
+    from bot.storage import db as db_module
+
+    monkeypatch.setenv("WELLBEING_VAR_DIR", str(tmp_path))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    database = db_module.get_database()
+    database.upgrade()
+    yield database
+    database.dispose()
+    db_module._databases.clear()

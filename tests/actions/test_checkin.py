@@ -1,8 +1,6 @@
 """The check-in actions: begin/resume, every answer through the form validation, crisis interrupts."""
 from __future__ import annotations
 
-import pytest
-
 from actions.checkin import (
     ActionCheckinBegin,
     ActionCheckinFinished,
@@ -13,20 +11,6 @@ from bot import checkins
 
 CHECKIN_DOMAIN = {"forms": {"checkin_form": {"required_slots": ["checkin_answer"]}},
                   "slots": {"language": {}, "country": {}, "checkin_answer": {}}}
-
-
-@pytest.fixture
-def app_db(tmp_path, monkeypatch):
-    """The actions open the configured database: point it at a fresh SQLite file."""
-    from bot.storage import db as db_module
-
-    monkeypatch.setenv("WELLBEING_VAR_DIR", str(tmp_path))
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    database = db_module.get_database()
-    database.upgrade()
-    yield database
-    database.dispose()
-    db_module._databases.clear()
 
 
 def _answer(make_tracker, run_action, text, sender="a1", language="en", intent="chitchat", confidence=0.9):

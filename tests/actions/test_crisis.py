@@ -132,7 +132,8 @@ def test_crisis_from_dialogue_dispatches_bot_replies(safety, make_tracker, run_a
 def test_crisis_from_dialogue_falls_back_when_bot_fails(language, safety, make_tracker, run_action):
     safety.fail = True
     messages, events = run_action(
-        ActionCrisisFromDialogue(), make_tracker(intent="crisis", text="everything is too much for me", slots={"language": language})
+        ActionCrisisFromDialogue(),
+        make_tracker(intent="crisis", text="everything is too much for me", slots={"language": language}),
     )
     assert [m["text"] for m in messages] == [dialogue_text(language, "crisis.fallback")]
     assert "112" in messages[0]["text"] and "1813" in messages[0]["text"] and "113" in messages[0]["text"]

@@ -1,25 +1,10 @@
 """The exercise actions: suggestions for a request, starting a chosen exercise, answers through the form."""
 from __future__ import annotations
 
-import pytest
-
 from actions.exercises import ActionExerciseFinished, ActionStartExercise, ValidateExerciseForm
 
 EXERCISE_DOMAIN = {"forms": {"exercise_form": {"required_slots": ["exercise_answer"]}},
                    "slots": {"language": {}, "country": {}, "exercise_answer": {}}}
-
-
-@pytest.fixture
-def app_db(tmp_path, monkeypatch):
-    from bot.storage import db as db_module
-
-    monkeypatch.setenv("WELLBEING_VAR_DIR", str(tmp_path))
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    database = db_module.get_database()
-    database.upgrade()
-    yield database
-    database.dispose()
-    db_module._databases.clear()
 
 
 def _answer(make_tracker, run_action, text, sender, language="en", intent="chitchat"):

@@ -173,9 +173,9 @@ def test_focusing_chosen_from_a_suggestion_runs_to_the_end_in_dutch(live):
 def test_lifeline_through_the_gateway_gives_a_picture(live):
     sender = "e2e-lifeline-en"
     _say(live, sender, "i want to draw my lifeline")
-    for text in ("when I was 12 we moved, that was hard, -3", "at 18 I left home +4",
-                 "age 25 - burnout - minus 4", "no, it was -5", "my wedding at 30, great"):
-        assert _say(live, sender, text).status_code == 200
+    for moment in ("when I was 12 we moved, that was hard, -3", "at 18 I left home +4",
+                   "age 25 - burnout - minus 4", "no, it was -5", "my wedding at 30, great"):
+        assert _say(live, sender, moment).status_code == 200
     done = _say(live, sender, "done")
     images = [m["image"] for m in done.json() if m.get("image")]
     assert images, done.json()
