@@ -67,6 +67,9 @@ class ValidateCheckinForm(FormValidationAction):
     def validate_checkin_answer(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        if intent_of(tracker) == "start_checkin":
+            # Rasa also hands the form the message that opened it; that is no answer yet.
+            return {SLOT: None}
         with get_database().session() as session:
             conversation = _conversation(session, tracker)
             if _is_crisis(tracker, conversation):

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 SLOT = "exercise_answer"
 INTENT_EXERCISE = {"start_lifeline": "lifeline", "start_focusing": "focusing"}
+STARTING_INTENTS = {"start_exercise", *INTENT_EXERCISE}
 
 
 def _conversation(session, tracker: Tracker) -> ExerciseConversation:
@@ -71,6 +72,9 @@ class ValidateExerciseForm(FormValidationAction):
     def validate_exercise_answer(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        if intent_of(tracker) in STARTING_INTENTS:
+            # Rasa also hands the form the message that opened it; that is no answer yet.
+            return {SLOT: None}
         with get_database().session() as session:
             conversation = _conversation(session, tracker)
             # An exercise invites free, personal words, so the dialogue's own crisis layer listens here.

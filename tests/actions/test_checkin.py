@@ -92,3 +92,10 @@ def test_a_reflection_the_classifier_reads_as_crisis_interrupts(app_db, make_tra
     _, events = _answer(make_tracker, run_action, "everything feels so dark lately", sender="a4",
                         intent="crisis", confidence=0.95)
     assert any(e.get("value") == "interrupted" for e in events)
+
+
+def test_the_message_that_opened_the_form_is_not_taken_as_the_first_answer(app_db, make_tracker, run_action):
+    run_action(ActionCheckinBegin(), make_tracker(sender_id="a5"), CHECKIN_DOMAIN)
+    messages, events = _answer(make_tracker, run_action, "i'd like to take stock", sender="a5", intent="start_checkin")
+    assert messages == []
+    assert any(e.get("name") == "checkin_answer" and e.get("value") is None for e in events)

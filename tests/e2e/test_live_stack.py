@@ -78,6 +78,7 @@ DUTCH_CHECKIN = ["zeven", "bijna niets", "gezondheid", "overslaan",
 def test_a_whole_dutch_check_in_through_the_gateway(live):
     start = _say(live, "e2e-checkin-nl", "ik wil een check-in doen", language="nl")
     assert "0 tot 10" in _texts(start), start.json()
+    assert "niet goed een getal" not in _texts(start)  # the opening words are no answer
     replies = []
     for answer in DUTCH_CHECKIN:
         response = _say(live, "e2e-checkin-nl", answer, language="nl")
