@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from api import errors
 from api.chat import router as chat_router
 from api.dashboard import install as install_dashboard
+from api.groups import router as groups_router
 from api.health import router as health_router
 from api.me import router as me_router
 from api.mentor_api import router as mentor_router
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None, *, warm_up_models: bool = True)
     app.include_router(mentor_router)
     app.include_router(me_router)
     app.include_router(pages_router)
+    app.include_router(groups_router)  # before the dashboard: /dashboard/groups/register needs no sign-in
     install_dashboard(app, settings)  # the mentor dashboard under /dashboard
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -49,7 +49,7 @@ from bot.storage.models import (
     utcnow,
 )
 
-ROLES = ("admin", "mentor")
+ROLES = ("admin", "mentor", "facilitator")
 MIN_PASSWORD_CHARS = 12
 MAX_PASSWORD_CHARS = 1024
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s.]{2,}$")

@@ -89,7 +89,7 @@ async def login(request: Request) -> Response:
                 return "failed", None
             cookie, _ = mentors.start_session(session, cfg, mentor)
             mentors.audit(session, mentor, "login", address=where)
-            return "ok", cookie
+            return ("facilitator" if mentor.role == "facilitator" else "ok"), cookie
 
     outcome, cookie = await run_in_threadpool(work)
     if outcome == "blocked":
@@ -99,7 +99,10 @@ async def login(request: Request) -> Response:
     if outcome == "failed":
         return _login_page(request, status_code=401, email=email, next_path=next_path, error=(
             "That email, password or authentication code is not right. Please try again."))
-    response = redirect(request, _safe_next(next_path))
+    target = _safe_next(next_path)
+    if outcome == "facilitator" and not target.startswith("/dashboard/groups") and target != "/dashboard/account":
+        target = "/dashboard/groups"  # facilitators have no queue
+    response = redirect(request, target)
     set_cookie(request, response, SESSION_COOKIE, cookie or "")
     clear_cookie(request, response, FORM_COOKIE)
     return response

@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from api.dashboard.security import (
     Viewer,
     address,
+    case_worker,
     config,
     redirect,
     render,
@@ -31,7 +32,7 @@ from bot.safety import directory
 from bot.storage.models import Case, Handover, Mentor, Message, Person, utcnow
 
 log = logging.getLogger(__name__)
-router = APIRouter(prefix="/dashboard", include_in_schema=False)
+router = APIRouter(prefix="/dashboard", include_in_schema=False, dependencies=[Depends(case_worker)])
 
 OUTCOME_LABELS = {
     "reached_safe": "Reached, and safe for now",

@@ -152,6 +152,14 @@ async def admin_only(viewer: Viewer = Depends(signed_in)) -> Viewer:
     return viewer
 
 
+async def case_worker(request: Request) -> None:
+    """Mentors and admins only: facilitators of self-help groups never see cases (router-wide guard;
+    the routes' own dependencies still sign in and check CSRF)."""
+    viewer = await run_in_threadpool(_resolve, request, False)
+    if viewer.role == "facilitator":
+        raise Forbidden("This page is for mentors. Your groups are under /dashboard/groups.")
+
+
 def optional_viewer(request: Request) -> Viewer | None:
     try:
         return _resolve(request, False)

@@ -55,7 +55,10 @@
     helpLines: $("help-lines"),
     helpShow: $("help-show"),
     helpHide: $("help-hide"),
-    mapLink: $("my-map-link")
+    mapLink: $("my-map-link"),
+    groupJoin: $("group-join"),
+    groupCode: $("group-code"),
+    groupNickname: $("group-nickname")
   };
 
   var state = {
@@ -816,6 +819,34 @@
     addNotice(t("forgotten"), "info");
     ui.input.focus();
   });
+
+  // Joining a self-help group with the code from the facilitator (an invite link fills it in: ?group=CODE).
+  if (ui.groupJoin) {
+    var invited = new URLSearchParams(window.location.search).get("group");
+    if (invited) { ui.groupCode.value = invited.slice(0, 64); }
+    ui.groupJoin.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var code = ui.groupCode.value.trim();
+      var nickname = ui.groupNickname.value.trim();
+      if (!code || !nickname) { addNotice(t("group_join_missing"), "error"); return; }
+      var sender = ensureSender();
+      fetch(config.base + "/api/groups/" + encodeURIComponent(sender) + "/join", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ code: code, nickname: nickname, language: state.lang })
+      }).then(function (response) {
+        return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+      }).then(function (result) {
+        if (result.ok) {
+          addNotice(t("group_joined", { name: result.data.name, nickname: result.data.nickname }), "info");
+          ui.groupJoin.reset();
+          ui.options.open = false;
+        } else {
+          addNotice(t("group_join_failed"), "error");
+        }
+      }).catch(function () { addNotice(t("error_network"), "error"); });
+    });
+  }
 
   // The options panel closes with Escape and when focus or a click goes elsewhere.
   ui.options.addEventListener("keydown", function (event) {

@@ -286,3 +286,65 @@ class DashboardSetting(Base):
     value: Mapped[dict[str, Any]] = mapped_column(default=dict)
     updated_by: Mapped[str] = mapped_column(String(255), default="system")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# ------------------------------------------------------------------------------------ self-help groups
+
+class Group(Base):
+    """A self-help group opened by a facilitator (a `mentors` row with role facilitator or admin)."""
+
+    __tablename__ = "groups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    facilitator_id: Mapped[int] = mapped_column(ForeignKey("mentors.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    rhythm: Mapped[str] = mapped_column(String(120), default="")
+    invite_code: Mapped[str] = mapped_column(String(32), unique=True, index=True)
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | closed
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class GroupMembership(Base):
+    """A pseudonymous person in a group under a nickname. `left_at` set: no longer a member."""
+
+    __tablename__ = "group_memberships"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    nickname: Mapped[str] = mapped_column(String(40))
+    joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    left_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    left_how: Mapped[str | None] = mapped_column(String(16), nullable=True)  # left | removed
+    # The member chose to show their latest check-in in the group map (until they withdraw it).
+    shares_checkin: Mapped[bool] = mapped_column(Boolean, default=False)
+    theme_seen_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class GroupTheme(Base):
+    """What the group reflects on between meetings: a dimension, a question or an exercise."""
+
+    __tablename__ = "group_themes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # dimension | question | exercise
+    value: Mapped[str] = mapped_column(Text)
+    set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class GroupSharedItem(Base):
+    """A reflection a member chose to share. Withdrawn items are deleted; anonymised ones lose the member."""
+
+    __tablename__ = "group_shared_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    membership_id: Mapped[int | None] = mapped_column(
+        ForeignKey("group_memberships.id", ondelete="SET NULL"), nullable=True, index=True)
+    theme_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    text: Mapped[str] = mapped_column(Text)
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    shared_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,365 @@
+"""Self-help groups over HTTP (logic in bot/groups.py).
+
+- Facilitator pages under /dashboard/groups, server-rendered with the dashboard's sessions, CSRF and
+  audit; facilitators register themselves at /dashboard/groups/register.
+- Member JSON under /api/groups/{sender}: the member is their anonymous sender id (as /api/me is).
+"""
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from api.dashboard.security import (
+    TEMPLATES,
+    Forbidden,
+    Viewer,
+    address,
+    base,
+    config,
+    current_form_token,
+    form_protected,
+    issue_form_token,
+    redirect,
+    secure_headers,
+    signed_in,
+)
+from api.me import _check_sender
+from api.pages import asset_version
+from bot import groups, mentors
+from bot.conversations import record_replies, record_user_message, touch_person
+from bot.safety.dialogue import respond_to_crisis
+from bot.storage.models import Group, Mentor, Person
+from bot.wellbeing.chart import radar_alt_text, radar_png
+from bot.wellbeing.model import DIMENSIONS
+
+router = APIRouter(include_in_schema=False)
+PNG_HEADERS = {"Cache-Control": "no-store"}
+
+
+def _run(request: Request, work):
+    def inner():
+        with request.app.state.db.session() as session:
+            return work(session)
+    return run_in_threadpool(inner)
+
+
+def _render(request: Request, template: str, context: dict[str, Any], *, viewer: Viewer | None = None,
+            status_code: int = 200) -> Response:
+    values = {"me": viewer, "csrf": viewer.csrf if viewer else "", "base": base(request),
+              "asset_version": asset_version, "path": request.url.path, "notice": None, "error": None}
+    values.update(context)
+    return secure_headers(TEMPLATES.TemplateResponse(request, f"groups/{template}", values, status_code=status_code))
+
+
+async def facilitator(viewer: Viewer = Depends(signed_in)) -> Viewer:
+    if viewer.role not in groups.FACILITATING_ROLES:
+        raise Forbidden("This page is for group facilitators.")
+    return viewer
+
+
+# ------------------------------------------------------------------------------------ registration
+
+def _register_page(request: Request, *, error: str | None = None, email: str = "", name: str = "",
+                   status_code: int = 200) -> Response:
+    token = current_form_token(request) if request.method == "POST" else secrets.token_urlsafe(24)
+    response = _render(request, "register.html", {"title": "Register as a facilitator", "error": error,
+                                                  "email": email, "name": name, "form_token": token,
+                                                  "min_chars": mentors.MIN_PASSWORD_CHARS}, status_code=status_code)
+    issue_form_token(request, response, token)
+    return response
+
+
+@router.get("/dashboard/groups/register")
+def register_form(request: Request) -> Response:
+    return _register_page(request)
+
+
+@router.post("/dashboard/groups/register", dependencies=[Depends(form_protected)])
+async def register(request: Request) -> Response:
+    form = await request.form()
+    email, name = str(form.get("email", ""))[:255].strip(), str(form.get("display_name", ""))[:120].strip()
+    password, again = (str(form.get(k, ""))[:mentors.MAX_PASSWORD_CHARS] for k in ("password", "password_again"))
+    cfg, where = config(request), address(request)
+
+    def work(session: Session) -> tuple[int, str | None]:
+        if mentors.login_blocked(session, cfg, where, email):
+            return 429, "Too many attempts from your network. Please wait a minute, then try again."
+        mentors.record_login_attempt(session, cfg, where, email, succeeded=False)
+        if password != again:
+            return 422, "The two passwords are not the same."
+        try:
+            account = mentors.create_account(session, email=email, display_name=name, role="facilitator",
+                                             password=password)
+        except mentors.AccountError as problem:
+            return 422, str(problem)
+        mentors.audit(session, account, "facilitator_registered", address=where)
+        return 303, None
+
+    status, problem = await _run(request, work)
+    if problem:
+        return _register_page(request, error=problem, email=email, name=name, status_code=status)
+    return redirect(request, "/dashboard/login", password_set="1", next="/dashboard/groups")
+
+
+# ------------------------------------------------------------------------------------ facilitator pages
+
+def _own(session: Session, viewer: Viewer, group_id: int) -> Group:
+    try:
+        return groups.group_for_facilitator(session, group_id, viewer.id)
+    except groups.NotAllowed:
+        raise Forbidden("This group is not yours.") from None
+
+
+@router.get("/dashboard/groups")
+async def group_list(request: Request, viewer: Viewer = Depends(facilitator)) -> Response:
+    def work(session: Session):
+        return [{"id": g.id, "name": g.name, "language": g.language, "status": g.status,
+                 "members": len(groups.active_members(session, g))} for g in groups.facilitated(session, viewer.id)]
+    rows = await _run(request, work)
+    return _render(request, "list.html", {"title": "Groups", "groups": rows,
+                                          "notice": "The group is closed." if request.query_params.get("closed")
+                                          else None}, viewer=viewer)
+
+
+@router.post("/dashboard/groups")
+async def group_create(request: Request, viewer: Viewer = Depends(facilitator)) -> Response:
+    form = await request.form()
+    name, language, rhythm = (str(form.get(k, "")) for k in ("name", "language", "rhythm"))
+
+    def work(session: Session):
+        try:
+            group = groups.create_group(session, session.get(Mentor, viewer.id), name=name, language=language or "en",
+                                        rhythm=rhythm)
+        except groups.GroupError as problem:
+            return None, str(problem)
+        mentors.audit(session, session.get(Mentor, viewer.id), "group_created", detail={"group": group.id},
+                      address=address(request))
+        return group.id, None
+
+    group_id, problem = await _run(request, work)
+    if problem:
+        return _render(request, "list.html", {"title": "Groups", "groups": [], "error": problem}, viewer=viewer,
+                       status_code=422)
+    return redirect(request, f"/dashboard/groups/{group_id}")
+
+
+def _detail_context(request: Request, session: Session, viewer: Viewer, group: Group) -> dict[str, Any]:
+    page = groups.group_page(session, group)
+    members = [{"id": m.id, "nickname": m.nickname, "joined": groups.when(m.joined_at)}
+               for m in groups.active_members(session, group)]
+    link = str(request.base_url).rstrip("/") + base(request) + f"/?group={group.invite_code}"
+    return {"title": group.name, "group": page, "code": group.invite_code, "link": link, "member_rows": members,
+            "dimensions": DIMENSIONS, "exercises": groups.exercise_choices(group.language)}
+
+
+@router.get("/dashboard/groups/{group_id}")
+async def group_detail(group_id: int, request: Request, viewer: Viewer = Depends(facilitator)) -> Response:
+    context = await _run(request, lambda s: _detail_context(request, s, viewer, _own(s, viewer, group_id)))
+    return _render(request, "detail.html", context, viewer=viewer)
+
+
+async def _action(request: Request, viewer: Viewer, group_id: int, action: str, fn) -> Response:
+    def work(session: Session):
+        group = _own(session, viewer, group_id)
+        try:
+            fn(session, group)
+        except groups.GroupError as problem:
+            return _detail_context(request, session, viewer, group) | {"error": str(problem)}
+        mentors.audit(session, session.get(Mentor, viewer.id), action, detail={"group": group.id},
+                      address=address(request))
+        return None
+
+    problem = await _run(request, work)
+    if problem:
+        return _render(request, "detail.html", problem, viewer=viewer, status_code=422)
+    return redirect(request, f"/dashboard/groups/{group_id}")
+
+
+@router.post("/dashboard/groups/{group_id}/rotate")
+async def group_rotate(group_id: int, request: Request, viewer: Viewer = Depends(facilitator)) -> Response:
+    return await _action(request, viewer, group_id, "group_code_rotated", lambda s, g: groups.rotate_code(s, g))
+
+
+@router.post("/dashboard/groups/{group_id}/close")
+async def group_close(group_id: int, request: Request, viewer: Viewer = Depends(facilitator)) -> Response:
+    return await _action(request, viewer, group_id, "group_closed", lambda s, g: groups.close_group(s, g))
+
+
+@router.post("/dashboard/groups/{group_id}/members/{membership_id}/remove")
+async def group_remove(group_id: int, membership_id: int, request: Request,
+                       viewer: Viewer = Depends(facilitator)) -> Response:
+    return await _action(request, viewer, group_id, "group_member_removed",
+                         lambda s, g: groups.remove_member(s, g, membership_id))
+
+
+@router.post("/dashboard/groups/{group_id}/theme")
+async def group_theme(group_id: int, request: Request, viewer: Viewer = Depends(facilitator)) -> Response:
+    form = await request.form()
+    kind = str(form.get("kind", ""))
+    value = str(form.get(kind, "") or form.get("value", ""))
+    return await _action(request, viewer, group_id, "group_theme_set", lambda s, g: groups.set_theme(s, g, kind, value))
+
+
+def _map_png(session: Session, group: Group) -> bytes:
+    mapped = groups.group_map(session, group)
+    if mapped["checkin"] is None:
+        raise HTTPException(status_code=404, detail=f"{mapped['needed']} more members need to share a check-in")
+    return radar_png(mapped["checkin"], None, group.language)
+
+
+@router.get("/dashboard/groups/{group_id}/map.png")
+async def group_map_png(group_id: int, request: Request, viewer: Viewer = Depends(facilitator)) -> Response:
+    png = await _run(request, lambda s: _map_png(s, _own(s, viewer, group_id)))
+    return secure_headers(Response(png, media_type="image/png"))
+
+
+@router.get("/dashboard/groups/{group_id}/prepare")
+async def group_prepare(group_id: int, request: Request, viewer: Viewer = Depends(facilitator)) -> Response:
+    def work(session: Session):
+        group = _own(session, viewer, group_id)
+        data = groups.meeting_preparation(session, group)
+        mapped = groups.group_map(session, group)
+        alt = radar_alt_text(mapped["checkin"], None, group.language) if mapped["checkin"] else ""
+        return {"title": f"Meeting preparation · {group.name}", "group": data, "map_alt": alt}
+    return _render(request, "prepare.html", await _run(request, work), viewer=viewer)
+
+
+# ------------------------------------------------------------------------------------ members (JSON)
+
+class JoinBody(BaseModel):
+    code: str = Field(max_length=64)
+    nickname: str = Field(max_length=80)
+    language: str = Field("en", pattern="^(en|nl)$")
+
+
+class LeaveBody(BaseModel):
+    keep_shared: bool = False
+
+
+class ShareBody(BaseModel):
+    text: str = Field(max_length=groups.MAX_REFLECTION_CHARS)
+
+
+class CheckinShareBody(BaseModel):
+    share: bool = True
+
+
+def _problem(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse(status_code=status, content={"error": {"code": code, "message": message}})
+
+
+def _member(session: Session, sender: str, group_id: int):
+    try:
+        return groups.membership_for(session, sender, group_id)
+    except groups.NotAllowed:
+        raise HTTPException(status_code=403, detail="not a member of this group") from None
+
+
+@router.post("/api/groups/{sender}/join")
+async def member_join(sender: str, body: JoinBody, request: Request) -> Any:
+    _check_sender(sender)
+
+    def work(session: Session):
+        touch_person(session, sender, body.language, None)
+        try:
+            membership = groups.join(session, sender, body.code, body.nickname)
+        except groups.GroupError as problem:
+            session.rollback()
+            return None, str(problem)
+        group = session.get(Group, membership.group_id)
+        return {"group_id": group.id, "name": group.name, "nickname": membership.nickname}, None
+
+    joined, problem = await _run(request, work)
+    return joined if joined else _problem(422, "cannot_join", problem)
+
+
+@router.get("/api/groups/{sender}")
+async def member_groups(sender: str, request: Request) -> dict[str, Any]:
+    """The person's groups, with the current theme offered once (not nagged)."""
+    _check_sender(sender)
+
+    def work(session: Session):
+        rows = []
+        for membership in groups.memberships(session, sender):
+            group = session.get(Group, membership.group_id)
+            invitation = groups.theme_invitation(session, membership)
+            rows.append({"group_id": group.id, "name": group.name, "nickname": membership.nickname,
+                         "status": group.status, "shares_checkin": membership.shares_checkin,
+                         "new_theme": groups.theme_view(invitation, group.language)})
+        return {"groups": rows}
+    return await _run(request, work)
+
+
+@router.get("/api/groups/{sender}/{group_id}")
+async def member_group_page(sender: str, group_id: int, request: Request) -> dict[str, Any]:
+    _check_sender(sender)
+
+    def work(session: Session):
+        membership = _member(session, sender, group_id)
+        page = groups.group_page(session, session.get(Group, group_id))
+        page["me"] = {"nickname": membership.nickname, "shares_checkin": membership.shares_checkin}
+        return page
+    return await _run(request, work)
+
+
+@router.get("/api/groups/{sender}/{group_id}/map.png")
+async def member_map_png(sender: str, group_id: int, request: Request) -> Response:
+    _check_sender(sender)
+
+    def work(session: Session):
+        _member(session, sender, group_id)
+        return _map_png(session, session.get(Group, group_id))
+    return Response(await _run(request, work), media_type="image/png", headers=PNG_HEADERS)
+
+
+@router.post("/api/groups/{sender}/{group_id}/leave")
+async def member_leave(sender: str, group_id: int, body: LeaveBody, request: Request) -> dict[str, Any]:
+    _check_sender(sender)
+
+    def work(session: Session):
+        groups.leave(session, _member(session, sender, group_id), keep_shared=body.keep_shared)
+        return {"left": True, "kept_anonymously": body.keep_shared}
+    return await _run(request, work)
+
+
+@router.post("/api/groups/{sender}/{group_id}/share")
+async def member_share(sender: str, group_id: int, body: ShareBody, request: Request) -> Any:
+    """Share a reflection. With crisis signals it is not shared: it is handled as a crisis chat message
+    (stored, case opened, help lines returned, the dialogue told on the next turn)."""
+    _check_sender(sender)
+
+    def work(session: Session):
+        membership = _member(session, sender, group_id)
+        group = session.get(Group, group_id)
+        try:
+            outcome = groups.share(session, membership, body.text, group.language)
+        except groups.GroupError as problem:
+            return _problem(422, "cannot_share", str(problem))
+        if outcome.shared:
+            return {"shared": True, "item_id": outcome.item_id}
+        person = session.get(Person, sender) or touch_person(session, sender, group.language, None)
+        message = record_user_message(session, person, body.text, person.language)
+        message.status = "handled_by_gateway"
+        crisis = respond_to_crisis(session, person, outcome.crisis, text=body.text, message_id=message.id,
+                                   source="group_share")
+        person.dialogue_crisis_pending = True
+        record_replies(session, sender, crisis.replies, person.language)
+        return {"shared": False, "crisis": True, "replies": crisis.replies}
+    return await _run(request, work)
+
+
+@router.post("/api/groups/{sender}/{group_id}/checkin")
+async def member_share_checkin(sender: str, group_id: int, body: CheckinShareBody, request: Request) -> Any:
+    _check_sender(sender)
+
+    def work(session: Session):
+        if not groups.share_checkin(session, _member(session, sender, group_id), body.share):
+            return _problem(422, "no_checkin", "Do a check-in first; then you can share it with your group.")
+        return {"shares_checkin": body.share}
+    return await _run(request, work)
