@@ -8,6 +8,7 @@ check still runs first.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -28,6 +29,17 @@ from bot.storage.models import Message, Person
 log = logging.getLogger(__name__)
 router = APIRouter()
 
+
+@dataclass(frozen=True)
+class Incoming:
+    """What the gateway knows about a message once it is stored."""
+
+    country: str | None
+    message_id: int
+    context: list[str]  # the person's recent messages, for the crisis check
+    paused: bool  # a mentor holds the conversation: the bot stays silent
+    pending_crisis_severity: str | None  # the engine still has to be put into its crisis flow
+
 # Rasa is told about a crisis with a short timeout: the person's reply never waits on it.
 TRIGGER_TIMEOUT_S = 3.0
 
@@ -47,7 +59,8 @@ async def webhook(body: ChatRequest, request: Request) -> Any:
     language = body.metadata.language
     metadata = body.metadata.model_dump(exclude_none=True)
 
-    def store_incoming() -> tuple[Person, int, list[str]]:
+    def store_incoming() -> Incoming:
+        # One database round trip gathers everything the rest of the turn needs to decide.
         with state.db.session() as session:
             person = touch_person(session, body.sender, language, body.metadata.country)
             message = record_user_message(session, person, body.message, language)
@@ -56,10 +69,12 @@ async def webhook(body: ChatRequest, request: Request) -> Any:
             if case is not None:
                 # What made the open case keeps counting, however long ago it was said.
                 context = [t.text for t in case.triggers[-2:] if t.text not in context] + context
-            return person, message.id, context
+            pending = (case.severity if case else "elevated") if person.dialogue_crisis_pending else None
+            return Incoming(person.country, message.id, context, bot_paused_for(session, person.id), pending)
 
-    person, message_id, context = await run_in_threadpool(store_incoming)
-    metadata.setdefault("country", person.country)
+    incoming = await run_in_threadpool(store_incoming)
+    message_id = incoming.message_id
+    metadata.setdefault("country", incoming.country)
 
     control = parse_control(body.message)
     if control is not None:
@@ -73,15 +88,17 @@ async def webhook(body: ChatRequest, request: Request) -> Any:
 
         return _outgoing(body.sender, await run_in_threadpool(answer_control))
 
-    assessment = await run_in_threadpool(lambda: detect(body.message, language, context=context))
+    assessment = await run_in_threadpool(lambda: detect(body.message, language, context=incoming.context))
     if assessment.crisis:
-        return await _crisis_turn(request, body, assessment, message_id)
+        return await _crisis_turn(request, body, assessment, incoming)
 
-    if await run_in_threadpool(_held_for_mentor, state.db, body.sender, message_id):
+    if incoming.paused:
+        await run_in_threadpool(_mark_status, state.db, message_id, "held_for_mentor")
         return []  # a human is answering: the bot stays silent, the mentor's dashboard shows the message
 
     try:
-        await _tell_engine_pending_crisis(request, body.sender)
+        if incoming.pending_crisis_severity:
+            await _enter_crisis_flow(request, body.sender, incoming.pending_crisis_severity)
         replies = await state.rasa.send(body.sender, sanitise(body.message), metadata)
     except EngineUnavailable as error:
         log.warning("dialogue engine unavailable for %s: %s", body.sender, error)
@@ -97,17 +114,17 @@ async def webhook(body: ChatRequest, request: Request) -> Any:
     return _outgoing(body.sender, replies)
 
 
-async def _crisis_turn(request: Request, body: ChatRequest, assessment, message_id: int) -> list[dict[str, Any]]:
+async def _crisis_turn(request: Request, body: ChatRequest, assessment, incoming: Incoming) -> list[dict[str, Any]]:
     state = request.app.state
 
     def escalate():
         with state.db.session() as session:
             person = session.get(Person, body.sender)
             outcome = respond_to_crisis(
-                session, person, assessment, text=body.message, message_id=message_id, source="gateway"
+                session, person, assessment, text=body.message, message_id=incoming.message_id, source="gateway"
             )
             person.dialogue_crisis_pending = True
-            _mark(session, message_id, "handled_by_gateway")
+            _mark(session, incoming.message_id, "handled_by_gateway")
             record_replies(session, body.sender, outcome.replies, body.metadata.language)
             return outcome
 
@@ -115,31 +132,19 @@ async def _crisis_turn(request: Request, body: ChatRequest, assessment, message_
     # Put the dialogue into its crisis flow; if Rasa is down, the flag makes the gateway retry first
     # thing on the next message. While a mentor holds the conversation the engine is paused: the
     # flag waits until the mentor hands back.
-    if not await run_in_threadpool(_paused, state.db, body.sender):
-        await _tell_engine_pending_crisis(request, body.sender, severity=outcome.severity, swallow=True)
+    if not incoming.paused:
+        await _enter_crisis_flow(request, body.sender, outcome.severity, swallow=True)
     return _outgoing(body.sender, outcome.replies)
 
 
-async def _tell_engine_pending_crisis(
-    request: Request, sender: str, severity: str | None = None, swallow: bool = False
-) -> None:
+async def _enter_crisis_flow(request: Request, sender: str, severity: str, swallow: bool = False) -> None:
+    """Put the dialogue into its crisis flow and clear the person's pending flag; if the engine is
+    down the flag stays, so the next message tries again before anything else reaches the engine."""
     state = request.app.state
-
-    def pending() -> tuple[bool, str | None]:
-        with state.db.session() as session:
-            person = session.get(Person, sender)
-            if person is None or not person.dialogue_crisis_pending:
-                return False, None
-            case = open_case_for(session, sender)
-            return True, (case.severity if case else None)
-
-    is_pending, case_severity = await run_in_threadpool(pending)
-    if not is_pending:
-        return
     try:
         # The engine's own crisis-flow messages are dropped: the gateway already answered.
         await state.rasa.trigger_intent(
-            sender, "crisis_detected", {"crisis_severity": severity or case_severity or "elevated"},
+            sender, "crisis_detected", {"crisis_severity": severity},
             timeout_s=TRIGGER_TIMEOUT_S,
         )
     except EngineUnavailable as error:
@@ -175,19 +180,6 @@ def _mark(session, message_id: int, status: str) -> None:
     message = session.get(Message, message_id)
     if message is not None:
         message.status = status
-
-
-def _paused(db, sender: str) -> bool:
-    with db.session() as session:
-        return bot_paused_for(session, sender)
-
-
-def _held_for_mentor(db, sender: str, message_id: int) -> bool:
-    with db.session() as session:
-        if not bot_paused_for(session, sender):
-            return False
-        _mark(session, message_id, "held_for_mentor")
-        return True
 
 
 def _mark_status(db, message_id: int, status: str) -> None:
