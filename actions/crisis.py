@@ -30,7 +30,7 @@ SAFE_MIN_CONFIDENCE = 0.8
 INTERRUPTED = "interrupted"
 
 
-def _dialogue_crisis(tracker: Tracker) -> list[dict[str, Any]] | None:
+def dialogue_crisis_replies(tracker: Tracker) -> list[dict[str, Any]] | None:
     try:
         from bot.safety.dialogue import handle_dialogue_crisis
     except ImportError:
@@ -87,7 +87,7 @@ class ActionCrisisFromDialogue(Action):
             # anything unclear, and do not open the crisis form.
             dispatcher.utter_message(response="utter_default")
             return [FollowupAction("action_listen")]
-        replies = _dialogue_crisis(tracker)
+        replies = dialogue_crisis_replies(tracker)
         if replies:
             for reply in replies:
                 dispatch_reply(dispatcher, reply)
@@ -183,7 +183,7 @@ def hand_over_to_crisis_flow(dispatcher: CollectingDispatcher, tracker: Tracker,
     events: list[dict[str, Any]] = [SlotSet(slot, None)]
     if tracker.get_slot(slot) == INTERRUPTED:
         if intent_of(tracker) == "crisis":
-            for reply in _dialogue_crisis(tracker) or []:
+            for reply in dialogue_crisis_replies(tracker) or []:
                 dispatch_reply(dispatcher, reply)
         events.append(FollowupAction("crisis_form"))
     return events

@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 _CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict",
-          422: "invalid_request", 429: "too_many_requests"}
+          410: "gone", 422: "invalid_request", 429: "too_many_requests"}
 
 
 def _describe(error: dict) -> str:
@@ -31,8 +31,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse(
-            status_code=exc.status_code,
-            content={"error": {"code": _CODES.get(exc.status_code, "error"), "message": str(exc.detail)}},
-            headers=getattr(exc, "headers", None),
-        )
+        # A dict detail carries its own code and messages (e.g. message_en / message_nl for people).
+        error = {"code": _CODES.get(exc.status_code, "error")}
+        error.update(exc.detail if isinstance(exc.detail, dict) else {"message": str(exc.detail)})
+        return JSONResponse(status_code=exc.status_code, content={"error": error},
+                            headers=getattr(exc, "headers", None))

@@ -9,8 +9,8 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -31,10 +31,11 @@ from api.dashboard.security import (
 )
 from api.me import _check_sender
 from api.pages import asset_version
-from bot import groups, mentors
+from bot import checkins, groups, mentors
+from bot.content import text as content_text
 from bot.conversations import record_replies, record_user_message, touch_person
 from bot.safety.dialogue import respond_to_crisis
-from bot.storage.models import Group, Mentor, Person
+from bot.storage.models import Group, GroupReflection, Mentor, Person
 from bot.wellbeing.chart import radar_alt_text, radar_png
 from bot.wellbeing.model import DIMENSIONS
 
@@ -116,15 +117,23 @@ def _own(session: Session, viewer: Viewer, group_id: int) -> Group:
         raise Forbidden("This group is not yours.") from None
 
 
+def _group_rows(session: Session, viewer: Viewer) -> list[dict[str, Any]]:
+    return [{"id": g.id, "name": g.name, "language": g.language, "status": g.status,
+             "members": len(groups.active_members(session, g)), "closed": groups.when(g.closed_at)}
+            for g in groups.facilitated(session, viewer.id)]
+
+
+def _list_context(rows: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+    """Open groups first; closed ones in their own list (members no longer see them)."""
+    return {"title": "Groups", "groups": [r for r in rows if r["status"] == "open"],
+            "closed_groups": [r for r in rows if r["status"] != "open"], **extra}
+
+
 @router.get("/dashboard/groups")
 async def group_list(request: Request, viewer: Viewer = Depends(facilitator)) -> Response:
-    def work(session: Session):
-        return [{"id": g.id, "name": g.name, "language": g.language, "status": g.status,
-                 "members": len(groups.active_members(session, g))} for g in groups.facilitated(session, viewer.id)]
-    rows = await _run(request, work)
-    return _render(request, "list.html", {"title": "Groups", "groups": rows,
-                                          "notice": "The group is closed." if request.query_params.get("closed")
-                                          else None}, viewer=viewer)
+    rows = await _run(request, lambda session: _group_rows(session, viewer))
+    notice = "The group is closed." if request.query_params.get("closed") else None
+    return _render(request, "list.html", _list_context(rows, notice=notice), viewer=viewer)
 
 
 @router.post("/dashboard/groups")
@@ -137,15 +146,14 @@ async def group_create(request: Request, viewer: Viewer = Depends(facilitator)) 
             group = groups.create_group(session, session.get(Mentor, viewer.id), name=name, language=language or "en",
                                         rhythm=rhythm)
         except groups.GroupError as problem:
-            return None, str(problem)
+            return None, str(problem), _group_rows(session, viewer)
         mentors.audit(session, session.get(Mentor, viewer.id), "group_created", detail={"group": group.id},
                       address=address(request))
-        return group.id, None
+        return group.id, None, None
 
-    group_id, problem = await _run(request, work)
+    group_id, problem, rows = await _run(request, work)
     if problem:
-        return _render(request, "list.html", {"title": "Groups", "groups": [], "error": problem}, viewer=viewer,
-                       status_code=422)
+        return _render(request, "list.html", _list_context(rows, error=problem), viewer=viewer, status_code=422)
     return redirect(request, f"/dashboard/groups/{group_id}")
 
 
@@ -188,7 +196,10 @@ async def group_rotate(group_id: int, request: Request, viewer: Viewer = Depends
 
 @router.post("/dashboard/groups/{group_id}/close")
 async def group_close(group_id: int, request: Request, viewer: Viewer = Depends(facilitator)) -> Response:
-    return await _action(request, viewer, group_id, "group_closed", lambda s, g: groups.close_group(s, g))
+    response = await _action(request, viewer, group_id, "group_closed", lambda s, g: groups.close_group(s, g))
+    if response.status_code == 303:
+        return redirect(request, "/dashboard/groups", closed="1")
+    return response
 
 
 @router.post("/dashboard/groups/{group_id}/members/{membership_id}/remove")
@@ -231,6 +242,8 @@ async def group_prepare(group_id: int, request: Request, viewer: Viewer = Depend
 
 
 # ------------------------------------------------------------------------------------ members (JSON)
+# Errors carry the person-facing words in both languages (message_en, message_nl) and `message` in
+# the language asked for (?lang=, else the body's or English), like the chat endpoint's 503.
 
 class JoinBody(BaseModel):
     code: str = Field(max_length=64)
@@ -246,19 +259,43 @@ class ShareBody(BaseModel):
     text: str = Field(max_length=groups.MAX_REFLECTION_CHARS)
 
 
+class ReflectionBody(BaseModel):
+    text: str = Field(max_length=groups.MAX_REFLECTION_CHARS)
+    share: bool = False
+
+
 class CheckinShareBody(BaseModel):
     share: bool = True
 
 
-def _problem(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse(status_code=status, content={"error": {"code": code, "message": message}})
+LangQuery = Query(None, pattern="^(en|nl)$")
 
 
-def _member(session: Session, sender: str, group_id: int):
+def _refusal(status: int, code: str, error, lang: str | None) -> HTTPException:
+    return HTTPException(status_code=status, detail={
+        "code": code, "message": error.text(lang or "en"),
+        "message_en": error.text("en"), "message_nl": error.text("nl")})
+
+
+def _member(session: Session, sender: str, group_id: int, lang: str | None = None):
     try:
         return groups.membership_for(session, sender, group_id)
-    except groups.NotAllowed:
-        raise HTTPException(status_code=403, detail="not a member of this group") from None
+    except groups.NotAllowed as problem:
+        if problem.key == "closed":
+            raise _refusal(410, "group_closed", problem, lang) from None
+        raise _refusal(403, "not_a_member", problem, lang) from None
+
+
+def _crisis_instead(session: Session, sender: str, group: Group, text: str, assessment) -> dict[str, Any]:
+    """A reflection with crisis signals is never kept or shared: it is handled as a crisis chat message
+    (stored, case opened, help lines returned, the dialogue told on the next turn)."""
+    person = session.get(Person, sender) or touch_person(session, sender, group.language, None)
+    message = record_user_message(session, person, text, person.language)
+    message.status = "handled_by_gateway"
+    crisis = respond_to_crisis(session, person, assessment, text=text, message_id=message.id, source="group_share")
+    person.dialogue_crisis_pending = True
+    record_replies(session, sender, crisis.replies, person.language)
+    return {"shared": False, "kept": False, "crisis": True, "replies": crisis.replies}
 
 
 @router.post("/api/groups/{sender}/join")
@@ -271,17 +308,19 @@ async def member_join(sender: str, body: JoinBody, request: Request) -> Any:
             membership = groups.join(session, sender, body.code, body.nickname)
         except groups.GroupError as problem:
             session.rollback()
-            return None, str(problem)
+            return None, problem
         group = session.get(Group, membership.group_id)
         return {"group_id": group.id, "name": group.name, "nickname": membership.nickname}, None
 
     joined, problem = await _run(request, work)
-    return joined if joined else _problem(422, "cannot_join", problem)
+    if problem:
+        raise _refusal(422, "cannot_join", problem, body.language)
+    return joined
 
 
 @router.get("/api/groups/{sender}")
-async def member_groups(sender: str, request: Request) -> dict[str, Any]:
-    """The person's groups, with the current theme offered once (not nagged)."""
+async def member_groups(sender: str, request: Request, lang: str | None = LangQuery) -> dict[str, Any]:
+    """The person's open groups, with the current theme offered once (not nagged)."""
     _check_sender(sender)
 
     def work(session: Session):
@@ -289,21 +328,31 @@ async def member_groups(sender: str, request: Request) -> dict[str, Any]:
         for membership in groups.memberships(session, sender):
             group = session.get(Group, membership.group_id)
             invitation = groups.theme_invitation(session, membership)
+            theme = groups.theme_view(invitation, lang or group.language)
             rows.append({"group_id": group.id, "name": group.name, "nickname": membership.nickname,
                          "status": group.status, "shares_checkin": membership.shares_checkin,
-                         "new_theme": groups.theme_view(invitation, group.language)})
+                         "new_theme": theme,
+                         "invitation": content_text(lang or group.language, "groups.invitation", name=group.name,
+                                                    label=theme["label"]) if theme else None})
         return {"groups": rows}
     return await _run(request, work)
 
 
 @router.get("/api/groups/{sender}/{group_id}")
-async def member_group_page(sender: str, group_id: int, request: Request) -> dict[str, Any]:
+async def member_group_page(sender: str, group_id: int, request: Request, lang: str | None = LangQuery) -> dict[str, Any]:
     _check_sender(sender)
 
     def work(session: Session):
-        membership = _member(session, sender, group_id)
-        page = groups.group_page(session, session.get(Group, group_id))
-        page["me"] = {"nickname": membership.nickname, "shares_checkin": membership.shares_checkin}
+        membership = _member(session, sender, group_id, lang)
+        group = session.get(Group, group_id)
+        page = groups.group_page(session, group, lang)
+        mapped = groups.group_map(session, group)
+        page["map"]["alt"] = radar_alt_text(mapped["checkin"], None, lang or group.language) if mapped["checkin"] else ""
+        page["me"] = {"nickname": membership.nickname, "shares_checkin": membership.shares_checkin,
+                      "has_checkin": bool(checkins.completed(session, sender)), "membership_id": membership.id}
+        page["mine"] = groups.my_reflections(session, membership)
+        for item in page["shared"]:
+            item["mine"] = item["id"] in {r["shared_item_id"] for r in page["mine"]}
         return page
     return await _run(request, work)
 
@@ -319,47 +368,94 @@ async def member_map_png(sender: str, group_id: int, request: Request) -> Respon
 
 
 @router.post("/api/groups/{sender}/{group_id}/leave")
-async def member_leave(sender: str, group_id: int, body: LeaveBody, request: Request) -> dict[str, Any]:
+async def member_leave(sender: str, group_id: int, body: LeaveBody, request: Request,
+                       lang: str | None = LangQuery) -> dict[str, Any]:
     _check_sender(sender)
 
     def work(session: Session):
-        groups.leave(session, _member(session, sender, group_id), keep_shared=body.keep_shared)
+        groups.leave(session, _member(session, sender, group_id, lang), keep_shared=body.keep_shared)
         return {"left": True, "kept_anonymously": body.keep_shared}
     return await _run(request, work)
 
 
+def _write(request: Request, sender: str, group_id: int, text: str, share: bool, lang: str | None):
+    def work(session: Session):
+        membership = _member(session, sender, group_id, lang)
+        group = session.get(Group, group_id)
+        try:
+            reflection, assessment = groups.write_reflection(session, membership, text, lang or group.language)
+        except groups.GroupError as problem:
+            raise _refusal(422, "cannot_share", problem, lang) from None
+        if reflection is None:
+            return _crisis_instead(session, sender, group, text, assessment)
+        if not share:
+            return {"shared": False, "kept": True, "reflection_id": reflection.id}
+        outcome = groups.share_reflection(session, membership, reflection.id, lang or group.language)
+        if not outcome.shared:
+            session.delete(reflection)
+            return _crisis_instead(session, sender, group, text, outcome.crisis)
+        return {"shared": True, "kept": True, "reflection_id": reflection.id, "item_id": outcome.item_id}
+    return _run(request, work)
+
+
+@router.post("/api/groups/{sender}/{group_id}/reflections")
+async def member_reflect(sender: str, group_id: int, body: ReflectionBody, request: Request,
+                         lang: str | None = LangQuery) -> Any:
+    """Write a reflection: kept for the member only, or shared with the group at once (`share`)."""
+    _check_sender(sender)
+    return await _write(request, sender, group_id, body.text, body.share, lang)
+
+
 @router.post("/api/groups/{sender}/{group_id}/share")
-async def member_share(sender: str, group_id: int, body: ShareBody, request: Request) -> Any:
-    """Share a reflection. With crisis signals it is not shared: it is handled as a crisis chat message
-    (stored, case opened, help lines returned, the dialogue told on the next turn)."""
+async def member_share(sender: str, group_id: int, body: ShareBody, request: Request,
+                       lang: str | None = LangQuery) -> Any:
+    """Write and share a reflection in one go (the same as reflections with share=true)."""
+    _check_sender(sender)
+    return await _write(request, sender, group_id, body.text, True, lang)
+
+
+@router.post("/api/groups/{sender}/{group_id}/reflections/{reflection_id}/share")
+async def member_share_reflection(sender: str, group_id: int, reflection_id: int, request: Request,
+                                  lang: str | None = LangQuery) -> Any:
+    """Share one of the member's own private reflections."""
     _check_sender(sender)
 
     def work(session: Session):
-        membership = _member(session, sender, group_id)
+        membership = _member(session, sender, group_id, lang)
         group = session.get(Group, group_id)
         try:
-            outcome = groups.share(session, membership, body.text, group.language)
+            outcome = groups.share_reflection(session, membership, reflection_id, lang or group.language)
         except groups.GroupError as problem:
-            return _problem(422, "cannot_share", str(problem))
-        if outcome.shared:
-            return {"shared": True, "item_id": outcome.item_id}
-        person = session.get(Person, sender) or touch_person(session, sender, group.language, None)
-        message = record_user_message(session, person, body.text, person.language)
-        message.status = "handled_by_gateway"
-        crisis = respond_to_crisis(session, person, outcome.crisis, text=body.text, message_id=message.id,
-                                   source="group_share")
-        person.dialogue_crisis_pending = True
-        record_replies(session, sender, crisis.replies, person.language)
-        return {"shared": False, "crisis": True, "replies": crisis.replies}
+            raise _refusal(422, "cannot_share", problem, lang) from None
+        if not outcome.shared:
+            text = session.get(GroupReflection, reflection_id).text
+            return _crisis_instead(session, sender, group, text, outcome.crisis)
+        return {"shared": True, "item_id": outcome.item_id}
+    return await _run(request, work)
+
+
+@router.post("/api/groups/{sender}/{group_id}/shared/{item_id}/withdraw")
+async def member_withdraw(sender: str, group_id: int, item_id: int, request: Request,
+                          lang: str | None = LangQuery) -> Any:
+    """Take a shared reflection back from the group; the member keeps it privately."""
+    _check_sender(sender)
+
+    def work(session: Session):
+        try:
+            groups.unshare(session, _member(session, sender, group_id, lang), item_id)
+        except groups.GroupError as problem:
+            raise _refusal(422, "cannot_withdraw", problem, lang) from None
+        return {"withdrawn": True}
     return await _run(request, work)
 
 
 @router.post("/api/groups/{sender}/{group_id}/checkin")
-async def member_share_checkin(sender: str, group_id: int, body: CheckinShareBody, request: Request) -> Any:
+async def member_share_checkin(sender: str, group_id: int, body: CheckinShareBody, request: Request,
+                               lang: str | None = LangQuery) -> Any:
     _check_sender(sender)
 
     def work(session: Session):
-        if not groups.share_checkin(session, _member(session, sender, group_id), body.share):
-            return _problem(422, "no_checkin", "Do a check-in first; then you can share it with your group.")
+        if not groups.share_checkin(session, _member(session, sender, group_id, lang), body.share):
+            raise _refusal(422, "no_checkin", groups.GroupError("no_checkin"), lang)
         return {"shares_checkin": body.share}
     return await _run(request, work)

@@ -13,7 +13,7 @@ from sqlalchemy import delete, select
 from starlette.concurrency import run_in_threadpool
 
 from api.schemas import SENDER_PATTERN
-from bot import checkins
+from bot import checkins, groups
 from bot.conversations import history
 from bot.exercises.lifeline_chart import lifeline_alt_text, lifeline_png
 from bot.exercises.runner import LIFELINE_URL, lifeline_of
@@ -195,6 +195,7 @@ async def export_everything(sender: str, request: Request) -> Response:
             ],
             "lifeline": (lambda row: {"points": row.points, "reflections": row.reflections} if row else None)(
                 lifeline_of(session, sender)),
+            "groups": groups.export_person(session, sender),
         }
 
     body = json.dumps(await _run(request, work), ensure_ascii=False, indent=2)
@@ -214,10 +215,12 @@ async def delete_everything(sender: str, request: Request) -> dict[str, Any]:
         removed_checkins = checkins.delete_all(session, sender)
         session.execute(delete(ExerciseSession).where(ExerciseSession.person_id == sender))
         session.execute(delete(Lifeline).where(Lifeline.person_id == sender))
+        left = groups.forget_person(session, sender)  # shared reflections are withdrawn, not orphaned
         kept_for_cases = session.scalars(select(Case.id).where(Case.person_id == sender)).first() is not None
         if not kept_for_cases:
             session.execute(delete(Person).where(Person.id == sender))
         return {"deleted_messages": removed_messages, "deleted_checkins": removed_checkins,
+                "groups_left": left["groups_left"], "deleted_group_reflections": left["reflections_deleted"],
                 "id_kept_for_a_crisis_case": kept_for_cases}
 
     return await _run(request, work)

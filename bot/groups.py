@@ -7,8 +7,11 @@ Privacy rules kept here (and tested in tests/groups/):
   `MAP_MINIMUM` members shared.
 - A reflection with crisis signals is never shared: `share` returns the assessment so the caller
   handles it like any chat message (help lines, escalation to mentors).
+- A reflection is the member's own (`write_reflection`) until they share it (`share_reflection`);
+  a shared one can be taken back (`unshare`) and stays theirs.
 - A member who leaves chooses: their shared items are withdrawn (deleted) or kept anonymously. A
-  removed member loses access at once.
+  removed member loses access at once; a closed group disappears from its members' view.
+- Error messages are content (`groups.errors.*` in both languages): `GroupError.text(lang)`.
 """
 from __future__ import annotations
 
@@ -21,11 +24,21 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from bot import checkins
+from bot import checkins, content
 from bot.crisis import detect
 from bot.exercises import library
-from bot.storage.models import Group, GroupMembership, GroupSharedItem, GroupTheme, Mentor, utcnow
+from bot.storage.models import (
+    Group,
+    GroupDialogue,
+    GroupMembership,
+    GroupReflection,
+    GroupSharedItem,
+    GroupTheme,
+    Mentor,
+    utcnow,
+)
 from bot.wellbeing.model import DIMENSIONS, CheckIn, DimensionAnswer
+from bot.wellbeing.model import dimension as dimension_of
 
 MAP_MINIMUM = 3
 MAX_REFLECTION_CHARS = 4000
@@ -37,12 +50,23 @@ _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 _NICKNAME = re.compile(r"^[\w .'-]{1,40}$", re.UNICODE)
 
 
-class GroupError(ValueError):
-    """A request that cannot be done as asked; the message is safe to show."""
+class _Explained:
+    """An error whose words live in bot/content/<lang>/groups.yml (`errors.<key>`)."""
+
+    def __init__(self, key: str, **fill: Any) -> None:
+        self.key, self.fill = key, fill
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str) -> str:
+        return content.text(lang if lang in LANGUAGES else "en", f"groups.errors.{self.key}", **self.fill)
 
 
-class NotAllowed(PermissionError):
-    """Not this person's group (or they were removed, or it is closed)."""
+class GroupError(_Explained, ValueError):
+    """A request that cannot be done as asked; `text(lang)` is safe to show."""
+
+
+class NotAllowed(_Explained, PermissionError):
+    """Not this person's group: not a member, left, removed (`not_member`), or closed (`closed`)."""
 
 
 @dataclass(frozen=True)
@@ -64,12 +88,12 @@ def normalise_code(code: str) -> str:
 
 def create_group(session: Session, facilitator: Mentor, *, name: str, language: str = "en", rhythm: str = "") -> Group:
     if facilitator.role not in FACILITATING_ROLES:
-        raise NotAllowed("Only facilitators can open a group.")
+        raise NotAllowed("only_facilitators")
     name = (name or "").strip()
     if not name or len(name) > 120:
-        raise GroupError("A group needs a name of at most 120 characters.")
+        raise GroupError("name_invalid")
     if language not in LANGUAGES:
-        raise GroupError("The language must be English (en) or Dutch (nl).")
+        raise GroupError("language_invalid")
     group = Group(facilitator_id=facilitator.id, name=name, language=language, rhythm=(rhythm or "").strip()[:120],
                   invite_code=new_code(), status="open")
     session.add(group)
@@ -84,7 +108,7 @@ def facilitated(session: Session, facilitator_id: int) -> list[Group]:
 def group_for_facilitator(session: Session, group_id: int, facilitator_id: int) -> Group:
     group = session.get(Group, group_id)
     if group is None or group.facilitator_id != facilitator_id:
-        raise NotAllowed("Not your group.")
+        raise NotAllowed("not_member")
     return group
 
 
@@ -103,7 +127,7 @@ def close_group(session: Session, group: Group) -> None:
 def remove_member(session: Session, group: Group, membership_id: int) -> None:
     membership = session.get(GroupMembership, membership_id)
     if membership is None or membership.group_id != group.id or membership.left_at is not None:
-        raise GroupError("That member is not in the group.")
+        raise GroupError("member_missing")
     membership.left_at, membership.left_how, membership.shares_checkin = utcnow(), "removed", False
     session.flush()
 
@@ -111,13 +135,13 @@ def remove_member(session: Session, group: Group, membership_id: int) -> None:
 def set_theme(session: Session, group: Group, kind: str, value: str) -> GroupTheme:
     value = (value or "").strip()
     if kind not in THEME_KINDS:
-        raise GroupError("A theme is a dimension, a question or an exercise.")
+        raise GroupError("theme_kind")
     if kind == "dimension" and value not in DIMENSIONS:
-        raise GroupError(f"The dimension must be one of {', '.join(DIMENSIONS)}.")
+        raise GroupError("theme_dimension", dimensions=", ".join(DIMENSIONS))
     if kind == "exercise" and not library.exists(value):
-        raise GroupError("That exercise is not in the library.")
+        raise GroupError("theme_exercise")
     if kind == "question" and not 3 <= len(value) <= 500:
-        raise GroupError("A question needs 3 to 500 characters.")
+        raise GroupError("theme_question")
     theme = GroupTheme(group_id=group.id, kind=kind, value=value)
     session.add(theme)
     session.flush()
@@ -130,16 +154,19 @@ def current_theme(session: Session, group: Group) -> GroupTheme | None:
 
 
 def theme_view(theme: GroupTheme | None, lang: str) -> dict[str, Any] | None:
+    """A theme as people read it: the dimension's name or the exercise's title in `lang`."""
     if theme is None:
         return None
     label = theme.value
-    if theme.kind == "exercise":
+    if theme.kind == "dimension" and theme.value in DIMENSIONS:
+        label = dimension_of(theme.value, lang).name
+    elif theme.kind == "exercise":
         try:
             label = library.exercise(theme.value, lang).title
         except Exception:  # an exercise removed from the library later: show its id
             label = theme.value
-    return {"id": theme.id, "kind": theme.kind, "value": theme.value, "label": label,
-            "set_at": theme.set_at.isoformat()}
+    return {"id": theme.id, "kind": theme.kind, "kind_label": content.text(lang, f"groups.kinds.{theme.kind}"),
+            "value": theme.value, "label": label, "set_at": theme.set_at.isoformat()}
 
 
 def exercise_choices(lang: str) -> list[tuple[str, str]]:
@@ -153,22 +180,33 @@ def active_members(session: Session, group: Group) -> list[GroupMembership]:
         GroupMembership.group_id == group.id, GroupMembership.left_at.is_(None)).order_by(GroupMembership.id)))
 
 
-def join(session: Session, person_id: str, code: str, nickname: str) -> GroupMembership:
+def open_group_by_code(session: Session, code: str) -> Group | None:
     group = session.scalars(select(Group).where(Group.invite_code == normalise_code(code))).first()
-    if group is None or group.status != "open":
-        raise GroupError("That code does not open a group. Check it with your facilitator.")
+    return group if group is not None and group.status == "open" else None
+
+
+def membership_in(session: Session, group: Group, person_id: str) -> GroupMembership | None:
+    return session.scalars(select(GroupMembership).where(
+        GroupMembership.group_id == group.id, GroupMembership.person_id == person_id,
+        GroupMembership.left_at.is_(None))).first()
+
+
+def join(session: Session, person_id: str, code: str, nickname: str) -> GroupMembership:
+    group = open_group_by_code(session, code)
+    if group is None:
+        raise GroupError("code_unknown")
     nickname = " ".join((nickname or "").split())
     if not _NICKNAME.match(nickname):
-        raise GroupError("Choose a nickname of 1 to 40 letters, digits or spaces.")
+        raise GroupError("nickname_invalid")
     for member in active_members(session, group):
         if member.person_id == person_id:
             return member
         if member.nickname.casefold() == nickname.casefold():
-            raise GroupError("Someone in the group already uses that nickname; choose another.")
+            raise GroupError("nickname_taken")
     if session.scalars(select(GroupMembership).where(
             GroupMembership.group_id == group.id, GroupMembership.person_id == person_id,
             GroupMembership.left_how == "removed")).first() is not None:
-        raise GroupError("That code does not open a group. Check it with your facilitator.")
+        raise GroupError("code_unknown")  # a removed member is told no more than a wrong code would
     membership = GroupMembership(group_id=group.id, person_id=person_id, nickname=nickname)
     session.add(membership)
     session.flush()
@@ -176,28 +214,35 @@ def join(session: Session, person_id: str, code: str, nickname: str) -> GroupMem
 
 
 def memberships(session: Session, person_id: str) -> list[GroupMembership]:
-    return list(session.scalars(select(GroupMembership).where(
-        GroupMembership.person_id == person_id, GroupMembership.left_at.is_(None)).order_by(GroupMembership.id)))
+    """The person's groups that are still open (a closed group disappears from a member's view)."""
+    return list(session.scalars(
+        select(GroupMembership).join(Group, Group.id == GroupMembership.group_id)
+        .where(GroupMembership.person_id == person_id, GroupMembership.left_at.is_(None), Group.status == "open")
+        .order_by(GroupMembership.id)))
 
 
 def membership_for(session: Session, person_id: str, group_id: int) -> GroupMembership:
-    """The person's current membership of the group, or NotAllowed (not a member, left, removed)."""
+    """The person's current membership of an open group, or NotAllowed (`not_member`: never joined,
+    left or removed; `closed`: the facilitator closed the group)."""
     membership = session.scalars(select(GroupMembership).where(
         GroupMembership.person_id == person_id, GroupMembership.group_id == group_id,
         GroupMembership.left_at.is_(None))).first()
     if membership is None:
-        raise NotAllowed("You are not a member of this group.")
+        raise NotAllowed("not_member")
+    if session.get(Group, group_id).status != "open":
+        raise NotAllowed("closed")
     return membership
 
 
 def leave(session: Session, membership: GroupMembership, *, keep_shared: bool) -> None:
-    """Leave; shared items are withdrawn (deleted) or kept without the nickname."""
+    """Leave; shared items are withdrawn (deleted) or kept without the nickname. The member's own
+    reflections stay theirs (in their export) until they delete their data."""
     items = GroupSharedItem.membership_id == membership.id
     if keep_shared:
         for item in session.scalars(select(GroupSharedItem).where(items)):
             item.anonymous, item.membership_id = True, None
     else:
-        session.execute(delete(GroupSharedItem).where(items))
+        _withdraw(session, list(session.scalars(select(GroupSharedItem.id).where(items))))
     membership.left_at, membership.left_how, membership.shares_checkin = utcnow(), "left", False
     session.flush()
 
@@ -207,29 +252,93 @@ def theme_invitation(session: Session, membership: GroupMembership) -> GroupThem
     theme = current_theme(session, session.get(Group, membership.group_id))
     if theme is None or membership.theme_seen_id == theme.id:
         return None
-    membership.theme_seen_id = theme.id
-    session.flush()
+    mark_theme_seen(session, membership, theme)
     return theme
 
 
-def share(session: Session, membership: GroupMembership, text: str, lang: str = "en") -> ShareOutcome:
-    """Share a reflection with the group — unless it has crisis signals: then nothing is stored for the
-    group and the assessment comes back to be handled as a crisis."""
+def mark_theme_seen(session: Session, membership: GroupMembership, theme: GroupTheme) -> None:
+    membership.theme_seen_id = theme.id
+    session.flush()
+
+
+def write_reflection(session: Session, membership: GroupMembership, text: str,
+                     lang: str = "en") -> tuple[GroupReflection | None, Any]:
+    """Keep a reflection for the member only. With crisis signals nothing is kept: (None, assessment)
+    comes back for the caller to handle like any crisis message."""
     group = session.get(Group, membership.group_id)
     if group.status != "open":
-        raise GroupError("This group is closed.")
+        raise GroupError("closed")
     text = (text or "").strip()
     if not text or len(text) > MAX_REFLECTION_CHARS:
-        raise GroupError(f"A reflection needs 1 to {MAX_REFLECTION_CHARS} characters.")
+        raise GroupError("reflection_length", max=MAX_REFLECTION_CHARS)
     assessment = detect(text, lang)
     if assessment.crisis:
-        return ShareOutcome(shared=False, crisis=assessment)
+        return None, assessment
     theme = current_theme(session, group)
-    item = GroupSharedItem(group_id=group.id, membership_id=membership.id, theme_id=theme.id if theme else None,
-                           text=text)
+    reflection = GroupReflection(person_id=membership.person_id, group_id=group.id,
+                                 theme_id=theme.id if theme else None, text=text)
+    session.add(reflection)
+    session.flush()
+    return reflection, None
+
+
+def share_reflection(session: Session, membership: GroupMembership, reflection_id: int,
+                     lang: str = "en") -> ShareOutcome:
+    """Share one of the member's own reflections with the group (checked for crisis signals again:
+    the detector may know more by now than when it was written)."""
+    reflection = session.get(GroupReflection, reflection_id)
+    if reflection is None or reflection.person_id != membership.person_id or reflection.group_id != membership.group_id:
+        raise GroupError("reflection_missing")
+    if session.get(Group, membership.group_id).status != "open":
+        raise GroupError("closed")
+    if reflection.shared_item_id is not None:
+        return ShareOutcome(shared=True, item_id=reflection.shared_item_id)
+    assessment = detect(reflection.text, lang)
+    if assessment.crisis:
+        return ShareOutcome(shared=False, crisis=assessment)
+    item = GroupSharedItem(group_id=membership.group_id, membership_id=membership.id, theme_id=reflection.theme_id,
+                           text=reflection.text)
     session.add(item)
     session.flush()
+    reflection.shared_item_id = item.id
+    session.flush()
     return ShareOutcome(shared=True, item_id=item.id)
+
+
+def share(session: Session, membership: GroupMembership, text: str, lang: str = "en") -> ShareOutcome:
+    """Write a reflection and share it at once — unless it has crisis signals: then nothing is stored
+    for the group (nor kept as a reflection) and the assessment comes back to be handled as a crisis."""
+    reflection, assessment = write_reflection(session, membership, text, lang)
+    if reflection is None:
+        return ShareOutcome(shared=False, crisis=assessment)
+    return share_reflection(session, membership, reflection.id, lang)
+
+
+def unshare(session: Session, membership: GroupMembership, item_id: int) -> None:
+    """Take one shared reflection back from the group; the member keeps it privately."""
+    item = session.get(GroupSharedItem, item_id)
+    if item is None or item.membership_id != membership.id:
+        raise GroupError("not_shared")
+    _withdraw(session, [item.id])
+
+
+def _withdraw(session: Session, item_ids: list[int]) -> None:
+    if not item_ids:
+        return
+    for reflection in session.scalars(select(GroupReflection).where(GroupReflection.shared_item_id.in_(item_ids))):
+        reflection.shared_item_id = None
+    session.flush()
+    session.execute(delete(GroupSharedItem).where(GroupSharedItem.id.in_(item_ids)))
+    session.flush()
+
+
+def my_reflections(session: Session, membership: GroupMembership) -> list[dict[str, Any]]:
+    """The member's own reflections in this group, newest first, with whether each is shared."""
+    rows = session.scalars(select(GroupReflection).where(
+        GroupReflection.person_id == membership.person_id, GroupReflection.group_id == membership.group_id)
+        .order_by(GroupReflection.id.desc()))
+    return [{"id": r.id, "text": r.text, "theme_id": r.theme_id, "written_at": r.written_at.isoformat(),
+             "shared": r.shared_item_id is not None, "shared_item_id": r.shared_item_id} for r in rows]
 
 
 def share_checkin(session: Session, membership: GroupMembership, on: bool = True) -> bool:
@@ -239,6 +348,38 @@ def share_checkin(session: Session, membership: GroupMembership, on: bool = True
     membership.shares_checkin = on
     session.flush()
     return True
+
+
+def forget_person(session: Session, person_id: str) -> dict[str, int]:
+    """"Delete all my data": shared items are withdrawn, reflections and the group conversation go,
+    and the person leaves every group."""
+    mine = list(session.scalars(select(GroupMembership).where(GroupMembership.person_id == person_id)))
+    shared = list(session.scalars(select(GroupSharedItem.id).where(
+        GroupSharedItem.membership_id.in_([m.id for m in mine])))) if mine else []
+    _withdraw(session, shared)
+    reflections = session.execute(delete(GroupReflection).where(GroupReflection.person_id == person_id)).rowcount
+    session.execute(delete(GroupDialogue).where(GroupDialogue.person_id == person_id))
+    for membership in mine:
+        if membership.left_at is None:
+            membership.left_at, membership.left_how = utcnow(), "left"
+        membership.shares_checkin = False
+    session.flush()
+    return {"groups_left": len(mine), "shared_withdrawn": len(shared), "reflections_deleted": reflections or 0}
+
+
+def export_person(session: Session, person_id: str) -> list[dict[str, Any]]:
+    """The person's groups for their data export: nickname, dates, their own reflections."""
+    out = []
+    for membership in session.scalars(select(GroupMembership).where(GroupMembership.person_id == person_id)
+                                      .order_by(GroupMembership.id)):
+        group = session.get(Group, membership.group_id)
+        out.append({"group": group.name, "nickname": membership.nickname,
+                    "joined_at": membership.joined_at.isoformat(),
+                    "left_at": membership.left_at.isoformat() if membership.left_at else None,
+                    "shares_checkin": membership.shares_checkin,
+                    "reflections": [{k: r[k] for k in ("text", "written_at", "shared")}
+                                    for r in my_reflections(session, membership)]})
+    return out
 
 
 # ------------------------------------------------------------------------------------ what the group sees
@@ -280,14 +421,14 @@ def average(items: list[CheckIn]) -> CheckIn:
     return CheckIn(answers=answers, taken_at=max(c.taken_at for c in items))
 
 
-def group_page(session: Session, group: Group) -> dict[str, Any]:
+def group_page(session: Session, group: Group, lang: str | None = None) -> dict[str, Any]:
     """What members and the facilitator see: no person ids, no unshared content."""
     members = active_members(session, group)
     mapped = group_map(session, group)
     return {
         "id": group.id, "name": group.name, "language": group.language, "rhythm": group.rhythm,
         "status": group.status, "members": [m.nickname for m in members],
-        "theme": theme_view(current_theme(session, group), group.language),
+        "theme": theme_view(current_theme(session, group), lang or group.language),
         "shared": shared_items(session, group),
         "map": {"sharers": mapped["sharers"], "needed": mapped["needed"], "shown": mapped["checkin"] is not None},
     }

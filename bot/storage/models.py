@@ -348,3 +348,30 @@ class GroupSharedItem(Base):
     text: Mapped[str] = mapped_column(Text)
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
     shared_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class GroupReflection(Base):
+    """A member's own reflection on their group's theme: private to them until they share it, and
+    still theirs after sharing (the shared copy can be taken back on its own)."""
+
+    __tablename__ = "group_reflections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    theme_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    text: Mapped[str] = mapped_column(Text)
+    written_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    shared_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("group_shared_items.id", ondelete="SET NULL"), nullable=True)
+
+
+class GroupDialogue(Base):
+    """Where a person is in the group conversation of the chat (joining, reflecting on the theme)."""
+
+    __tablename__ = "group_dialogues"
+
+    person_id: Mapped[str] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True)
+    step: Mapped[str] = mapped_column(String(24))
+    state: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -170,12 +170,13 @@ def test_map_needs_three_sharers(fay, client, db):
     assert client.post(f"/api/groups/member-a/{group_id}/checkin", json={"share": True}).status_code == 200
     assert client.post(f"/api/groups/member-b/{group_id}/checkin", json={"share": True}).status_code == 200
     data = client.get(f"/api/groups/member-a/{group_id}").json()
-    assert data["map"] == {"sharers": 2, "needed": 1, "shown": False}
+    assert data["map"] | {"alt": ""} == {"sharers": 2, "needed": 1, "shown": False, "alt": ""}
     assert client.get(f"/api/groups/member-a/{group_id}/map.png").status_code == 404
     assert "1 more needed" in fay.get(f"/dashboard/groups/{group_id}").text
     client.post(f"/api/groups/member-c/{group_id}/checkin", json={"share": True})
     data = client.get(f"/api/groups/member-a/{group_id}").json()
-    assert data["map"] == {"sharers": 3, "needed": 0, "shown": True}
+    assert (data["map"]["sharers"], data["map"]["needed"], data["map"]["shown"]) == (3, 0, True)
+    assert "Body" in data["map"]["alt"]  # the picture's text alternative comes with the page data
     png = client.get(f"/api/groups/member-a/{group_id}/map.png")
     assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
     assert fay.get(f"/dashboard/groups/{group_id}/map.png").status_code == 200
