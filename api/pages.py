@@ -1,5 +1,5 @@
-"""The public pages: `GET /` (the chat, `templates/chat.html`) and `GET /my-map` (a visitor's own
-check-ins, `templates/my_map.html`).
+"""The public pages: `GET /` (the chat, `templates/chat.html`), `GET /my-map` (a visitor's own
+check-ins, `templates/my_map.html`) and `GET /groups/{id}` (a member's group, `templates/group.html`).
 
 Both pages are static apart from their language: every string comes from
 `bot/content/<lang>/ui.yml`, and both languages are embedded as JSON so a page can switch
@@ -21,6 +21,7 @@ from fastapi.templating import Jinja2Templates
 from api.schemas import MAX_MESSAGE_CHARS, SENDER_PATTERN
 from bot import content
 from bot.config import SUPPORTED_LANGUAGES
+from bot.groups import MAX_REFLECTION_CHARS
 from bot.wellbeing.model import DIMENSIONS, dimension
 
 API_DIR = Path(__file__).resolve().parent
@@ -154,3 +155,27 @@ def my_map_page(request: Request, lang: str | None = None) -> HTMLResponse:
         },
     )
     return _secure(response, language, MY_MAP_CONTENT_SECURITY_POLICY)
+
+
+@router.get("/groups/{group_id}", response_class=HTMLResponse, include_in_schema=False)
+def group_page(request: Request, group_id: int, lang: str | None = None) -> HTMLResponse:
+    """A member's group page. Like /my-map it knows nobody: the script asks the member API with the
+    anonymous id from the browser, and the API decides what this member may see."""
+    language = pick_language(lang, request.headers.get("accept-language"))
+    strings = _ui_strings()
+    response = templates.TemplateResponse(
+        request,
+        "group.html",
+        {
+            "lang": language,
+            "ui": strings[language],
+            "all_ui": strings,
+            "languages": SUPPORTED_LANGUAGES,
+            "sender_pattern": SENDER_PATTERN,
+            "group_id": group_id,
+            "max_chars": MAX_REFLECTION_CHARS,
+            "base": request.scope.get("root_path", "").rstrip("/"),
+            "asset_version": asset_version,
+        },
+    )
+    return _secure(response, language, CONTENT_SECURITY_POLICY)

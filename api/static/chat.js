@@ -1,9 +1,11 @@
 /*
  * The public chat page of Compass. Plain JavaScript, no dependencies.
  *
- * Talks to two gateway endpoints only:
+ * Talks to the gateway only:
  *   POST /webhooks/rest/webhook                 (Rasa REST channel format)
  *   GET  /api/conversations/{sender}/messages   (history for a returning visitor)
+ *   GET  /api/groups/{sender}                   (the visitor's self-help groups; a new theme offered once)
+ *   POST /api/groups/{sender}/join              (joining with a code and a nickname)
  *
  * Safety rule for this file: message content is never parsed as HTML. Text goes in with
  * textContent / createTextNode; line breaks and links are built with DOM calls. A bot message may
@@ -24,6 +26,7 @@
     senderPattern: new RegExp(body.getAttribute("data-sender-pattern") || "^[A-Za-z0-9-]{1,128}$"),
     webhookUrl: body.getAttribute("data-webhook-url"),
     historyUrl: body.getAttribute("data-history-url"),
+    groupsUrl: body.getAttribute("data-groups-url"),
     base: body.getAttribute("data-base") || "" // the app's root path, e.g. "/companion"
   };
   var STRINGS = JSON.parse(document.getElementById("ui-strings").textContent);
@@ -58,7 +61,9 @@
     mapLink: $("my-map-link"),
     groupJoin: $("group-join"),
     groupCode: $("group-code"),
-    groupNickname: $("group-nickname")
+    groupNickname: $("group-nickname"),
+    myGroups: $("my-groups"),
+    myGroupsList: $("my-groups-list")
   };
 
   var state = {
@@ -708,10 +713,12 @@
 
   /* ---------- returning visitors ---------- */
 
-  function restore() {
+  /** Continue a returning visitor's conversation; `then` runs once the history is on the page. */
+  function restore(then) {
     var saved = store.get(KEY.sender);
     if (!saved || !config.senderPattern.test(saved)) {
       store.remove(KEY.sender);
+      then();
       return;
     }
     state.sender = saved;
@@ -738,7 +745,8 @@
       .catch(function () {
         // History is a convenience: the visitor can go on; the server still has the conversation.
         if (generation === state.generation && !ui.log.querySelector(".msg")) { ui.intro.hidden = false; }
-      });
+      })
+      .then(function () { if (generation === state.generation) { then(); } });
   }
 
   function replay(messages) {
@@ -820,10 +828,72 @@
     ui.input.focus();
   });
 
+  /* ---------- self-help groups ---------- */
+
+  function groupPageHref(groupId) {
+    return config.base + "/groups/" + encodeURIComponent(groupId) + "?lang=" + encodeURIComponent(state.lang);
+  }
+
+  /** The person's groups in the options menu, and each new theme offered once (the API remembers). */
+  function loadGroups() {
+    if (!state.sender || !config.groupsUrl) { return; }
+    var generation = state.generation;
+    fetch(config.groupsUrl.replace("{sender}", encodeURIComponent(state.sender)) + "?lang=" + encodeURIComponent(state.lang), {
+      headers: { "Accept": "application/json" },
+      credentials: "same-origin"
+    })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (generation !== state.generation || !data || !Array.isArray(data.groups)) { return; }
+        renderMyGroups(data.groups);
+        var invited = false;
+        data.groups.forEach(function (group) {
+          if (!group.new_theme || typeof group.invitation !== "string") { return; }
+          ui.intro.hidden = true;
+          addMessage("bot", {
+            text: group.invitation,
+            buttons: [{ title: t("group_invitation_reflect"), payload: "/group_theme{\"group\": \"" + group.group_id + "\"}" }],
+            custom: { link: { href: "/groups/" + group.group_id + "?lang=" + state.lang, title: t("group_invitation_page") } }
+          });
+          invited = true;
+        });
+        if (invited) { keepAtBottomIfNear(); }
+      })
+      .catch(function () { /* groups are extra: the chat goes on without them */ });
+  }
+
+  function renderMyGroups(list) {
+    if (!ui.myGroups) { return; }
+    while (ui.myGroupsList.firstChild) { ui.myGroupsList.removeChild(ui.myGroupsList.firstChild); }
+    list.forEach(function (group) {
+      var item = make("li");
+      var link = make("a", null, group.name + " (" + group.nickname + ")");
+      link.href = groupPageHref(group.group_id);
+      item.appendChild(link);
+      ui.myGroupsList.appendChild(item);
+    });
+    ui.myGroups.hidden = !list.length;
+  }
+
+  // "Reflect on it in the chat" on the group page comes here as ?theme=<group id>.
+  function reflectOnThemeFromLink() {
+    var params = new URLSearchParams(window.location.search);
+    var groupId = params.get("theme");
+    if (!groupId || !/^\d{1,12}$/.test(groupId)) { return; }
+    params.delete("theme");
+    var query = params.toString();
+    window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+    send("/group_theme{\"group\": \"" + groupId + "\"}", t("group_invitation_reflect"));
+  }
+
   // Joining a self-help group with the code from the facilitator (an invite link fills it in: ?group=CODE).
   if (ui.groupJoin) {
     var invited = new URLSearchParams(window.location.search).get("group");
-    if (invited) { ui.groupCode.value = invited.slice(0, 64); }
+    if (invited) {
+      ui.groupCode.value = invited.slice(0, 64);
+      ui.options.open = true;
+      ui.groupNickname.focus();
+    }
     ui.groupJoin.addEventListener("submit", function (event) {
       event.preventDefault();
       var code = ui.groupCode.value.trim();
@@ -832,18 +902,25 @@
       var sender = ensureSender();
       fetch(config.base + "/api/groups/" + encodeURIComponent(sender) + "/join", {
         method: "POST",
-        headers: { "Content-Type": "application/json" },
+        headers: { "Content-Type": "application/json", "Accept": "application/json" },
         body: JSON.stringify({ code: code, nickname: nickname, language: state.lang })
       }).then(function (response) {
         return response.json().then(function (data) { return { ok: response.ok, data: data }; });
       }).then(function (result) {
+        ui.intro.hidden = true;
         if (result.ok) {
-          addNotice(t("group_joined", { name: result.data.name, nickname: result.data.nickname }), "info");
+          addMessage("bot", {
+            text: t("group_joined", { name: result.data.name, nickname: result.data.nickname }),
+            custom: { link: { href: "/groups/" + result.data.group_id + "?lang=" + state.lang, title: t("group_invitation_page") } }
+          });
           ui.groupJoin.reset();
           ui.options.open = false;
+          loadGroups();
         } else {
-          addNotice(t("group_join_failed"), "error");
+          var error = errorOf(result.data);
+          addNotice(String(error["message_" + state.lang] || t("group_join_failed")), "error");
         }
+        scrollToBottom();
       }).catch(function () { addNotice(t("error_network"), "error"); });
     });
   }
@@ -890,5 +967,8 @@
   state.country = initialCountry();
   ui.country.value = state.country || "";
   updateCounter();
-  restore();
+  restore(function () {
+    loadGroups();
+    reflectOnThemeFromLink();
+  });
 })();
