@@ -185,6 +185,82 @@ def test_lifeline_through_the_gateway_gives_a_picture(live):
     assert [p["feeling"] for p in mine["points"]] == [-3, 4, -5, 4]
 
 
+GROUP_RUNS = {
+    "en": {"join": "i'd like to join my group", "nickname": "Sam", "asks_code": "what is the code",
+           "asks_nickname": "which nickname", "theme": "looking at your relationships",
+           "reflection": "I miss my brother; we used to walk together on Sundays",
+           "kept": "only for you", "share": "Share with my group", "shared": "shared with",
+           "ask_theme": "what is my group's theme", "no_group": "not in a group yet"},
+    "nl": {"join": "ik wil lid worden van mijn groep", "nickname": "Noor", "asks_code": "wat is de code",
+           "asks_nickname": "welke bijnaam", "theme": "staat kring-nl stil bij je relaties",
+           "reflection": "Ik mis mijn broer; we wandelden vroeger samen op zondag",
+           "kept": "alleen voor jou", "share": "Delen met mijn groep", "shared": "gedeeld met",
+           "ask_theme": "wat is het thema van mijn groep", "no_group": "nog niet in een groep"},
+}
+
+
+def _open_group(live, name: str, language: str, theme: tuple[str, str] | None = None) -> tuple[int, str]:
+    """A facilitator's group, straight in the app database the live API uses."""
+    from bot import groups, mentors
+    from bot.storage import Database
+    from bot.storage.models import Group
+
+    database = Database(f"sqlite:///{live.var_dir / 'app.sqlite3'}")
+    with database.session() as session:
+        facilitator = mentors.create_account(session, email=f"{name.lower()}@example.org", display_name=name,
+                                             role="facilitator", password="correct horse battery staple")
+        group = groups.create_group(session, facilitator, name=name, language=language)
+        if theme:
+            groups.set_theme(session, session.get(Group, group.id), *theme)
+        result = group.id, group.invite_code
+    database.dispose()
+    return result
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_joining_a_group_and_sharing_a_reflection_on_its_theme_in_the_chat(live, language):
+    run, sender = GROUP_RUNS[language], f"e2e-group-{language}"
+    group_id, code = _open_group(live, f"Kring-{language}", language, theme=("dimension", "social"))
+
+    def say(message):
+        response = _say(live, sender, message, language=language)
+        assert response.status_code == 200, response.text
+        return response
+
+    assert run["asks_code"] in _texts(say(run["join"]))
+    assert run["asks_nickname"] in _texts(say(f"{code[:4]} {code[4:]}"))
+    joined = say(run["nickname"])
+    assert run["nickname"].lower() in _texts(joined) and run["theme"] in _texts(joined), joined.json()
+    kept = say(run["reflection"])
+    assert run["kept"] in _texts(kept) and run["share"] in [b["title"] for m in kept.json() for b in m.get("buttons") or []]
+    shared = say(run["share"])
+    assert run["shared"] in _texts(shared), shared.json()
+    page = httpx.get(f"{live.api_url}/api/groups/{sender}/{group_id}", timeout=30).json()
+    assert [(s["nickname"], s["text"]) for s in page["shared"]] == [(run["nickname"], run["reflection"])]
+    assert "bot" in _texts(say("hello" if language == "en" else "hallo"))  # the form let go
+
+
+def test_a_theme_question_without_a_group_does_not_swallow_the_next_message(live):
+    sender = "e2e-group-none"
+    none = _say(live, sender, GROUP_RUNS["en"]["ask_theme"])
+    assert GROUP_RUNS["en"]["no_group"] in _texts(none), none.json()
+    assert "/join_group" in [b["payload"] for m in none.json() for b in m.get("buttons") or []]
+    assert "bot" in _texts(_say(live, sender, "hello"))
+
+
+def test_a_crisis_in_a_group_reflection_is_not_shared_and_stays_in_the_crisis_flow(live):
+    sender = "e2e-group-crisis"
+    group_id, code = _open_group(live, "Kring-crisis", "nl", theme=("question", "Wat gaf je deze week kracht?"))
+    for message in ("ik wil lid worden van mijn groep", code, "Lou"):
+        _say(live, sender, message, language="nl")
+    crisis = _say(live, sender, "eerlijk gezegd zie ik het niet meer zitten", language="nl", country="BE")
+    assert any("crisis" in (m.get("custom") or {}) for m in crisis.json()), crisis.json()
+    still = _say(live, sender, "Delen met mijn groep", language="nl")
+    assert "/confirm_safe" in [b["payload"] for m in still.json() for b in m.get("buttons") or []], still.json()
+    page = httpx.get(f"{live.api_url}/api/groups/{sender}/{group_id}", timeout=30).json()
+    assert page["shared"] == [] and page["mine"] == []
+
+
 def test_engine_down_gives_503_and_keeps_the_message(live):
     live.stop("rasa")
     response = _say(live, "e2e-down", "is anybody there")
