@@ -37,7 +37,7 @@ from bot.conversations import record_replies, record_user_message, touch_person
 from bot.safety.dialogue import respond_to_crisis
 from bot.storage.models import Group, GroupReflection, Mentor, Person
 from bot.wellbeing.chart import radar_alt_text, radar_png
-from bot.wellbeing.model import DIMENSIONS
+from bot.wellbeing.model import DIMENSIONS, dimension
 
 router = APIRouter(include_in_schema=False)
 PNG_HEADERS = {"Cache-Control": "no-store"}
@@ -163,7 +163,8 @@ def _detail_context(request: Request, session: Session, viewer: Viewer, group: G
                for m in groups.active_members(session, group)]
     link = str(request.base_url).rstrip("/") + base(request) + f"/?group={group.invite_code}"
     return {"title": group.name, "group": page, "code": group.invite_code, "link": link, "member_rows": members,
-            "dimensions": DIMENSIONS, "exercises": groups.exercise_choices(group.language)}
+            "dimensions": [(d, dimension(d, group.language).name) for d in DIMENSIONS],
+            "exercises": groups.exercise_choices(group.language)}
 
 
 @router.get("/dashboard/groups/{group_id}")

@@ -8,54 +8,25 @@ Screenshots of the queue and the case view go to $DASHBOARD_SCREENSHOTS (default
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from browser_helpers import CHROMIUM, CHROMIUM_ARGS, serve
 
 from bot import mentors
-from bot.config import Settings
 
-CHROMIUM = Path("/usr/bin/chromium")
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"),
 ]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
 PASSWORD = "correct horse battery staple"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
 def live_server(tmp_path, fake_rasa):
-    import uvicorn
-
-    from api.app import create_app
-
-    settings = replace(Settings(var_dir=tmp_path / "var"), database_url=f"sqlite:///{tmp_path / 'app.sqlite3'}")
-    app = create_app(settings, warm_up_models=False)
-    app.state.rasa = fake_rasa
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "the app did not start"
-    yield app, f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(tmp_path, fake_rasa) as served:
+        yield served
 
 
 def test_mentor_reaches_a_person_in_crisis_through_the_dashboard(live_server, fake_rasa):

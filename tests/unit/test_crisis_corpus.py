@@ -31,7 +31,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "crisis_corpus"
 REPORT = ROOT / "var" / "crisis_report.txt"
 CATEGORIES = {"explicit", "passive", "plan", "means", "in_progress", "self_harm", "harm_others", "abuse",
-              "friend_at_risk", "past", "idiom", "mishap", "reflective_death", "grief", "sadness", "everyday"}
+              "friend_at_risk", "past", "idiom", "mishap", "reflective_death", "grief", "sadness", "everyday",
+              "reflection"}
 MAX_FALSE_ALARM = 0.05
 
 
@@ -81,7 +82,8 @@ def format_report(title: str, results: dict[str, dict]) -> str:
             f"exact-severity={res['exact_severity']:.0%} under-by-2+={len(res['under'])} "
             f"{res['ms_per_message']:.2f} ms/msg")
         for cat, (hits, n) in sorted(res["per_category"].items()):
-            kind = "raised" if cat not in {"idiom", "mishap", "reflective_death", "grief", "sadness", "everyday"} \
+            kind = "raised" if cat not in {"idiom", "mishap", "reflective_death", "grief", "sadness", "everyday",
+                                           "reflection"} \
                 else "false alarms"
             lines.append(f"    {cat:<18} {kind:<13} {hits}/{n}")
         lines += [f"    MISSED: {t}" for t in res["missed"]]
@@ -156,3 +158,15 @@ def test_corpus_full_detector():
     write_report("2 all layers", format_report("main corpus, all layers", results)
                  + format_report("holdout (report only), all layers", holdout))
     check(results)
+
+
+@pytest.mark.model
+def test_ordinary_reflections_raise_nothing():
+    """Reflections of the kind the check-in and a group theme invite (reflections.jsonl, written with the
+    self-help groups and never used to tune the detector): a false alarm there would throw a person out
+    of their reflection into the crisis flow. No layer may raise on any of them."""
+    rows = load("reflections.jsonl")
+    assert {r["lang"] for r in rows} == {"en", "nl"} and not any(r["crisis"] for r in rows)
+    for use_embeddings in (False, True):
+        result = evaluate(rows, use_embeddings=use_embeddings)
+        assert result["false_alarms"] == [], result["false_alarms"]
