@@ -6,9 +6,9 @@ Runs in the Rasa environment (Python 3.10):
 
 For each corpus in tests/crisis_corpus/ it prints how many crisis messages the intent catches and how
 many others it flags, counted the way the actions act on it: intent `crisis` on a message of at
-least three words with a confidence of at least 0.7 (bot.safety.dialogue.dialogue_intent_counts). `reflections.jsonl` holds ordinary
-reflections of the kind the check-in and the group theme invite; a false alarm there throws a person
-out of their reflection into the crisis flow.
+least three words with a confidence of at least 0.7 (bot.safety.dialogue.dialogue_intent_counts).
+`reflections.jsonl` holds ordinary reflections of the kind the check-in and the group theme invite;
+a false alarm there throws a person out of their reflection into the crisis flow.
 """
 from __future__ import annotations
 

@@ -36,3 +36,29 @@ def test_conversations_in_english_and_dutch(tmp_path):
     if failed.exists():
         report = failed.read_text()
     assert result.returncode == 0, report[-6000:] + result.stdout[-3000:] + result.stderr[-3000:]
+
+
+# The dialogue's own crisis intent is the third crisis layer: it must keep catching crisis talk the
+# other layers might miss, without calling ordinary reflections a crisis (that throws a person out of
+# a check-in or a group reflection into the crisis flow). Floors, not targets: the numbers of the
+# current model are in the issue notes and printed by scripts/dialogue_crisis_audit.py.
+DIALOGUE_CRISIS_FLOORS = {"en": 0.85, "nl": 0.85, "holdout_en": 0.85, "holdout_nl": 0.85}
+MAX_REFLECTION_FALSE_ALARMS = 2
+
+
+def test_dialogue_crisis_intent_catches_crisis_and_leaves_reflections_alone():
+    import json
+
+    import stack
+
+    model = stack.ensure_model(quiet=True)
+    result = subprocess.run([str(ROOT / ".venv-rasa" / "bin" / "python"), "scripts/dialogue_crisis_audit.py",
+                             str(model), "--json"], cwd=ROOT, capture_output=True, text=True, timeout=900,
+                            env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", RASA_TELEMETRY_ENABLED="false"))
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    for corpus, floor in DIALOGUE_CRISIS_FLOORS.items():
+        r = report[corpus]
+        assert r["caught"] / r["crisis"] >= floor, (corpus, r["caught"], r["crisis"], r["missed_texts"])
+    reflections = report["reflections"]
+    assert reflections["false_alarms"] <= MAX_REFLECTION_FALSE_ALARMS, reflections["false_alarm_texts"]
