@@ -11,7 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import dispatch_reply, intent_of, language_of
+from actions.common import dispatch_reply, form_is_opening, intent_of, language_of
 from actions.crisis import INTERRUPTED, hand_over_to_crisis_flow, interrupts
 from bot.conversations import touch_person
 from bot.storage import get_database
@@ -67,8 +67,7 @@ class ValidateCheckinForm(FormValidationAction):
     def validate_checkin_answer(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if intent_of(tracker) == "start_checkin":
-            # Rasa also hands the form the message that opened it; that is no answer yet.
+        if form_is_opening(tracker, FORM):
             return {SLOT: None}
         with get_database().session() as session:
             conversation = _conversation(session, tracker)

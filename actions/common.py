@@ -27,6 +27,12 @@ def intent_of(tracker: Tracker) -> str | None:
     return ((tracker.latest_message or {}).get("intent") or {}).get("name")
 
 
+def form_is_opening(tracker: Tracker, form: str) -> bool:
+    """Rasa validates a form's slot once while it activates the form, with the message that opened it
+    ("let's take stock"): that is no answer yet. Later messages, whatever their intent, are answers."""
+    return tracker.active_loop_name != form
+
+
 def intent_confidence(tracker: Tracker) -> float:
     try:
         return float(((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 0.0)

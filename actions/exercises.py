@@ -10,7 +10,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import dispatch_reply, intent_of, language_of
+from actions.common import dispatch_reply, form_is_opening, intent_of, language_of
 from actions.crisis import INTERRUPTED, hand_over_to_crisis_flow, interrupts
 from bot.conversations import touch_person
 from bot.exercises.runner import ExerciseConversation
@@ -19,9 +19,9 @@ from bot.storage import get_database
 
 log = logging.getLogger(__name__)
 
+FORM = "exercise_form"
 SLOT = "exercise_answer"
 INTENT_EXERCISE = {"start_lifeline": "lifeline", "start_focusing": "focusing"}
-STARTING_INTENTS = {"start_exercise", *INTENT_EXERCISE}
 
 
 def _conversation(session, tracker: Tracker) -> ExerciseConversation:
@@ -72,8 +72,7 @@ class ValidateExerciseForm(FormValidationAction):
     def validate_exercise_answer(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if intent_of(tracker) in STARTING_INTENTS:
-            # Rasa also hands the form the message that opened it; that is no answer yet.
+        if form_is_opening(tracker, FORM):
             return {SLOT: None}
         with get_database().session() as session:
             conversation = _conversation(session, tracker)

@@ -10,7 +10,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import dispatch_reply, intent_of, language_of
+from actions.common import dispatch_reply, form_is_opening, intent_of, language_of
 from actions.crisis import INTERRUPTED, dialogue_crisis_replies, hand_over_to_crisis_flow, interrupts
 from bot.conversations import touch_person
 from bot.exercises.runner import ExerciseConversation
@@ -19,8 +19,8 @@ from bot.storage import get_database
 
 log = logging.getLogger(__name__)
 
+FORM = "group_form"
 SLOT = "group_answer"
-STARTING_INTENTS = {"join_group", "group_theme"}
 # What the slot holds when the conversation ended; the form is done as soon as it is filled.
 DONE = "done"
 EXERCISE_PREFIX = "exercise:"
@@ -76,8 +76,8 @@ class ValidateGroupForm(FormValidationAction):
     def validate_group_answer(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if intent_of(tracker) in STARTING_INTENTS:
-            # The message that opened the form is no answer; an answer the start already gave stays.
+        if form_is_opening(tracker, FORM):
+            # The message that opened the form is no answer; an end the start already reached stays.
             return {SLOT: value if value == DONE or str(value).startswith(EXERCISE_PREFIX) else None}
         with get_database().session() as session:
             conversation = _conversation(session, tracker)

@@ -33,9 +33,8 @@
     deleteCheckinsUrl: attr("data-delete-checkins-url"),
     deleteAllUrl: attr("data-delete-all-url")
   };
-  var STRINGS = JSON.parse(document.getElementById("ui-strings").textContent);
   var VALUE_LABELS = JSON.parse(document.getElementById("value-labels").textContent);
-  var KEY = { sender: "wb.sender", lang: "wb.lang" };
+  var KEY = { sender: "wb.sender" };
   var LOCALES = { en: "en-GB", nl: "nl-BE" };
 
   var $ = function (id) { return document.getElementById(id); };
@@ -75,68 +74,15 @@
     deleting: false
   };
 
-  /* ---------- storage (falls back to memory when localStorage is blocked), as in chat.js ---------- */
+  /* ---------- storage, strings and language: shared with the group page (page_kit.js) ---------- */
 
-  var memory = {};
-  var store = {
-    get: function (key) {
-      try { return window.localStorage.getItem(key); } catch (e) { return memory[key] || null; }
-    },
-    set: function (key, value) {
-      try { window.localStorage.setItem(key, value); } catch (e) { memory[key] = value; }
-    }
-  };
-
-  /* ---------- strings and language ---------- */
-
-  function t(key, fill) {
-    var table = STRINGS[state.lang] || STRINGS.en || {};
-    var text = typeof table[key] === "string" ? table[key] : (STRINGS.en && STRINGS.en[key]) || key;
-    if (fill) {
-      text = text.replace(/\{(\w+)\}/g, function (whole, name) {
-        return Object.prototype.hasOwnProperty.call(fill, name) ? String(fill[name]) : whole;
-      });
-    }
-    return text;
-  }
-
-  function translate(root) {
-    Array.prototype.forEach.call((root || document).querySelectorAll("[data-ui]"), function (el) {
-      el.textContent = t(el.getAttribute("data-ui"));
-    });
-  }
-
-  function setLanguage(lang, remember) {
-    if (config.languages.indexOf(lang) < 0) { return; }
-    if (remember) { store.set(KEY.lang, lang); }
-    var changed = lang !== state.lang || document.documentElement.lang !== lang;
+  var page = window.CompassPage;
+  var store = page.store;
+  var t = page.t;
+  page.onLanguage(function (lang) {
     state.lang = lang;
-    document.documentElement.lang = lang;
-    Array.prototype.forEach.call(document.querySelectorAll(".lang-button"), function (button) {
-      button.setAttribute("aria-pressed", button.getAttribute("data-lang") === lang ? "true" : "false");
-    });
-    updateChatLinks();
-    if (!changed) { return; }
-    translate(document);
     if (state.loaded) { render(); }
-  }
-
-  function initialLanguage() {
-    var fromUrl = new URLSearchParams(window.location.search).get("lang");
-    if (fromUrl && config.languages.indexOf(fromUrl.toLowerCase()) >= 0) {
-      setLanguage(state.lang, true); // the server already rendered the page in this language
-      return;
-    }
-    var saved = store.get(KEY.lang);
-    setLanguage(saved && config.languages.indexOf(saved) >= 0 ? saved : state.lang, false);
-  }
-
-  /** Links back to the chat open it in the language chosen here. */
-  function updateChatLinks() {
-    Array.prototype.forEach.call(document.querySelectorAll("[data-chat-link]"), function (link) {
-      link.href = config.chatUrl + "?lang=" + encodeURIComponent(state.lang);
-    });
-  }
+  });
 
   /* ---------- the anonymous id ---------- */
 
@@ -166,12 +112,7 @@
 
   /* ---------- building blocks ---------- */
 
-  function make(tag, className, text) {
-    var el = document.createElement(tag);
-    if (className) { el.className = className; }
-    if (text !== undefined && text !== null) { el.textContent = text; }
-    return el;
-  }
+  var make = page.make;
 
   function clear(el) {
     while (el.firstChild) { el.removeChild(el.firstChild); }
@@ -585,11 +526,8 @@
 
   /* ---------- controls and start ---------- */
 
-  Array.prototype.forEach.call(document.querySelectorAll(".lang-button"), function (button) {
-    button.addEventListener("click", function () { setLanguage(button.getAttribute("data-lang"), true); });
-  });
-
   state.sender = initialSender();
-  initialLanguage();
+  page.initialLanguage();
+  state.lang = page.lang();
   load();
 })();

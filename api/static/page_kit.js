@@ -2,7 +2,8 @@
  * Small shared pieces of the pages beside the chat (window.CompassPage): storage that survives a
  * blocked localStorage, the page's strings in both languages, the language switch, DOM building
  * without HTML parsing, and JSON requests that always resolve to {ok, status, data}.
- * Used by group.js; chat.js and my_map.js predate it and keep their own copies.
+ * Used by my_map.js and group.js; chat.js predates it and keeps its own copies (it also forgets
+ * everything on "forget me" and redraws the help lines on a language switch).
  */
 (function () {
   "use strict";
@@ -124,6 +125,7 @@
   }
 
   window.CompassPage = {
+    store: store,
     t: t,
     make: make,
     appendLines: appendLines,

@@ -13,10 +13,12 @@ CHECKIN_DOMAIN = {"forms": {"checkin_form": {"required_slots": ["checkin_answer"
                   "slots": {"language": {}, "country": {}, "checkin_answer": {}}}
 
 
-def _answer(make_tracker, run_action, text, sender="a1", language="en", intent="chitchat", confidence=0.9):
-    # As in Rasa: the user message, then the from_text mapping filling the form's slot.
+def _answer(make_tracker, run_action, text, sender="a1", language="en", intent="chitchat", confidence=0.9,
+            opening=False):
+    # As in Rasa: the user message, then the from_text mapping filling the form's slot. While Rasa
+    # activates the form (`opening`), the tracker it validates with has no active loop yet.
     events = [{"event": "user", "text": text}, {"event": "slot", "name": "checkin_answer", "value": text}]
-    tracker = make_tracker(text=text, intent=intent, sender_id=sender, active_loop="checkin_form",
+    tracker = make_tracker(text=text, intent=intent, sender_id=sender, active_loop=None if opening else "checkin_form",
                            slots={"language": language, "requested_slot": "checkin_answer", "checkin_answer": text},
                            confidence=confidence, events=events)
     return run_action(ValidateCheckinForm(), tracker, CHECKIN_DOMAIN)
@@ -96,6 +98,13 @@ def test_a_reflection_the_classifier_reads_as_crisis_interrupts(app_db, make_tra
 
 def test_the_message_that_opened_the_form_is_not_taken_as_the_first_answer(app_db, make_tracker, run_action):
     run_action(ActionCheckinBegin(), make_tracker(sender_id="a5"), CHECKIN_DOMAIN)
-    messages, events = _answer(make_tracker, run_action, "i'd like to take stock", sender="a5", intent="start_checkin")
+    messages, events = _answer(make_tracker, run_action, "i'd like to take stock", sender="a5", intent="start_checkin",
+                               opening=True)
     assert messages == []
     assert any(e.get("name") == "checkin_answer" and e.get("value") is None for e in events)
+
+
+def test_an_answer_the_classifier_reads_as_a_new_start_is_still_an_answer(app_db, make_tracker, run_action):
+    run_action(ActionCheckinBegin(), make_tracker(sender_id="a6"), CHECKIN_DOMAIN)
+    messages, _ = _answer(make_tracker, run_action, "7", sender="a6", intent="start_checkin")
+    assert messages, "the answer was swallowed"

@@ -51,3 +51,21 @@ def test_crisis_interrupts_an_exercise(app_db, make_tracker, run_action):
     finished = make_tracker(sender_id="x4", intent="crisis_detected", slots={"exercise_answer": "interrupted"})
     _, events = run_action(ActionExerciseFinished(), finished, EXERCISE_DOMAIN)
     assert {"event": "followup", "name": "crisis_form", "timestamp": None} in events
+
+
+def test_words_the_classifier_reads_as_a_new_request_are_still_an_answer(app_db, make_tracker, run_action):
+    run_action(ActionStartExercise(), make_tracker(intent="start_lifeline", sender_id="x5"), EXERCISE_DOMAIN)
+    messages, _ = _answer(make_tracker, run_action, "at 18 I started something new for my body +3", "x5",
+                          intent="start_exercise")
+    assert messages, "the lifeline moment was swallowed"
+
+
+def test_the_message_that_opened_the_form_is_no_answer(app_db, make_tracker, run_action):
+    run_action(ActionStartExercise(), make_tracker(intent="start_lifeline", sender_id="x6"), EXERCISE_DOMAIN)
+    text = "i want to draw my lifeline"
+    tracker = make_tracker(text=text, intent="start_lifeline", sender_id="x6", active_loop=None,
+                           events=[{"event": "user", "text": text},
+                                   {"event": "slot", "name": "exercise_answer", "value": text}],
+                           slots={"requested_slot": "exercise_answer", "exercise_answer": text})
+    messages, events = run_action(ValidateExerciseForm(), tracker, EXERCISE_DOMAIN)
+    assert messages == [] and any(e.get("name") == "exercise_answer" and e.get("value") is None for e in events)

@@ -27,8 +27,9 @@ def _slot(events):
     return next(e["value"] for e in events if e.get("event") == "slot" and e.get("name") == "group_answer")
 
 
-def _answer(make_tracker, run_action, text, sender, language="en", intent="out_of_scope"):
-    tracker = make_tracker(text=text, intent=intent, sender_id=sender, active_loop="group_form",
+def _answer(make_tracker, run_action, text, sender, language="en", intent="out_of_scope", opening=False):
+    # While Rasa activates the form (`opening`), the tracker it validates with has no active loop yet.
+    tracker = make_tracker(text=text, intent=intent, sender_id=sender, active_loop=None if opening else "group_form",
                            events=[{"event": "user", "text": text},
                                    {"event": "slot", "name": "group_answer", "value": text}],
                            slots={"language": language, "requested_slot": "group_answer", "group_answer": text})
@@ -50,8 +51,15 @@ def test_join_through_the_form_in_dutch(circle, make_tracker, run_action):
 
 def test_the_opening_message_is_no_answer(circle, make_tracker, run_action):
     run_action(ActionGroupBegin(), make_tracker(intent="join_group", text="join group", sender_id="m2"), GROUP_DOMAIN)
-    messages, events = _answer(make_tracker, run_action, "join group", "m2", intent="join_group")
+    messages, events = _answer(make_tracker, run_action, "join group", "m2", intent="join_group", opening=True)
     assert messages == [] and _slot(events) is None
+
+
+def test_an_answer_the_classifier_reads_as_a_group_request_is_still_an_answer(circle, make_tracker, run_action):
+    group_id, code = circle
+    run_action(ActionGroupBegin(), make_tracker(intent="join_group", sender_id="m7"), GROUP_DOMAIN)
+    messages, _ = _answer(make_tracker, run_action, code, "m7", intent="join_group")
+    assert "nickname" in messages[0]["text"]
 
 
 def test_a_theme_request_without_a_group_ends_at_once(circle, make_tracker, run_action):
@@ -59,7 +67,7 @@ def test_a_theme_request_without_a_group_ends_at_once(circle, make_tracker, run_
     assert messages[0]["buttons"][0]["payload"] == "/join_group"
     assert _slot(events) == "done"  # the form finds its slot filled and ends without taking the next message
     # ...and the prefilled answer survives the form's activation.
-    _, events = _answer(make_tracker, run_action, "done", "m3", intent="group_theme")
+    _, events = _answer(make_tracker, run_action, "done", "m3", intent="group_theme", opening=True)
     assert _slot(events) == "done"
 
 
