@@ -197,6 +197,12 @@ async def group_rotate(group_id: int, request: Request, viewer: Viewer = Depends
 
 @router.post("/dashboard/groups/{group_id}/close")
 async def group_close(group_id: int, request: Request, viewer: Viewer = Depends(facilitator)) -> Response:
+    form = await request.form()
+    if form.get("confirm") != "yes":
+        def unconfirmed(session: Session):
+            context = _detail_context(request, session, viewer, _own(session, viewer, group_id))
+            return context | {"error": "Tick the box to confirm that you want to close the group."}
+        return _render(request, "detail.html", await _run(request, unconfirmed), viewer=viewer, status_code=422)
     response = await _action(request, viewer, group_id, "group_closed", lambda s, g: groups.close_group(s, g))
     if response.status_code == 303:
         return redirect(request, "/dashboard/groups", closed="1")

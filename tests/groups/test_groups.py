@@ -83,7 +83,7 @@ def test_rotating_the_code_stops_the_old_one(fay, client, db):
 
 def test_closed_group_cannot_be_joined(fay, client):
     group_id, code = open_group(fay)
-    assert fay.post(f"/dashboard/groups/{group_id}/close").status_code == 303
+    assert fay.post(f"/dashboard/groups/{group_id}/close", {"confirm": "yes"}).status_code == 303
     assert join(client, "member-a", code, "Ada").status_code == 422
 
 

@@ -31,6 +31,8 @@ def join_from_the_chat_page(page, url: str, invite: str, nickname: str, expect) 
     page.get_by_label("Nickname in the group").fill(nickname)
     page.get_by_role("button", name="Join the group").click()
     expect(page.locator("#log")).to_contain_text(f"as {nickname}")
+    # The group's current theme is offered right away, once.
+    expect(page.locator("#log")).to_contain_text("has a new theme: What gave you strength this week?")
     page.get_by_role("link", name="Open my group page").last.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Tuesday circle")
 
@@ -107,5 +109,11 @@ def test_facilitator_and_two_members_share_in_a_group(tmp_path, fake_rasa):
             fay.reload()
             expect(fay.locator(".group-shared")).not_to_contain_text("Walking the dog")
             expect(fay.locator(".group-shared")).to_contain_text("My neighbour's soup")
+
+            # Back in the chat the theme is not offered again; "Reflect on it in the chat" asks the bot for it.
+            ada.get_by_role("link", name="Reflect on it in the chat").click()
+            expect(ada.locator("#log")).to_contain_text("Reflect on it now")
+            expect(ada.locator("#log")).not_to_contain_text("has a new theme")
+            expect(ada.locator("#log")).to_contain_text('echo: /group_theme{"group": ')  # the scripted engine's answer
         finally:
             browser.close()

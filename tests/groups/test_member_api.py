@@ -85,7 +85,11 @@ def test_a_closed_group_disappears_for_members_and_stays_for_its_facilitator(fay
     group_id, code = open_group(fay, "Spring group")
     join(client, "member-a", code, "Ada")
     reflect(client, "member-a", group_id, "It was good to be here", share=True)
-    assert fay.post(f"/dashboard/groups/{group_id}/close").headers["location"].endswith("/dashboard/groups?closed=1")
+    unconfirmed = fay.post(f"/dashboard/groups/{group_id}/close")
+    assert unconfirmed.status_code == 422 and "Tick the box" in unconfirmed.text
+    assert client.get("/api/groups/member-a").json()["groups"]  # still open
+    closed = fay.post(f"/dashboard/groups/{group_id}/close", {"confirm": "yes"})
+    assert closed.headers["location"].endswith("/dashboard/groups?closed=1")
     assert client.get("/api/groups/member-a").json() == {"groups": []}
     closed = client.get(f"/api/groups/member-a/{group_id}?lang=en")
     assert closed.status_code == 410 and "closed" in closed.json()["error"]["message"]
