@@ -109,26 +109,20 @@ def value_labels() -> dict[str, dict[str, dict[str, str]]]:
     }
 
 
-@router.get("/", response_class=HTMLResponse, include_in_schema=False)
-def chat_page(request: Request, lang: str | None = None) -> HTMLResponse:
+def _page(request: Request, template: str, lang: str | None, policy: str, **extra) -> HTMLResponse:
+    """A public page in the language asked for, with both languages' strings embedded."""
     language = pick_language(lang, request.headers.get("accept-language"))
     strings = _ui_strings()
-    response = templates.TemplateResponse(
-        request,
-        "chat.html",
-        {
-            "lang": language,
-            "ui": strings[language],
-            "all_ui": strings,
-            "languages": SUPPORTED_LANGUAGES,
-            # The page checks the same limits as the gateway; the gateway stays the authority.
-            "max_chars": MAX_MESSAGE_CHARS,
-            "sender_pattern": SENDER_PATTERN,
-            "base": request.scope.get("root_path", "").rstrip("/"),
-            "asset_version": asset_version,
-        },
-    )
-    return _secure(response, language, CONTENT_SECURITY_POLICY)
+    context = {"lang": language, "ui": strings[language], "all_ui": strings, "languages": SUPPORTED_LANGUAGES,
+               "sender_pattern": SENDER_PATTERN, "base": request.scope.get("root_path", "").rstrip("/"),
+               "asset_version": asset_version, **extra}
+    return _secure(templates.TemplateResponse(request, template, context), language, policy)
+
+
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+def chat_page(request: Request, lang: str | None = None) -> HTMLResponse:
+    # The page checks the same limits as the gateway; the gateway stays the authority.
+    return _page(request, "chat.html", lang, CONTENT_SECURITY_POLICY, max_chars=MAX_MESSAGE_CHARS)
 
 
 @router.get("/my-map", response_class=HTMLResponse, include_in_schema=False)
@@ -137,45 +131,13 @@ def my_map_page(request: Request, lang: str | None = None) -> HTMLResponse:
 
     The page knows nobody: the script reads the anonymous id from the browser and asks the API.
     """
-    language = pick_language(lang, request.headers.get("accept-language"))
-    strings = _ui_strings()
-    response = templates.TemplateResponse(
-        request,
-        "my_map.html",
-        {
-            "lang": language,
-            "ui": strings[language],
-            "all_ui": strings,
-            "value_labels": value_labels(),
-            "dimensions": DIMENSIONS,
-            "languages": SUPPORTED_LANGUAGES,
-            "sender_pattern": SENDER_PATTERN,
-            "base": request.scope.get("root_path", "").rstrip("/"),
-            "asset_version": asset_version,
-        },
-    )
-    return _secure(response, language, MY_MAP_CONTENT_SECURITY_POLICY)
+    return _page(request, "my_map.html", lang, MY_MAP_CONTENT_SECURITY_POLICY, value_labels=value_labels(),
+                 dimensions=DIMENSIONS)
 
 
 @router.get("/groups/{group_id}", response_class=HTMLResponse, include_in_schema=False)
 def group_page(request: Request, group_id: int, lang: str | None = None) -> HTMLResponse:
     """A member's group page. Like /my-map it knows nobody: the script asks the member API with the
     anonymous id from the browser, and the API decides what this member may see."""
-    language = pick_language(lang, request.headers.get("accept-language"))
-    strings = _ui_strings()
-    response = templates.TemplateResponse(
-        request,
-        "group.html",
-        {
-            "lang": language,
-            "ui": strings[language],
-            "all_ui": strings,
-            "languages": SUPPORTED_LANGUAGES,
-            "sender_pattern": SENDER_PATTERN,
-            "group_id": group_id,
-            "max_chars": MAX_REFLECTION_CHARS,
-            "base": request.scope.get("root_path", "").rstrip("/"),
-            "asset_version": asset_version,
-        },
-    )
-    return _secure(response, language, CONTENT_SECURITY_POLICY)
+    return _page(request, "group.html", lang, CONTENT_SECURITY_POLICY, group_id=group_id,
+                 max_chars=MAX_REFLECTION_CHARS)
