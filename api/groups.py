@@ -36,7 +36,7 @@ from bot.content import text as content_text
 from bot.conversations import record_replies, record_user_message, touch_person
 from bot.safety.dialogue import respond_to_crisis
 from bot.storage.models import Group, GroupReflection, Mentor, Person
-from bot.wellbeing.chart import radar_alt_text, radar_png
+from bot.wellbeing.chart import radar_png
 from bot.wellbeing.model import DIMENSIONS, dimension
 
 router = APIRouter(include_in_schema=False)
@@ -241,10 +241,7 @@ async def group_map_png(group_id: int, request: Request, viewer: Viewer = Depend
 async def group_prepare(group_id: int, request: Request, viewer: Viewer = Depends(facilitator)) -> Response:
     def work(session: Session):
         group = _own(session, viewer, group_id)
-        data = groups.meeting_preparation(session, group)
-        mapped = groups.group_map(session, group)
-        alt = radar_alt_text(mapped["checkin"], None, group.language) if mapped["checkin"] else ""
-        return {"title": f"Meeting preparation · {group.name}", "group": data, "map_alt": alt}
+        return {"title": f"Meeting preparation · {group.name}", "group": groups.meeting_preparation(session, group)}
     return _render(request, "prepare.html", await _run(request, work), viewer=viewer)
 
 
@@ -353,13 +350,12 @@ async def member_group_page(sender: str, group_id: int, request: Request, lang: 
         membership = _member(session, sender, group_id, lang)
         group = session.get(Group, group_id)
         page = groups.group_page(session, group, lang)
-        mapped = groups.group_map(session, group)
-        page["map"]["alt"] = radar_alt_text(mapped["checkin"], None, lang or group.language) if mapped["checkin"] else ""
         page["me"] = {"nickname": membership.nickname, "shares_checkin": membership.shares_checkin,
                       "has_checkin": bool(checkins.completed(session, sender)), "membership_id": membership.id}
         page["mine"] = groups.my_reflections(session, membership)
+        mine = {r["shared_item_id"] for r in page["mine"]}
         for item in page["shared"]:
-            item["mine"] = item["id"] in {r["shared_item_id"] for r in page["mine"]}
+            item["mine"] = item["id"] in mine
         return page
     return await _run(request, work)
 
@@ -389,19 +385,20 @@ def _write(request: Request, sender: str, group_id: int, text: str, share: bool,
     def work(session: Session):
         membership = _member(session, sender, group_id, lang)
         group = session.get(Group, group_id)
+        language = lang or group.language
         try:
-            reflection, assessment = groups.write_reflection(session, membership, text, lang or group.language)
+            if share:
+                outcome = groups.share(session, membership, text, language)
+            else:
+                reflection, assessment = groups.write_reflection(session, membership, text, language)
+                outcome = groups.ShareOutcome(shared=False, crisis=assessment,
+                                              reflection_id=reflection.id if reflection else None)
         except groups.GroupError as problem:
             raise _refusal(422, "cannot_share", problem, lang) from None
-        if reflection is None:
-            return _crisis_instead(session, sender, group, text, assessment)
-        if not share:
-            return {"shared": False, "kept": True, "reflection_id": reflection.id}
-        outcome = groups.share_reflection(session, membership, reflection.id, lang or group.language)
-        if not outcome.shared:
-            session.delete(reflection)
+        if outcome.crisis is not None:
             return _crisis_instead(session, sender, group, text, outcome.crisis)
-        return {"shared": True, "kept": True, "reflection_id": reflection.id, "item_id": outcome.item_id}
+        return {"shared": outcome.shared, "kept": True, "reflection_id": outcome.reflection_id,
+                **({"item_id": outcome.item_id} if outcome.shared else {})}
     return _run(request, work)
 
 

@@ -37,6 +37,7 @@ from bot.storage.models import (
     Mentor,
     utcnow,
 )
+from bot.wellbeing.chart import radar_alt_text
 from bot.wellbeing.model import DIMENSIONS, CheckIn, DimensionAnswer
 from bot.wellbeing.model import dimension as dimension_of
 
@@ -74,6 +75,7 @@ class ShareOutcome:
     shared: bool
     item_id: int | None = None
     crisis: Any = None  # the CrisisAssessment when the text had crisis signals (then never shared)
+    reflection_id: int | None = None
 
 
 # ------------------------------------------------------------------------------------ facilitator side
@@ -224,12 +226,11 @@ def memberships(session: Session, person_id: str) -> list[GroupMembership]:
 def membership_for(session: Session, person_id: str, group_id: int) -> GroupMembership:
     """The person's current membership of an open group, or NotAllowed (`not_member`: never joined,
     left or removed; `closed`: the facilitator closed the group)."""
-    membership = session.scalars(select(GroupMembership).where(
-        GroupMembership.person_id == person_id, GroupMembership.group_id == group_id,
-        GroupMembership.left_at.is_(None))).first()
+    group = session.get(Group, group_id)
+    membership = membership_in(session, group, person_id) if group is not None else None
     if membership is None:
         raise NotAllowed("not_member")
-    if session.get(Group, group_id).status != "open":
+    if group.status != "open":
         raise NotAllowed("closed")
     return membership
 
@@ -292,17 +293,11 @@ def share_reflection(session: Session, membership: GroupMembership, reflection_i
     if session.get(Group, membership.group_id).status != "open":
         raise GroupError("closed")
     if reflection.shared_item_id is not None:
-        return ShareOutcome(shared=True, item_id=reflection.shared_item_id)
+        return ShareOutcome(shared=True, item_id=reflection.shared_item_id, reflection_id=reflection.id)
     assessment = detect(reflection.text, lang)
     if assessment.crisis:
-        return ShareOutcome(shared=False, crisis=assessment)
-    item = GroupSharedItem(group_id=membership.group_id, membership_id=membership.id, theme_id=reflection.theme_id,
-                           text=reflection.text)
-    session.add(item)
-    session.flush()
-    reflection.shared_item_id = item.id
-    session.flush()
-    return ShareOutcome(shared=True, item_id=item.id)
+        return ShareOutcome(shared=False, crisis=assessment, reflection_id=reflection.id)
+    return _publish(session, membership, reflection)
 
 
 def share(session: Session, membership: GroupMembership, text: str, lang: str = "en") -> ShareOutcome:
@@ -311,7 +306,17 @@ def share(session: Session, membership: GroupMembership, text: str, lang: str = 
     reflection, assessment = write_reflection(session, membership, text, lang)
     if reflection is None:
         return ShareOutcome(shared=False, crisis=assessment)
-    return share_reflection(session, membership, reflection.id, lang)
+    return _publish(session, membership, reflection)  # checked a moment ago by write_reflection
+
+
+def _publish(session: Session, membership: GroupMembership, reflection: GroupReflection) -> ShareOutcome:
+    item = GroupSharedItem(group_id=membership.group_id, membership_id=membership.id, theme_id=reflection.theme_id,
+                           text=reflection.text)
+    session.add(item)
+    session.flush()
+    reflection.shared_item_id = item.id
+    session.flush()
+    return ShareOutcome(shared=True, item_id=item.id, reflection_id=reflection.id)
 
 
 def unshare(session: Session, membership: GroupMembership, item_id: int) -> None:
@@ -422,23 +427,27 @@ def average(items: list[CheckIn]) -> CheckIn:
 
 
 def group_page(session: Session, group: Group, lang: str | None = None) -> dict[str, Any]:
-    """What members and the facilitator see: no person ids, no unshared content."""
+    """What members and the facilitator see: no person ids, no unshared content. The map comes with
+    its text alternative (empty while it is not shown)."""
+    lang = lang or group.language
     members = active_members(session, group)
     mapped = group_map(session, group)
+    shown = mapped["checkin"] is not None
     return {
         "id": group.id, "name": group.name, "language": group.language, "rhythm": group.rhythm,
         "status": group.status, "members": [m.nickname for m in members],
-        "theme": theme_view(current_theme(session, group), lang or group.language),
+        "theme": theme_view(current_theme(session, group), lang),
         "shared": shared_items(session, group),
-        "map": {"sharers": mapped["sharers"], "needed": mapped["needed"], "shown": mapped["checkin"] is not None},
+        "map": {"sharers": mapped["sharers"], "needed": mapped["needed"], "shown": shown,
+                "alt": radar_alt_text(mapped["checkin"], None, lang) if shown else ""},
     }
 
 
 def meeting_preparation(session: Session, group: Group) -> dict[str, Any]:
     """The group page plus participation counts (never who)."""
     page = group_page(session, group)
-    theme = current_theme(session, group)
-    on_theme = [item for item in page["shared"] if theme is not None and item["theme_id"] == theme.id]
+    theme = page["theme"]
+    on_theme = [item for item in page["shared"] if theme is not None and item["theme_id"] == theme["id"]]
     sharing_members = session.scalar(select(func.count(func.distinct(GroupSharedItem.membership_id))).where(
         GroupSharedItem.group_id == group.id, GroupSharedItem.membership_id.is_not(None)))
     page["counts"] = {"members": len(page["members"]), "shared_reflections": len(page["shared"]),
