@@ -11,9 +11,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import dispatch_reply, form_is_opening, intent_of, language_of
+from actions.common import dispatch_reply, form_is_opening, intent_of, language_of, touch
 from actions.crisis import INTERRUPTED, hand_over_to_crisis_flow, interrupts
-from bot.conversations import touch_person
 from bot.storage import get_database
 from bot.wellbeing.conversation import CheckinConversation, later, look_closer
 
@@ -24,9 +23,7 @@ SLOT = "checkin_answer"
 
 
 def _conversation(session, tracker: Tracker) -> CheckinConversation:
-    language = language_of(tracker)
-    touch_person(session, tracker.sender_id, language, tracker.get_slot("country"))
-    return CheckinConversation(session, tracker.sender_id, language)
+    return CheckinConversation(session, tracker.sender_id, touch(session, tracker))
 
 
 def _is_crisis(tracker: Tracker, conversation: CheckinConversation) -> bool:

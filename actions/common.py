@@ -23,6 +23,16 @@ def language_of(tracker: Tracker) -> str:
     return value if value in SUPPORTED_LANGUAGES else DEFAULT_LANGUAGE
 
 
+def touch(session, tracker: Tracker) -> str:
+    """Make sure the person exists (with this conversation's language and country); the language."""
+    # Imported here: the crisis actions import this module and must load even if storage cannot.
+    from bot.conversations import touch_person
+
+    language = language_of(tracker)
+    touch_person(session, tracker.sender_id, language, tracker.get_slot("country"))
+    return language
+
+
 def intent_of(tracker: Tracker) -> str | None:
     return ((tracker.latest_message or {}).get("intent") or {}).get("name")
 

@@ -10,9 +10,8 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import dispatch_reply, form_is_opening, intent_of, language_of
+from actions.common import dispatch_reply, form_is_opening, intent_of, touch
 from actions.crisis import INTERRUPTED, hand_over_to_crisis_flow, interrupts
-from bot.conversations import touch_person
 from bot.exercises.runner import ExerciseConversation
 from bot.exercises.suggestions import suggestion_message
 from bot.storage import get_database
@@ -25,9 +24,7 @@ INTENT_EXERCISE = {"start_lifeline": "lifeline", "start_focusing": "focusing"}
 
 
 def _conversation(session, tracker: Tracker) -> ExerciseConversation:
-    language = language_of(tracker)
-    touch_person(session, tracker.sender_id, language, tracker.get_slot("country"))
-    return ExerciseConversation(session, tracker.sender_id, language)
+    return ExerciseConversation(session, tracker.sender_id, touch(session, tracker))
 
 
 class ActionStartExercise(Action):
@@ -40,19 +37,28 @@ class ActionStartExercise(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         exercise_id = next(tracker.get_latest_entity_values("exercise"), None) or INTENT_EXERCISE.get(
             intent_of(tracker) or "")
+        if exercise_id and intent_of(tracker) not in INTENT_EXERCISE:
+            # Chosen with a button: no rule can see the entity, so start the form from here.
+            return start_exercise_form(dispatcher, tracker, exercise_id)
         with get_database().session() as session:
             if exercise_id:
                 messages = _conversation(session, tracker).begin(exercise_id).messages
             else:
-                touch_person(session, tracker.sender_id, language_of(tracker), tracker.get_slot("country"))
+                language = touch(session, tracker)
                 text = (tracker.latest_message or {}).get("text") or ""
-                messages = [suggestion_message(session, tracker.sender_id, language_of(tracker), request=text)]
+                messages = [suggestion_message(session, tracker.sender_id, language, request=text)]
         for message in messages:
             dispatch_reply(dispatcher, message)
-        if exercise_id and intent_of(tracker) not in INTENT_EXERCISE:
-            # Chosen with a button: no rule can see the entity, so start the form from here.
-            return [SlotSet(SLOT, None), FollowupAction("exercise_form")]
         return [SlotSet(SLOT, None)] if exercise_id else []
+
+
+def start_exercise_form(dispatcher: CollectingDispatcher, tracker: Tracker, exercise_id: str) -> list[dict[str, Any]]:
+    """Begin an exercise and open exercise_form from an action (a suggestion's button, a group's theme)."""
+    with get_database().session() as session:
+        step = _conversation(session, tracker).begin(exercise_id)
+    for message in step.messages:
+        dispatch_reply(dispatcher, message)
+    return [SlotSet(SLOT, None), FollowupAction("exercise_form")]
 
 
 class ActionAskExerciseAnswer(Action):

@@ -6,14 +6,13 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import dispatch_reply, form_is_opening, intent_of, language_of
+from actions.common import dispatch_reply, form_is_opening, intent_of, touch
 from actions.crisis import INTERRUPTED, dialogue_crisis_replies, hand_over_to_crisis_flow, interrupts
-from bot.conversations import touch_person
-from bot.exercises.runner import ExerciseConversation
+from actions.exercises import start_exercise_form
 from bot.group_conversation import CRISIS, EXERCISE, GroupConversation
 from bot.storage import get_database
 
@@ -27,9 +26,7 @@ EXERCISE_PREFIX = "exercise:"
 
 
 def _conversation(session, tracker: Tracker) -> GroupConversation:
-    language = language_of(tracker)
-    touch_person(session, tracker.sender_id, language, tracker.get_slot("country"))
-    return GroupConversation(session, tracker.sender_id, language)
+    return GroupConversation(session, tracker.sender_id, touch(session, tracker))
 
 
 def _ended(step) -> str:
@@ -106,10 +103,4 @@ class ActionGroupFinished(Action):
         value = str(tracker.get_slot(SLOT) or "")
         if not value.startswith(EXERCISE_PREFIX):
             return hand_over_to_crisis_flow(dispatcher, tracker, SLOT)
-        exercise_id = value[len(EXERCISE_PREFIX):]
-        with get_database().session() as session:
-            touch_person(session, tracker.sender_id, language_of(tracker), tracker.get_slot("country"))
-            step = ExerciseConversation(session, tracker.sender_id, language_of(tracker)).begin(exercise_id)
-        for message in step.messages:
-            dispatch_reply(dispatcher, message)
-        return [SlotSet(SLOT, None), SlotSet("exercise_answer", None), FollowupAction("exercise_form")]
+        return [SlotSet(SLOT, None), *start_exercise_form(dispatcher, tracker, value[len(EXERCISE_PREFIX):])]
