@@ -830,8 +830,14 @@
 
   /* ---------- self-help groups ---------- */
 
-  function groupPageHref(groupId) {
-    return config.base + "/groups/" + encodeURIComponent(groupId) + "?lang=" + encodeURIComponent(state.lang);
+  /** The group page as a site path ("/groups/3?lang=nl"): custom.link adds the app's root path itself. */
+  function groupPagePath(groupId) {
+    return "/groups/" + encodeURIComponent(groupId) + "?lang=" + encodeURIComponent(state.lang);
+  }
+
+  /** The button payload that asks the dialogue for one group's theme. */
+  function themePayload(groupId) {
+    return "/group_theme{\"group\": \"" + String(groupId) + "\"}";
   }
 
   /** The person's groups in the options menu, and each new theme offered once (the API remembers). */
@@ -852,8 +858,8 @@
           ui.intro.hidden = true;
           addMessage("bot", {
             text: group.invitation,
-            buttons: [{ title: t("group_invitation_reflect"), payload: "/group_theme{\"group\": \"" + group.group_id + "\"}" }],
-            custom: { link: { href: "/groups/" + group.group_id + "?lang=" + state.lang, title: t("group_invitation_page") } }
+            buttons: [{ title: t("group_invitation_reflect"), payload: themePayload(group.group_id) }],
+            custom: { link: { href: groupPagePath(group.group_id), title: t("group_invitation_page") } }
           });
           invited = true;
         });
@@ -868,7 +874,7 @@
     list.forEach(function (group) {
       var item = make("li");
       var link = make("a", null, group.name + " (" + group.nickname + ")");
-      link.href = groupPageHref(group.group_id);
+      link.href = config.base + groupPagePath(group.group_id);
       item.appendChild(link);
       ui.myGroupsList.appendChild(item);
     });
@@ -883,7 +889,7 @@
     params.delete("theme");
     var query = params.toString();
     window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
-    send("/group_theme{\"group\": \"" + groupId + "\"}", t("group_invitation_reflect"));
+    send(themePayload(groupId), t("group_invitation_reflect"));
   }
 
   // Joining a self-help group with the code from the facilitator (an invite link fills it in: ?group=CODE).
@@ -911,7 +917,7 @@
         if (result.ok) {
           addMessage("bot", {
             text: t("group_joined", { name: result.data.name, nickname: result.data.nickname }),
-            custom: { link: { href: "/groups/" + result.data.group_id + "?lang=" + state.lang, title: t("group_invitation_page") } }
+            custom: { link: { href: groupPagePath(result.data.group_id), title: t("group_invitation_page") } }
           });
           ui.groupJoin.reset();
           ui.options.open = false;
