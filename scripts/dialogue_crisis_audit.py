@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPORA = ("en", "nl", "holdout_en", "holdout_nl", "reflections")
+CORPORA = ("en", "nl", "seen_holdout_en", "seen_holdout_nl", "reflections")
 # As bot.safety.dialogue (which this environment cannot import): DIALOGUE_MIN_WORDS, DIALOGUE_MIN_CONFIDENCE.
 MIN_WORDS, MIN_CONFIDENCE = 3, 0.7
 

@@ -42,7 +42,7 @@ def test_conversations_in_english_and_dutch(tmp_path):
 # other layers might miss, without calling ordinary reflections a crisis (that throws a person out of
 # a check-in or a group reflection into the crisis flow). Floors, not targets: the numbers of the
 # current model are in the issue notes and printed by scripts/dialogue_crisis_audit.py.
-DIALOGUE_CRISIS_FLOORS = {"en": 0.85, "nl": 0.85, "holdout_en": 0.85, "holdout_nl": 0.85}
+DIALOGUE_CRISIS_FLOORS = {"en": 0.85, "nl": 0.85, "seen_holdout_en": 0.85, "seen_holdout_nl": 0.85}
 MAX_REFLECTION_FALSE_ALARMS = 2
 
 

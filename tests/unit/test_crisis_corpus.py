@@ -123,7 +123,7 @@ def check(results: dict[str, dict]) -> None:
 
 def test_corpus_is_well_formed():
     total, negatives = 0, 0
-    for name in ("en.jsonl", "nl.jsonl", "holdout_en.jsonl", "holdout_nl.jsonl"):
+    for name in ("en.jsonl", "nl.jsonl", "seen_holdout_en.jsonl", "seen_holdout_nl.jsonl"):
         rows = load(name)
         texts = [r["text"] for r in rows]
         assert len(set(texts)) == len(texts), f"duplicates in {name}"
@@ -132,7 +132,7 @@ def test_corpus_is_well_formed():
             assert r["lang"] == name.split(".")[0][-2:], r
             assert r["category"] in CATEGORIES, r
             assert (r["severity"] in SEVERITIES) if r["crisis"] else r["severity"] is None, r
-        if not name.startswith("holdout"):
+        if not name.startswith("seen_holdout"):
             total += len(rows)
             negatives += sum(not r["crisis"] for r in rows)
     assert total >= 400
@@ -142,7 +142,7 @@ def test_corpus_is_well_formed():
 def test_corpus_lexicon_layer():
     """The lexicon layer alone must already meet the bar (it is what runs while the model loads)."""
     results = {f"{lang} (rules)": evaluate(load(f"{lang}.jsonl"), use_embeddings=False) for lang in ("en", "nl")}
-    holdout = {f"holdout {lang} (rules)": evaluate(load(f"holdout_{lang}.jsonl"), use_embeddings=False)
+    holdout = {f"holdout {lang} (rules)": evaluate(load(f"seen_holdout_{lang}.jsonl"), use_embeddings=False)
                for lang in ("en", "nl")}
     write_report("1 lexicon layer", format_report("main corpus, lexicon layer only", results)
                  + format_report("holdout (report only), lexicon layer only", holdout))
@@ -153,7 +153,7 @@ def test_corpus_lexicon_layer():
 def test_corpus_full_detector():
     """Lexicon + embedding layer (English); the embedding layer must not add false alarms past 5%."""
     results = {f"{lang} (all layers)": evaluate(load(f"{lang}.jsonl"), use_embeddings=True) for lang in ("en", "nl")}
-    holdout = {f"holdout {lang} (all layers)": evaluate(load(f"holdout_{lang}.jsonl"), use_embeddings=True)
+    holdout = {f"holdout {lang} (all layers)": evaluate(load(f"seen_holdout_{lang}.jsonl"), use_embeddings=True)
                for lang in ("en", "nl")}
     write_report("2 all layers", format_report("main corpus, all layers", results)
                  + format_report("holdout (report only), all layers", holdout))
