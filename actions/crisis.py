@@ -30,14 +30,16 @@ SAFE_MIN_CONFIDENCE = 0.8
 INTERRUPTED = "interrupted"
 
 
-def dialogue_crisis_replies(tracker: Tracker) -> list[dict[str, Any]] | None:
+def dialogue_crisis(tracker: Tracker) -> tuple[bool, list[dict[str, Any]] | None]:
+    """(full response?, replies) for the dialogue's own crisis intent; replies None on failure,
+    which is answered with the fallback help lines and counts as the full response."""
     try:
         from bot.safety.dialogue import handle_dialogue_crisis
     except ImportError:
         log.exception("bot.safety.dialogue is not importable; sending the fallback help lines")
-        return None
+        return True, None
     try:
-        return handle_dialogue_crisis(
+        outcome = handle_dialogue_crisis(
             sender_id=tracker.sender_id,
             text=(tracker.latest_message or {}).get("text") or "",
             language=language_of(tracker),
@@ -45,7 +47,13 @@ def dialogue_crisis_replies(tracker: Tracker) -> list[dict[str, Any]] | None:
         )
     except Exception:
         log.exception("handle_dialogue_crisis failed for %s", tracker.sender_id)
-        return None
+        return True, None
+    return outcome.full, outcome.replies
+
+
+def dialogue_crisis_replies(tracker: Tracker) -> list[dict[str, Any]] | None:
+    """The replies only (where the caller hands over to the crisis form anyway)."""
+    return dialogue_crisis(tracker)[1]
 
 
 def _intent_counts(tracker: Tracker) -> bool:
@@ -54,6 +62,19 @@ def _intent_counts(tracker: Tracker) -> bool:
     except ImportError:
         return True  # cannot judge: err on the side of taking it seriously
     return dialogue_intent_counts((tracker.latest_message or {}).get("text") or "", intent_confidence(tracker))
+
+
+def _takes_over(tracker: Tracker) -> bool:
+    """Inside a form, the dialogue's crisis intent interrupts only when the detector agrees."""
+    try:
+        from bot.safety.dialogue import dialogue_intent_takes_over
+    except ImportError:
+        return True  # cannot judge: err on the side of taking it seriously
+    try:
+        return dialogue_intent_takes_over((tracker.latest_message or {}).get("text") or "", language_of(tracker))
+    except Exception:
+        log.exception("the detector failed inside a form for %s", tracker.sender_id)
+        return True
 
 
 def _request_mentor(tracker: Tracker) -> bool:
@@ -87,7 +108,16 @@ class ActionCrisisFromDialogue(Action):
             # anything unclear, and do not open the crisis form.
             dispatcher.utter_message(response="utter_default")
             return [FollowupAction("action_listen")]
-        replies = dialogue_crisis_replies(tracker)
+        full, replies = dialogue_crisis(tracker)
+        if not full:
+            # The intent alone asks the direct question (its answer goes to the gateway), or, when
+            # the person said "no" to this kind lately, answers as for anything unclear.
+            if replies:
+                for reply in replies:
+                    dispatch_reply(dispatcher, reply)
+            else:
+                dispatcher.utter_message(response="utter_default")
+            return [FollowupAction("action_listen")]
         if replies:
             for reply in replies:
                 dispatch_reply(dispatcher, reply)
@@ -192,4 +222,4 @@ def hand_over_to_crisis_flow(dispatcher: CollectingDispatcher, tracker: Tracker,
 def interrupts(tracker: Tracker) -> bool:
     """Whether this message inside a check-in or exercise is a crisis signal to act on."""
     intent = intent_of(tracker)
-    return intent == "crisis_detected" or (intent == "crisis" and _intent_counts(tracker))
+    return intent == "crisis_detected" or (intent == "crisis" and _intent_counts(tracker) and _takes_over(tracker))

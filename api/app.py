@@ -44,7 +44,7 @@ def create_app(settings: Settings | None = None, *, warm_up_models: bool = True)
     app.state.db = Database(settings.sqlalchemy_url)
     app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_token, settings.rasa_timeout_s)
     app.state.rasa_pid_file = settings.var_dir / "run" / "rasa.pid"
-    app.state.crisis_detector_state = lambda: "rules+embeddings" if crisis.embeddings_ready() else "rules"
+    app.state.crisis_detector_state = lambda: "rules+classifier" if crisis.embeddings_ready() else "rules"
 
     errors.install(app)
     app.include_router(health_router)

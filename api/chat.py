@@ -1,7 +1,8 @@
 """The one door for chat: `POST /webhooks/rest/webhook` in the Rasa REST channel format.
 
 Order per message: store it, check for crisis signals (before and independent of Rasa), then
-either answer the crisis here or forward to Rasa, and store the replies. While a mentor holds the
+either answer the crisis here, ask the direct safety question (the detector's middle band,
+bot/safety/check.py), take the answer to that question, or forward to Rasa, and store the replies. While a mentor holds the
 conversation (bot/handover.py) the message is kept for the mentor and nothing goes to Rasa; the crisis
 check still runs first.
 """
@@ -23,8 +24,9 @@ from bot.conversations import history, recent_user_texts, record_replies, record
 from bot.crisis import detect
 from bot.escalation import open_case_for
 from bot.handover import bot_paused_for
+from bot.safety import check as safety_check
 from bot.safety.dialogue import handle_control, parse_control, respond_to_crisis
-from bot.storage.models import Message, Person
+from bot.storage.models import Message, Person, SafetyCheck
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -39,6 +41,7 @@ class Incoming:
     context: list[str]  # the person's recent messages, for the crisis check
     paused: bool  # a mentor holds the conversation: the bot stays silent
     pending_crisis_severity: str | None  # the engine still has to be put into its crisis flow
+    safety_answer: str | None  # this message answers an open safety question: yes | unsure | no
 
 # Rasa is told about a crisis with a short timeout: the person's reply never waits on it.
 TRIGGER_TIMEOUT_S = 3.0
@@ -70,7 +73,11 @@ async def webhook(body: ChatRequest, request: Request) -> Any:
                 # What made the open case keeps counting, however long ago it was said.
                 context = [t.text for t in case.triggers[-2:] if t.text not in context] + context
             pending = (case.severity if case else "elevated") if person.dialogue_crisis_pending else None
-            return Incoming(person.country, message.id, context, bot_paused_for(session, person.id), pending)
+            answer = safety_check.parse_payload(body.message)
+            if answer is None and safety_check.pending(session, person.id) is not None:
+                answer = safety_check.typed_answer(body.message, language)
+            return Incoming(person.country, message.id, context, bot_paused_for(session, person.id), pending,
+                            answer)
 
     incoming = await run_in_threadpool(store_incoming)
     message_id = incoming.message_id
@@ -92,26 +99,121 @@ async def webhook(body: ChatRequest, request: Request) -> Any:
     if assessment.crisis:
         return await _crisis_turn(request, body, assessment, incoming)
 
+    if incoming.safety_answer is not None:
+        return await _safety_answer_turn(request, body, incoming, metadata)
+
     if incoming.paused:
         await run_in_threadpool(_mark_status, state.db, message_id, "held_for_mentor")
         return []  # a human is answering: the bot stays silent, the mentor's dashboard shows the message
 
+    if assessment.ask:
+        def ask() -> list[dict[str, Any]] | None:
+            with state.db.session() as session:
+                person = session.get(Person, body.sender)
+                asked = safety_check.ask(session, person, assessment, message_id=message_id, source="gateway")
+                if asked is None:
+                    return None  # they said no to this kind of message not long ago: go on
+                _mark(session, message_id, "held_for_safety_check")
+                record_replies(session, body.sender, asked.replies, language)
+                return asked.replies
+
+        asked = await run_in_threadpool(ask)
+        if asked is not None:
+            return _outgoing(body.sender, asked)
+
+    return await _forward(request, body.sender, body.message, message_id, metadata, language,
+                          incoming.pending_crisis_severity)
+
+
+async def _forward(request: Request, sender: str, text: str, message_id: int, metadata: dict[str, Any],
+                   language: str, pending_crisis: str | None, before: list[dict[str, Any]] | None = None) -> Any:
+    """Send a stored message to the engine (into its crisis flow first when that is still pending)
+    and store its replies, after *before* if given."""
+    state = request.app.state
+    before = before or []
     try:
-        if incoming.pending_crisis_severity:
-            await _enter_crisis_flow(request, body.sender, incoming.pending_crisis_severity)
-        replies = await state.rasa.send(body.sender, sanitise(body.message), metadata)
+        if pending_crisis:
+            await _enter_crisis_flow(request, sender, pending_crisis)
+        replies = await state.rasa.send(sender, sanitise(text), metadata)
     except EngineUnavailable as error:
-        log.warning("dialogue engine unavailable for %s: %s", body.sender, error)
+        log.warning("dialogue engine unavailable for %s: %s", sender, error)
         await run_in_threadpool(_mark_status, state.db, message_id, "engine_unavailable")
+        if before:
+            # The person has an answer already (thanks after "no"); invite them to go on.
+            replies = before + [safety_check.tell_more(language)]
+            await run_in_threadpool(_store_replies, state.db, sender, None, replies, language)
+            return _outgoing(sender, replies)
         return _engine_unavailable()
 
-    def store_replies() -> None:
-        with state.db.session() as session:
-            _mark(session, message_id, "forwarded")
-            record_replies(session, body.sender, replies, language)
+    await run_in_threadpool(_store_replies, state.db, sender, message_id, before + replies, language)
+    return _outgoing(sender, before + replies)
 
-    await run_in_threadpool(store_replies)
-    return _outgoing(body.sender, replies)
+
+def _store_replies(db, sender: str, message_id: int | None, replies: list[dict[str, Any]], language: str) -> None:
+    with db.session() as session:
+        if message_id is not None:
+            _mark(session, message_id, "forwarded")
+        record_replies(session, sender, replies, language)
+
+
+def _escalate(session, sender: str, assessment, *, text: str, message_id: int, mark_id: int, language: str,
+              source: str):
+    """The full crisis response: case, help lines, the engine to be put into its crisis flow."""
+    person = session.get(Person, sender)
+    for open_check in safety_check.open_checks(session, person.id):
+        safety_check.record_answer(open_check, "superseded")
+    outcome = respond_to_crisis(session, person, assessment, text=text, message_id=message_id, source=source)
+    person.dialogue_crisis_pending = True
+    _mark(session, mark_id, "handled_by_gateway")
+    record_replies(session, sender, outcome.replies, language)
+    return outcome
+
+
+async def _safety_answer_turn(request: Request, body: ChatRequest, incoming: Incoming,
+                              metadata: dict[str, Any]) -> Any:
+    """The person answered the safety question: "yes"/"not sure" -> the full crisis response;
+    "no" -> thanks, and the message that raised the question goes on to the engine."""
+    state = request.app.state
+    language = body.metadata.language
+    answer = incoming.safety_answer
+
+    def take_answer():
+        with state.db.session() as session:
+            open_checks = safety_check.open_checks(session, body.sender)
+            check = max(open_checks, key=lambda c: c.id) if open_checks else None
+            if check is None:
+                # A button of an old question: take a yes seriously all the same.
+                check = SafetyCheck(person_id=body.sender, source="gateway", kind="unknown",
+                                    severity=safety_check.FLOOR_SEVERITY, signals=[])
+                session.add(check)
+            safety_check.record_answer(check, answer)
+            session.flush()
+            original = session.get(Message, check.message_id) if check.message_id else None
+            if answer in safety_check.ESCALATING:
+                outcome = _escalate(
+                    session, body.sender, safety_check.escalation_assessment(check, language),
+                    text=original.text if original is not None else body.message,
+                    message_id=original.id if original is not None else incoming.message_id,
+                    mark_id=incoming.message_id, language=language, source="safety_check",
+                )
+                return "crisis", outcome
+            _mark(session, incoming.message_id, "handled_by_gateway")
+            forward = (original.id, original.text) if original is not None and check.source == "gateway" else None
+            return "no", forward
+
+    kind, result = await run_in_threadpool(take_answer)
+    if kind == "crisis":
+        if not incoming.paused:
+            await _enter_crisis_flow(request, body.sender, result.severity, swallow=True)
+        return _outgoing(body.sender, result.replies)
+    thanks = [safety_check.thanks_for_no(language)]
+    if result is None or incoming.paused:
+        replies = thanks + [safety_check.tell_more(language)]
+        await run_in_threadpool(_store_replies, state.db, body.sender, None, replies, language)
+        return _outgoing(body.sender, replies)
+    original_id, original_text = result
+    return await _forward(request, body.sender, original_text, original_id, metadata, language,
+                          incoming.pending_crisis_severity, before=thanks)
 
 
 async def _crisis_turn(request: Request, body: ChatRequest, assessment, incoming: Incoming) -> list[dict[str, Any]]:
@@ -119,14 +221,8 @@ async def _crisis_turn(request: Request, body: ChatRequest, assessment, incoming
 
     def escalate():
         with state.db.session() as session:
-            person = session.get(Person, body.sender)
-            outcome = respond_to_crisis(
-                session, person, assessment, text=body.message, message_id=incoming.message_id, source="gateway"
-            )
-            person.dialogue_crisis_pending = True
-            _mark(session, incoming.message_id, "handled_by_gateway")
-            record_replies(session, body.sender, outcome.replies, body.metadata.language)
-            return outcome
+            return _escalate(session, body.sender, assessment, text=body.message, message_id=incoming.message_id,
+                             mark_id=incoming.message_id, language=body.metadata.language, source="gateway")
 
     outcome = await run_in_threadpool(escalate)
     # Put the dialogue into its crisis flow; if Rasa is down, the flag makes the gateway retry first

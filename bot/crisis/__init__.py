@@ -18,9 +18,14 @@ Layers (any layer can raise, none can veto; the final severity is the maximum):
 
 * ``rules`` (:mod:`bot.crisis.rules`): normalised lexicon patterns with idiom guards, negation,
   third-person and past-tense handling, for English and Dutch. Always on, < 2 ms per message.
-* ``embedding`` (:mod:`bot.crisis.embedding`): English only; sentence-embedding similarity to
-  crisis exemplars versus harmless contrast exemplars. Loaded lazily once; if the model cannot be
-  loaded the rules still run and a warning is logged.
+* ``classifier`` (:mod:`bot.crisis.classifier`): English and Dutch; a trained, calibrated
+  classifier over multilingual sentence vectors. Its probability decides the band when the other
+  layers raise nothing: above its crisis threshold the full response, between its two thresholds
+  the direct safety question ("ask"), below it nothing. It names a signal, hence a severity. When
+  only the lexicon raised and the classifier's probability is very low (``doubt_below``), the
+  message gets the question instead of the full response (never for an imminent signal): the
+  lexicon's words were there, their meaning probably was not ("I want to stop smoking"). That is
+  the one place a layer lowers another, and only from "take over" to "ask".
 
 * ``context`` (:func:`bot.crisis.rules.analyse_context`): when the caller passes the person's
   previous messages, a self-directed crisis among the last five (rules layer only, cached) makes
@@ -31,6 +36,11 @@ Layers (any layer can raise, none can veto; the final severity is the maximum):
 
 The dialogue engine's own crisis intent is the third layer; it lives outside ``bot/`` and is
 combined by the caller with :func:`combine`.
+
+Bands (DESIGN.md section 3): ``crisis`` (any layer raised: the full crisis response at once),
+``ask`` (only the classifier's middle band: ask the person directly whether they are thinking of
+ending their life or hurting themselves; their answer decides) and ``none``. ``crisis`` stays true
+only for the full band.
 
 Severity ranks (ascending): concern < elevated < high < imminent.
 
@@ -44,9 +54,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from . import embedding as _embedding
+from . import classifier as _classifier
 from . import rules as _rules
 from .normalise import LANGUAGES
 from .rules import SEVERITIES, max_severity, severity_rank
@@ -58,6 +68,7 @@ __all__ = [
     "combine",
     "detect",
     "embeddings_ready",
+    "max_severity",
     "severity_rank",
     "warm_up",
 ]
@@ -71,18 +82,29 @@ NO_CRISIS_SIGNALS: tuple[str, ...] = ()
 class CrisisAssessment:
     """What the detector concluded about one message."""
 
-    crisis: bool
-    severity: str | None          # one of SEVERITIES, or None when crisis is False
+    crisis: bool                  # the full crisis response (band "crisis")
+    severity: str | None          # one of SEVERITIES; for band "ask" the severity a "yes" would get
     signals: tuple[str, ...]      # signal names, most severe first, then "layer:<name>" tags
     language: str                 # "en" | "nl"
+    band: str = "none"            # "crisis" | "ask" | "none"
+    probability: float | None = None   # the classifier's crisis probability, when it ran
+
+    @property
+    def ask(self) -> bool:
+        """Uncertain: ask the person directly before taking over."""
+        return self.band == "ask"
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "crisis": self.crisis,
+            "band": self.band,
             "severity": self.severity,
             "signals": list(self.signals),
             "language": self.language,
         }
+        if self.probability is not None:
+            out["probability"] = round(self.probability, 4)
+        return out
 
 
 def _check_lang(lang: str) -> str:
@@ -111,9 +133,9 @@ def detect(text: str, lang: str = "en", *, use_embeddings: bool = True,
            context: Sequence[str] = ()) -> CrisisAssessment:
     """Check one user message for crisis signals.
 
-    Thread-safe. The rules layer always runs. The embedding layer runs for English when
-    *use_embeddings* is true; the first call loads the model (call :func:`warm_up` at start-up to
-    do that in the background). Raises ``ValueError`` for an unsupported language and
+    Thread-safe. The rules layer always runs; with *use_embeddings* the classifier runs too (both
+    languages); the first call loads it (call
+    :func:`warm_up` at start-up to do that in the background). Raises ``ValueError`` for an unsupported language and
     ``TypeError`` when *text* is not a string; an empty message is simply not a crisis.
 
     *context* is the same person's previous few messages, oldest first (the last
@@ -132,17 +154,35 @@ def detect(text: str, lang: str = "en", *, use_embeddings: bool = True,
     layers: list[tuple[str, str | None, tuple[str, ...]]] = []
     res = _rules.analyse(text, lang)
     layers.append(("rules", res.severity, res.signals))
-    if use_embeddings and lang == "en":
-        quiet = tuple(d.text for d in res.dropped if d.reason != "requires_any")
-        loud = tuple(f.text for f in res.findings)
-        hit = _embedding.check(text, quiet, loud)
-        if hit is not None:
-            layers.append(("embedding", hit.severity, hit.signals))
+    verdict = None
+    if use_embeddings:
+        verdict = _classifier.check(text, lang)
+        if verdict is not None and verdict.band == "crisis":
+            layers.append(("classifier", verdict.severity, (verdict.signal,)))
     if context:
         ctx = _rules.analyse_context(text, lang, context, current=res)
         if ctx.severity is not None:
             layers.append(("context", ctx.severity, ctx.signals))
-    return combine(lang, layers)
+    result = combine(lang, layers)
+    probability = verdict.probability if verdict is not None else None
+    if result.crisis and _doubted(result, verdict):
+        # Only the lexicon spoke, and the classifier reads the message as clearly ordinary ("ik wil stoppen met roken"): ask instead of taking over. Never for an
+        # imminent signal.
+        return replace(result, crisis=False, band="ask", probability=probability)
+    if result.crisis:
+        return replace(result, probability=probability)
+    if verdict is not None and verdict.band == "ask":
+        return CrisisAssessment(False, verdict.severity, (verdict.signal, "layer:classifier"), lang,
+                                band="ask", probability=probability)
+    return replace(result, probability=probability)
+
+
+def _doubted(result: CrisisAssessment, verdict: _classifier.ClassifierVerdict | None) -> bool:
+    """Only the lexicon raised (not the context layer, not the classifier), not imminently, and the
+    classifier reads the message as clearly ordinary."""
+    raised = {t for t in result.signals if t.startswith("layer:")}
+    return (verdict is not None and verdict.doubts_lexicon and result.severity != "imminent"
+            and raised == {"layer:rules"})
 
 
 def combine(lang: str, layers: list[tuple[str, str | None, tuple[str, ...]]]) -> CrisisAssessment:
@@ -160,17 +200,17 @@ def combine(lang: str, layers: list[tuple[str, str | None, tuple[str, ...]]]) ->
     for _, _, sigs in raised:
         names.extend(s for s in sigs if s not in names)
     tags = tuple(f"layer:{name}" for name, _, _ in raised)
-    return CrisisAssessment(True, severity, tuple(names) + tags, lang)
+    return CrisisAssessment(True, severity, tuple(names) + tags, lang, band="crisis")
 
 
 def warm_up(background: bool = True) -> None:
-    """Compile the lexicons now, and load the embedding model (in a daemon thread unless
-    *background* is false). Safe to call more than once and from several threads."""
+    """Compile the lexicons now, and load the classifier and its encoder (in a daemon thread
+    unless *background* is false). Safe to call more than once and from several threads."""
     for lang in LANGUAGES:
         _rules.lexicon(lang)
-    _embedding.warm_up(background=background)
+    _classifier.warm_up(background=background)
 
 
 def embeddings_ready() -> bool:
-    """True once the embedding model is loaded and usable."""
-    return _embedding.ready()
+    """True once the semantic layer (the classifier and its encoder) is loaded and usable."""
+    return _classifier.ready()

@@ -1,23 +1,37 @@
 """The semantic layer: a trained classifier over multilingual sentence vectors (English and Dutch).
 
-The message (normalised, so "kms" reads "kill myself") and each of its sentences are embedded with
-the multilingual encoder (:func:`bot.embeddings.multilingual_encode`) and scored by a multinomial
-logistic regression trained on ``bot/crisis/training/`` and the lexicon corpora
-(``scripts/train_crisis_classifier.py`` writes ``model/classifier.npz`` and ``model/classifier.json``).
-Its classes are ``none`` and the crisis signals of :data:`bot.crisis.rules.SIGNAL_SEVERITY`, so a
-verdict names a signal and a severity like the lexicon does.
+The message (normalised, so "kms" reads "kill myself") and each of its sentences are scored. The
+whole message decides, and a sentence that scores higher pulls it half way up (a worrying
+sentence inside a long message counts, without every long message looking like its worst line).
+A piece's crisis probability is a weighted mean of three views trained on the same data:
 
-The probability of a crisis is ``1 - p(none)`` of the piece of text that scores highest (a
-worrying sentence inside a long message counts on its own). Two thresholds from training, both in
-``model/classifier.json`` and chosen on out-of-fold predictions of the training data only, cut it
+* **meaning** (half): a support-vector machine (RBF kernel) over the 512-d multilingual Universal
+  Sentence Encoder vector (:func:`bot.embeddings.multilingual_encode`), so "everyone would be
+  better off without me" and "iedereen is beter af zonder mij" land together; its decision value
+  is calibrated to a probability (Platt) on out-of-fold predictions;
+* **spelling** (a quarter): a logistic regression over hashed character n-grams (2-5), which holds
+  on typos, chat spelling and Flemish forms the sentence encoder has rarely seen;
+* **words** (a quarter): a logistic regression over hashed words and word pairs ("stop smoking",
+  "niet meer").
+
+These weights and every other setting are in ``training/labels.yml``; they were chosen by
+cross-validation on the training data (issue 11's note has the comparison).
+
+A multinomial logistic regression over the sentence vector names the most likely crisis signal
+(a signal of :data:`bot.crisis.rules.SIGNAL_SEVERITY`, hence a severity).
+
+``scripts/train_crisis_classifier.py`` trains all three on ``bot/crisis/training/`` and the lexicon
+corpora and writes ``model/classifier.npz`` and ``model/classifier.json``. Two thresholds, chosen
+on out-of-fold predictions of the training data only (never the blind sets), cut the probability
 into the three bands of DESIGN.md section 3:
 
 * ``crisis``  (p >= ``crisis_threshold``): the full crisis response;
 * ``ask``     (``ask_threshold`` <= p < ``crisis_threshold``): the direct safety question;
 * ``none``.
 
-Runtime needs numpy only. The model is loaded lazily once; if it or the encoder cannot be loaded,
-a warning is logged once and :func:`check` returns None, so the rules keep working on their own.
+Runtime needs numpy and scikit-learn's stateless HashingVectorizer. The model is loaded lazily
+once; if it or the encoder cannot be loaded, a warning is logged once and :func:`check` returns
+None, so the rules keep working on their own.
 """
 from __future__ import annotations
 
@@ -41,7 +55,6 @@ log = logging.getLogger(__name__)
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 WEIGHTS_PATH = MODEL_DIR / "classifier.npz"
 META_PATH = MODEL_DIR / "classifier.json"
-NONE = "none"
 MAX_CHARS = 2000
 MAX_SENTENCES = 12
 
@@ -51,20 +64,37 @@ BANDS = ("none", "ask", "crisis")
 @dataclass(frozen=True)
 class ClassifierVerdict:
     band: str                 # "none" | "ask" | "crisis"
-    probability: float        # 1 - p(none) of the highest-scoring piece
+    probability: float        # the message's crisis probability
     signal: str               # the most likely crisis signal of that piece
     severity: str             # that signal's severity
     piece: str                # the piece of text that scored highest
+    doubts_lexicon: bool = False   # so low that a lexicon match alone only earns the question
 
 
 @dataclass(frozen=True)
 class Model:
-    weights: np.ndarray       # (dim, classes)
-    bias: np.ndarray          # (classes,)
-    classes: tuple[str, ...]
+    support: np.ndarray          # (n, dim) support vectors of the meaning view
+    dual: np.ndarray             # (n,)
+    svm_bias: float
+    gamma: float
+    platt: tuple[float, float]   # p = sigmoid(a * decision + b)
+    char_weights: np.ndarray     # (n_features,)
+    char_bias: float
+    word_weights: np.ndarray     # (n_features,)
+    word_bias: float
+    n_features: int
+    view_weights: tuple[float, float, float]   # meaning, spelling, words
+    signal_weights: np.ndarray   # (dim, signals)
+    signal_bias: np.ndarray      # (signals,)
+    signals: tuple[str, ...]
     ask_threshold: float
     crisis_threshold: float
     meta: dict
+
+    @property
+    def doubt_below(self) -> float:
+        """Below this probability the classifier doubts a lexicon match (see bot.crisis.detect)."""
+        return float(self.meta.get("doubt_below", 0.0))
 
 
 class _State:
@@ -82,17 +112,22 @@ _state = _State()
 def read_model(weights_path: Path = WEIGHTS_PATH, meta_path: Path = META_PATH) -> Model:
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     with np.load(weights_path) as data:
-        weights, bias = data["weights"].astype(np.float32), data["bias"].astype(np.float32)
-    classes = tuple(meta["classes"])
-    if NONE not in classes or weights.shape[1] != len(classes) or bias.shape != (len(classes),):
-        raise ValueError("classifier weights do not match its classes")
-    unknown = [c for c in classes if c != NONE and c not in SIGNAL_SEVERITY]
+        a = {name: data[name].astype(np.float32) for name in data.files}
+    signals = tuple(meta["signals"])
+    unknown = [s for s in signals if s not in SIGNAL_SEVERITY]
     if unknown:
-        raise ValueError(f"classifier classes that are no crisis signal: {unknown}")
+        raise ValueError(f"classifier signals that are no crisis signal: {unknown}")
+    if a["signal_weights"].shape[1] != len(signals):
+        raise ValueError("signal weights do not match the signal names")
     ask, crisis = float(meta["ask_threshold"]), float(meta["crisis_threshold"])
     if not 0.0 < ask <= crisis < 1.0:
         raise ValueError(f"thresholds out of order: ask {ask}, crisis {crisis}")
-    return Model(weights, bias, classes, ask, crisis, meta)
+    return Model(
+        a["support"], a["dual"], float(meta["svm_bias"]), float(meta["gamma"]), tuple(meta["platt"]),
+        a["char_weights"], float(meta["char_bias"]), a["word_weights"], float(meta["word_bias"]),
+        int(meta["n_features"]), tuple(meta["view_weights"]), a["signal_weights"], a["signal_bias"], signals,
+        ask, crisis, meta,
+    )
 
 
 def _load(wait: bool = True) -> Model | None:
@@ -108,6 +143,7 @@ def _load(wait: bool = True) -> Model | None:
                     if not wait:
                         return None
                     raise RuntimeError("no multilingual sentence encoder")
+                score(model, ["warm up"], embeddings.multilingual_encode(["warm up"]))  # imports, caches
                 _state.model = model
             except Exception as exc:  # noqa: BLE001 - any failure must leave the rules running
                 _state.failed = True
@@ -139,12 +175,63 @@ def pieces(text: str, lang: str) -> list[str]:
     return embeddings.pieces(normalise(text[:MAX_CHARS], lang), MAX_CHARS, MAX_SENTENCES)
 
 
-def probabilities(model: Model, vectors: np.ndarray) -> np.ndarray:
-    """Class probabilities (rows follow *vectors*); the training script uses the same function."""
-    logits = vectors.astype(np.float32) @ model.weights + model.bias
-    logits -= logits.max(axis=1, keepdims=True)
-    exp = np.exp(logits)
-    return exp / exp.sum(axis=1, keepdims=True)
+@lru_cache(maxsize=4)
+def _hasher(analyzer: str, n_features: int):
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    ngrams = (2, 5) if analyzer == "char_wb" else (1, 2)
+    return HashingVectorizer(analyzer=analyzer, ngram_range=ngrams, n_features=n_features,
+                             alternate_sign=False, norm="l2", dtype=np.float32)
+
+
+def char_features(texts: list[str], n_features: int):
+    """Hashed character n-grams 2-5 (sparse rows); the training script uses the same function."""
+    return _hasher("char_wb", n_features).transform(texts)
+
+
+def word_features(texts: list[str], n_features: int):
+    """Hashed words and word pairs (sparse rows)."""
+    return _hasher("word", n_features).transform(texts)
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))
+
+
+def svm_decision(model: Model, vectors: np.ndarray) -> np.ndarray:
+    """The meaning view's decision values (RBF kernel against the support vectors)."""
+    vectors = vectors.astype(np.float32)
+    sq = (vectors * vectors).sum(1)[:, None] + (model.support * model.support).sum(1)[None, :] \
+        - 2.0 * vectors @ model.support.T
+    return np.exp(-model.gamma * np.maximum(sq, 0.0)) @ model.dual + model.svm_bias
+
+
+def view_probabilities(model: Model, texts: list[str], vectors: np.ndarray) -> np.ndarray:
+    """(pieces, 3): the calibrated probability of each view."""
+    a, b = model.platt
+    meaning = _sigmoid(a * svm_decision(model, vectors) + b)
+    spelling = _sigmoid(np.asarray(char_features(texts, model.n_features) @ model.char_weights).ravel()
+                        + model.char_bias)
+    words = _sigmoid(np.asarray(word_features(texts, model.n_features) @ model.word_weights).ravel()
+                     + model.word_bias)
+    return np.stack([meaning, spelling, words], axis=1)
+
+
+def crisis_probabilities(model: Model, texts: list[str], vectors: np.ndarray) -> np.ndarray:
+    """Crisis probability of each piece (rows follow *texts* / *vectors*)."""
+    return view_probabilities(model, texts, vectors) @ np.asarray(model.view_weights, dtype=np.float64)
+
+
+def message_probability(piece_probabilities: np.ndarray) -> tuple[float, int]:
+    """The message's probability from its pieces' (the first is the whole message), and which
+    piece decided: the whole, pulled half way up by a sentence that scores higher."""
+    whole = float(piece_probabilities[0])
+    best = int(piece_probabilities.argmax())
+    return max(whole, (whole + float(piece_probabilities[best])) / 2.0), best
+
+
+def signal_of(model: Model, vector: np.ndarray) -> str:
+    return model.signals[int(np.argmax(vector.astype(np.float32) @ model.signal_weights + model.signal_bias))]
 
 
 def band_of(model: Model, probability: float) -> str:
@@ -156,16 +243,11 @@ def band_of(model: Model, probability: float) -> str:
 
 
 def score(model: Model, texts: list[str], vectors: np.ndarray) -> ClassifierVerdict:
-    """The verdict for one message from the vectors of its pieces (*texts*, same order)."""
-    probs = probabilities(model, vectors)
-    none = model.classes.index(NONE)
-    crisis_p = 1.0 - probs[:, none]
-    best = int(crisis_p.argmax())
-    row = probs[best].copy()
-    row[none] = -1.0
-    signal = model.classes[int(row.argmax())]
-    p = float(crisis_p[best])
-    return ClassifierVerdict(band_of(model, p), p, signal, SIGNAL_SEVERITY[signal] or "elevated", texts[best])
+    """The verdict for one message from its pieces (*texts*) and their vectors (same order)."""
+    p, best = message_probability(crisis_probabilities(model, texts, vectors))
+    signal = signal_of(model, vectors[best])
+    return ClassifierVerdict(band_of(model, p), p, signal, SIGNAL_SEVERITY[signal] or "elevated", texts[best],
+                             p < model.doubt_below)
 
 
 @lru_cache(maxsize=4096)

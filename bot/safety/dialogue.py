@@ -18,6 +18,7 @@ from bot.content import text as content_text
 from bot.conversations import touch_person
 from bot.crisis import CrisisAssessment, detect, severity_rank
 from bot.notify import CaseNotice, Notifier
+from bot.safety import check as safety_check
 from bot.safety.reply import country_reply, crisis_reply
 from bot.storage.models import Person
 
@@ -89,20 +90,43 @@ def dialogue_intent_counts(text: str, confidence: float) -> bool:
     return confidence >= DIALOGUE_MIN_CONFIDENCE and len(text.split()) >= DIALOGUE_MIN_WORDS
 
 
+@dataclass(frozen=True)
+class DialogueCrisis:
+    """What the dialogue does after its own crisis intent fired."""
+
+    full: bool                        # the full crisis response: the crisis form follows
+    replies: list[dict[str, Any]]     # empty: the person said "no" to this kind lately, go on
+
+
+def dialogue_intent_takes_over(text: str, language: str) -> bool:
+    """The dialogue's crisis intent takes over fully only when the detector agrees."""
+    return text.strip().startswith("/") or detect(text or "", language).crisis
+
+
 def handle_dialogue_crisis(
     sender_id: str, text: str, language: str, country: str | None = None, *, session: Session | None = None
-) -> list[dict[str, Any]]:
-    """Called by the Rasa action when the NLU's own crisis intent fired."""
+) -> DialogueCrisis:
+    """Called by the Rasa action when the NLU's own crisis intent fired.
+
+    On its own that intent only raises the question (the middle band, bot/safety/check.py); when
+    the detector agrees, or for a button ("I need help now"), it is the full crisis response."""
     assessment = detect(text or "", language)
-    severity = assessment.severity if assessment.crisis else None
-    if severity_rank(severity) < severity_rank(DIALOGUE_FLOOR_SEVERITY):
-        severity = DIALOGUE_FLOOR_SEVERITY
-    merged = CrisisAssessment(
-        crisis=True, severity=severity, signals=tuple(assessment.signals) + ("dialogue_intent",), language=language
-    )
     with _session(session) as db:
         person = touch_person(db, sender_id, language, country)
-        return respond_to_crisis(db, person, merged, text=text, message_id=None, source="dialogue").replies
+        if not (assessment.crisis or text.strip().startswith("/")):
+            asking = CrisisAssessment(False, DIALOGUE_FLOOR_SEVERITY, ("dialogue_intent", "layer:dialogue"), language,
+                                      band="ask")
+            asked = safety_check.ask(db, person, asking, message_id=None, source="dialogue")
+            return DialogueCrisis(False, asked.replies if asked else [])
+        severity = assessment.severity if assessment.crisis else None
+        if severity_rank(severity) < severity_rank(DIALOGUE_FLOOR_SEVERITY):
+            severity = DIALOGUE_FLOOR_SEVERITY
+        merged = CrisisAssessment(
+            crisis=True, severity=severity, signals=tuple(assessment.signals) + ("dialogue_intent",),
+            language=language, band="crisis",
+        )
+        return DialogueCrisis(True, respond_to_crisis(db, person, merged, text=text, message_id=None,
+                                                      source="dialogue").replies)
 
 
 def request_mentor(sender_id: str, language: str, *, session: Session | None = None) -> None:

@@ -375,3 +375,24 @@ class GroupDialogue(Base):
     step: Mapped[str] = mapped_column(String(24))
     state: Mapped[dict[str, Any]] = mapped_column(default=dict)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SafetyCheck(Base):
+    """The direct safety question asked after an uncertain message (the detector's "ask" band).
+
+    "yes" or "unsure" opens the full crisis response and a case; "no" returns to the conversation
+    and the same kind of message is not asked about again for a while (bot/safety/check.py)."""
+
+    __tablename__ = "safety_checks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    # The message that raised the question; the gateway forwards it to the engine after a "no".
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"), nullable=True)
+    source: Mapped[str] = mapped_column(String(16))          # gateway | dialogue
+    kind: Mapped[str] = mapped_column(String(48))            # the signal the classifier named
+    severity: Mapped[str] = mapped_column(String(16))        # what a "yes" opens the case with
+    signals: Mapped[list[Any]] = mapped_column(default=list)
+    asked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    answer: Mapped[str | None] = mapped_column(String(16), nullable=True)   # yes | unsure | no | superseded
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -70,6 +70,10 @@ class FakeSafety:
             },
         ]
         self.fail = False
+        self.full = True  # the detector agrees with the dialogue's crisis intent
+        self.question = [{"text": "Are you thinking about ending your life?",
+                          "buttons": [{"title": "No", "payload": '/safety_check{"answer":"no"}'}],
+                          "custom": {"safety_check": {"helplines": []}}}]
 
     def module(self) -> types.ModuleType:
         module = types.ModuleType("bot.safety.dialogue")
@@ -78,7 +82,7 @@ class FakeSafety:
             if self.fail:
                 raise RuntimeError("database down")
             self.crisis_calls.append({"sender_id": sender_id, "text": text, "language": language, "country": country})
-            return list(self.replies)
+            return real.DialogueCrisis(self.full, list(self.replies if self.full else self.question))
 
         def request_mentor(sender_id, language, **_):
             if self.fail:
@@ -88,6 +92,7 @@ class FakeSafety:
         from bot.safety import dialogue as real
 
         module.dialogue_intent_counts = real.dialogue_intent_counts
+        module.dialogue_intent_takes_over = lambda text, language: self.full
         module.handle_dialogue_crisis = handle_dialogue_crisis
         module.request_mentor = request_mentor
         return module

@@ -87,13 +87,24 @@ def test_a_number_the_classifier_mistakes_for_crisis_is_still_just_an_answer(app
     assert not any(e.get("value") == "interrupted" for e in events)
 
 
-def test_a_reflection_the_classifier_reads_as_crisis_interrupts(app_db, make_tracker, run_action):
+def test_a_reflection_the_classifier_reads_as_crisis_interrupts_when_the_detector_agrees(app_db, make_tracker,
+                                                                                        run_action):
     run_action(ActionCheckinBegin(), make_tracker(sender_id="a4"), CHECKIN_DOMAIN)
     for text in ("5", "5", "skip"):
         _answer(make_tracker, run_action, text, sender="a4")
-    _, events = _answer(make_tracker, run_action, "everything feels so dark lately", sender="a4",
+    _, events = _answer(make_tracker, run_action, "honestly i just want to die", sender="a4",
                         intent="crisis", confidence=0.95)
     assert any(e.get("value") == "interrupted" for e in events)
+
+
+def test_the_dialogue_crisis_intent_alone_does_not_interrupt_a_check_in(app_db, make_tracker, run_action):
+    # The gateway's detector already judged this message (and would have asked if it was unsure).
+    run_action(ActionCheckinBegin(), make_tracker(sender_id="a4b"), CHECKIN_DOMAIN)
+    for text in ("5", "5", "skip"):
+        _answer(make_tracker, run_action, text, sender="a4b")
+    _, events = _answer(make_tracker, run_action, "my garden is a mess and the neighbours are loud", sender="a4b",
+                        intent="crisis", confidence=0.95)
+    assert not any(e.get("value") == "interrupted" for e in events)
 
 
 def test_the_message_that_opened_the_form_is_not_taken_as_the_first_answer(app_db, make_tracker, run_action):

@@ -3,7 +3,7 @@ from __future__ import annotations
 import sys
 
 import pytest
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import dialogue_text
@@ -144,6 +144,25 @@ def test_crisis_from_dialogue_falls_back_when_module_missing(monkeypatch, make_t
     monkeypatch.setitem(sys.modules, "bot.safety.dialogue", None)  # import raises ImportError
     messages, _ = run_action(ActionCrisisFromDialogue(), make_tracker(intent="crisis", text="everything is too much for me"))
     assert [m["text"] for m in messages] == [dialogue_text("en", "crisis.fallback")]
+
+
+def test_dialogue_intent_alone_asks_the_direct_question_and_does_not_open_the_form(safety, make_tracker, run_action):
+    safety.full = False  # the detector does not agree
+    messages, events = run_action(
+        ActionCrisisFromDialogue(),
+        make_tracker(intent="crisis", text="everything is so heavy lately", slots={"language": "en"}),
+    )
+    assert [m["custom"] for m in messages] == [{"safety_check": {"helplines": []}}]
+    assert events == [FollowupAction("action_listen")]   # no crisis form: the answer decides
+
+
+def test_dialogue_intent_alone_after_a_no_answers_as_for_anything_unclear(safety, make_tracker, run_action):
+    safety.full, safety.question = False, []   # the person said "no" to this kind lately
+    messages, events = run_action(
+        ActionCrisisFromDialogue(), make_tracker(intent="crisis", text="everything is so heavy lately")
+    )
+    assert [m.get("response") for m in messages] == ["utter_default"]
+    assert events == [FollowupAction("action_listen")]
 
 
 # --- the other crisis-path actions -------------------------------------------------------------

@@ -353,7 +353,7 @@ def test_cli_reads_context():
     assert proc.returncode == 0, proc.stderr
     out = [json.loads(line) for line in proc.stdout.splitlines()]
     assert len(out) == len(lines)
-    assert out[0] == {"crisis": True, "severity": "high", "language": "nl",
+    assert out[0] == {"crisis": True, "band": "crisis", "severity": "high", "language": "nl",
                       "signals": ["suicide_plan", "context:suicide_plan", "layer:context"]}
     assert out[1]["crisis"] is False
     assert out[2]["crisis"] is False

@@ -2,8 +2,10 @@
 
 Pass criteria, per language, on tests/crisis_corpus/{en,nl}.jsonl:
 
-* recall == 100 %: every crisis message raises (a missed crisis is the worst bug);
-* false-alarm rate <= 5 % over the non-crisis messages (idioms, mishaps, grief, ...);
+* recall == 100 %: every crisis message gets the full response or the direct safety question (a
+  missed crisis is the worst bug);
+* false-alarm rate (the full response) <= 5 % over the non-crisis messages (idioms, mishaps,
+  grief, ...), and the question on at most 10 % of them;
 * severity: a raised crisis may be ranked at most ONE rank below its label, never two. Why one:
   the response to every crisis is the same at once (stop coaching, help lines, ask whether the
   person is safe); severity orders the mentor queue, and neighbouring ranks are a matter of
@@ -12,9 +14,10 @@ Pass criteria, per language, on tests/crisis_corpus/{en,nl}.jsonl:
   back of the queue. Ranking higher than the label is allowed: it errs on the side of safety.
   The exact-match rate is reported too.
 
-The holdout files (holdout_{en,nl}.jsonl) were written before the detector and are never used to
-tune it; they are evaluated and reported (var/crisis_report.txt), not asserted, so a weakness
-shows up as a number instead of as a pattern written to make it pass.
+These corpora, and seen_holdout_{en,nl}.jsonl, are tuning data: the lexicon was tuned on them and
+the classifier trains on them (bot/crisis/training/labels.yml). The seen holdout was written as a
+holdout but later tuned on, so it is reported here (var/crisis_report.txt), not asserted. The
+blind sets that were never tuned on are judged in test_crisis_blind.py.
 """
 from __future__ import annotations
 
@@ -33,7 +36,8 @@ REPORT = ROOT / "var" / "crisis_report.txt"
 CATEGORIES = {"explicit", "passive", "plan", "means", "in_progress", "self_harm", "harm_others", "abuse",
               "friend_at_risk", "past", "idiom", "mishap", "reflective_death", "grief", "sadness", "everyday",
               "reflection"}
-MAX_FALSE_ALARM = 0.05
+MAX_FALSE_ALARM = 0.05   # the full crisis response on an ordinary message
+MAX_ASKED = 0.10         # the direct safety question on an ordinary message
 
 
 def load(name: str) -> list[dict]:
@@ -45,12 +49,14 @@ def evaluate(rows: list[dict], use_embeddings: bool) -> dict:
     per_cat: dict[str, list[int]] = defaultdict(lambda: [0, 0])       # category -> [hits, n]
     missed, false_alarms, under, exact = [], [], [], 0
     started = time.perf_counter()
+    asked = []
     for r in rows:
         v = detect(r["text"], r["lang"], use_embeddings=use_embeddings)
         cat = per_cat[r["category"]]
         cat[1] += 1
         if r["crisis"]:
-            if v.crisis:
+            # Caught: the full response, or the direct question (the person's answer decides).
+            if v.crisis or v.ask:
                 cat[0] += 1
                 exact += v.severity == r["severity"]
                 if severity_rank(v.severity) < severity_rank(r["severity"]) - 1:
@@ -60,6 +66,8 @@ def evaluate(rows: list[dict], use_embeddings: bool) -> dict:
         elif v.crisis:
             cat[0] += 1
             false_alarms.append((r["text"], v.severity, v.signals))
+        elif v.ask:
+            asked.append(r["text"])
     elapsed_ms = (time.perf_counter() - started) * 1000 / max(len(rows), 1)
     pos = sum(r["crisis"] for r in rows)
     neg = len(rows) - pos
@@ -68,6 +76,7 @@ def evaluate(rows: list[dict], use_embeddings: bool) -> dict:
         "recall": (pos - len(missed)) / pos if pos else 1.0,
         "false_alarm": len(false_alarms) / neg if neg else 0.0,
         "exact_severity": exact / (pos - len(missed)) if pos - len(missed) else 1.0,
+        "asked": len(asked) / neg if neg else 0.0, "asked_texts": asked,
         "missed": missed, "false_alarms": false_alarms, "under": under,
         "per_category": dict(per_cat), "ms_per_message": elapsed_ms,
     }
@@ -79,6 +88,7 @@ def format_report(title: str, results: dict[str, dict]) -> str:
         lines.append(
             f"{name:<22} n={res['n']:<4} recall={res['recall']:.1%} ({res['pos'] - len(res['missed'])}/{res['pos']}) "
             f"false-alarm={res['false_alarm']:.1%} ({len(res['false_alarms'])}/{res['neg']}) "
+            f"asked={res['asked']:.1%} "
             f"exact-severity={res['exact_severity']:.0%} under-by-2+={len(res['under'])} "
             f"{res['ms_per_message']:.2f} ms/msg")
         for cat, (hits, n) in sorted(res["per_category"].items()):
@@ -116,6 +126,8 @@ def check(results: dict[str, dict]) -> None:
             problems.append(f"{name}: missed {res['missed']}")
         if res["false_alarm"] > MAX_FALSE_ALARM:
             problems.append(f"{name}: false-alarm rate {res['false_alarm']:.1%} > 5%: {res['false_alarms']}")
+        if res["asked"] > MAX_ASKED:
+            problems.append(f"{name}: asked on {res['asked']:.1%} of ordinary messages > 10%: {res['asked_texts']}")
         if res["under"]:
             problems.append(f"{name}: ranked two or more below the label: {res['under']}")
     assert not problems, "\n".join(problems)
@@ -170,3 +182,4 @@ def test_ordinary_reflections_raise_nothing():
     for use_embeddings in (False, True):
         result = evaluate(rows, use_embeddings=use_embeddings)
         assert result["false_alarms"] == [], result["false_alarms"]
+        assert result["asked_texts"] == [], result["asked_texts"]

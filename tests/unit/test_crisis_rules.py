@@ -21,11 +21,11 @@ def test_severity_rank():
 
 def test_assessment_to_dict():
     a = rules_only("I want to kill myself")
-    assert a == CrisisAssessment(True, "high", ("suicidal_ideation_explicit", "layer:rules"), "en")
-    assert a.to_dict() == {"crisis": True, "severity": "high",
+    assert a == CrisisAssessment(True, "high", ("suicidal_ideation_explicit", "layer:rules"), "en", band="crisis")
+    assert a.to_dict() == {"crisis": True, "band": "crisis", "severity": "high",
                            "signals": ["suicidal_ideation_explicit", "layer:rules"], "language": "en"}
     calm = rules_only("I went for a walk")
-    assert calm.to_dict() == {"crisis": False, "severity": None, "signals": [], "language": "en"}
+    assert calm.to_dict() == {"crisis": False, "band": "none", "severity": None, "signals": [], "language": "en"}
 
 
 def test_bad_input():

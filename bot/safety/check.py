@@ -1,0 +1,182 @@
+"""The direct safety question: what the bot does in the detector's middle band (DESIGN.md section 3).
+
+An uncertain message ("I just want it all to stop", "ik ben het allemaal zo beu") gets one warm,
+direct question: are you thinking about ending your life or hurting yourself? The help lines come
+with it (in the text and in ``custom.safety_check``), so they are one tap away whatever the answer.
+
+* "yes" or "not sure" -> the full crisis response and a case, exactly as for a clear signal;
+* "no" -> thanks, and the conversation goes on where it was (the gateway then forwards the message
+  that raised the question to the dialogue engine); a message of the same kind is not asked about
+  again for ``ask_again_after_hours``.
+
+Answers come as button payloads (``/safety_check{"answer": "no"}``) or typed ("nee", "not sure")
+while the question is fresh. Wording and typed answers live in ``bot/content/<lang>/crisis.yml``
+(section ``safety_check``), the timing in ``safety_check.yml`` beside this module. The gateway and
+the dialogue's own crisis intent both ask through :func:`ask`.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.content import section
+from bot.content import text as content_text
+from bot.crisis import CrisisAssessment, max_severity
+from bot.safety.directory import helpline_payload, helplines_for, normalise_country
+from bot.storage.models import Person, SafetyCheck, utcnow
+
+ANSWERS = ("yes", "unsure", "no")
+PAYLOAD = "/safety_check"
+ESCALATING = ("yes", "unsure")
+# A "yes" to the question is at least a passive wish: never queued below that.
+FLOOR_SEVERITY = "elevated"
+_PUNCTUATION = re.compile(r"[^\w\s']+")
+
+
+@cache
+def settings() -> dict[str, Any]:
+    with (Path(__file__).resolve().parent / "safety_check.yml").open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def answer_payload(answer: str) -> str:
+    return PAYLOAD + json.dumps({"answer": answer}, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class Asked:
+    check_id: int
+    replies: list[dict[str, Any]]
+
+
+def _t(lang: str, key: str, **fill: Any) -> str:
+    return content_text(lang, f"crisis.safety_check.{key}", **fill)
+
+
+def question(lang: str, country: str | None) -> dict[str, Any]:
+    """The question as one REST-channel message, with the help lines in text and ``custom``."""
+    code = normalise_country(country)
+    lines = helplines_for(code, lang, "elevated")
+    listed = ", ".join(f"{h.name(lang)} {h.phone}" for h in lines if h.phone)
+    body = _t(lang, "question") + "\n" + _t(lang, "helplines_hint", lines=listed)
+    return {
+        "text": body,
+        "buttons": [{"title": _t(lang, f"buttons.{a}"), "payload": answer_payload(a)} for a in ANSWERS],
+        "custom": {"safety_check": {
+            "question": _t(lang, "question"),
+            "answers": list(ANSWERS),
+            "helplines": [helpline_payload(h, lang) for h in lines],
+            "country": code,
+        }},
+    }
+
+
+def declined_recently(session: Session, person_id: str, kind: str) -> bool:
+    """The person said "no" to a question about this kind of message not long ago."""
+    since = utcnow() - timedelta(hours=float(settings()["ask_again_after_hours"]))
+    found = session.scalar(
+        select(SafetyCheck.id).where(
+            SafetyCheck.person_id == person_id, SafetyCheck.kind == kind, SafetyCheck.answer == "no",
+            SafetyCheck.asked_at >= since,
+        ).limit(1)
+    )
+    return found is not None
+
+
+def kind_of(assessment: CrisisAssessment) -> str:
+    return next((s for s in assessment.signals if not s.startswith("layer:")), "unknown")
+
+
+def ask(session: Session, person: Person, assessment: CrisisAssessment, *, message_id: int | None,
+        source: str) -> Asked | None:
+    """Ask the question about *assessment* (band "ask", or the dialogue's crisis intent alone), or
+    None when the person already said "no" to this kind of message recently."""
+    kind = kind_of(assessment)
+    if declined_recently(session, person.id, kind):
+        return None
+    for earlier in open_checks(session, person.id):
+        earlier.answer, earlier.answered_at = "superseded", utcnow()
+    check = SafetyCheck(
+        person_id=person.id, message_id=message_id, source=source, kind=kind,
+        severity=max_severity((assessment.severity, FLOOR_SEVERITY)) or FLOOR_SEVERITY,
+        signals=list(assessment.signals),
+    )
+    session.add(check)
+    session.flush()
+    return Asked(check.id, [question(person.language, person.country)])
+
+
+def open_checks(session: Session, person_id: str) -> list[SafetyCheck]:
+    return list(session.scalars(
+        select(SafetyCheck).where(SafetyCheck.person_id == person_id, SafetyCheck.answer.is_(None))
+    ))
+
+
+def pending(session: Session, person_id: str) -> SafetyCheck | None:
+    """The question still waiting for its answer, if it is fresh enough for a typed answer."""
+    since = utcnow() - timedelta(minutes=float(settings()["answer_window_minutes"]))
+    return session.scalar(
+        select(SafetyCheck).where(
+            SafetyCheck.person_id == person_id, SafetyCheck.answer.is_(None), SafetyCheck.asked_at >= since,
+        ).order_by(SafetyCheck.id.desc()).limit(1)
+    )
+
+
+def parse_payload(message: str) -> str | None:
+    """``/safety_check{"answer": "no"}`` -> "no"; anything else -> None."""
+    message = message.strip()
+    if not message.startswith(PAYLOAD):
+        return None
+    try:
+        args = json.loads(message[len(PAYLOAD):] or "{}")
+    except ValueError:
+        return None
+    answer = args.get("answer") if isinstance(args, dict) else None
+    return answer if answer in ANSWERS else None
+
+
+@cache
+def _typed_answers(lang: str) -> dict[str, str]:
+    words = section(lang, "crisis")["safety_check"]["answers"]
+    return {phrase: answer for answer in ANSWERS for phrase in words[answer]}
+
+
+def typed_answer(message: str, lang: str) -> str | None:
+    """A typed answer to the question ("nee", "not sure"), only when it is the whole message."""
+    plain = " ".join(_PUNCTUATION.sub(" ", message.lower().replace("\u2019", "'")).split())
+    for code in dict.fromkeys((lang, "en", "nl")):
+        try:
+            found = _typed_answers(code).get(plain)
+        except Exception:  # noqa: BLE001 - an unsupported language has no words of its own
+            found = None
+        if found:
+            return found
+    return None
+
+
+def record_answer(check: SafetyCheck, answer: str) -> None:
+    check.answer, check.answered_at = answer, utcnow()
+
+
+def escalation_assessment(check: SafetyCheck, language: str) -> CrisisAssessment:
+    """What a "yes" or "not sure" opens the case with: the question's severity and signals."""
+    signals = tuple(s for s in check.signals if not s.startswith("layer:"))
+    return CrisisAssessment(True, check.severity, signals + (f"safety_check:{check.answer}", f"layer:{check.source}"),
+                            language, band="crisis")
+
+
+def thanks_for_no(lang: str) -> dict[str, Any]:
+    return {"text": _t(lang, "thanks_no")}
+
+
+def tell_more(lang: str) -> dict[str, Any]:
+    return {"text": _t(lang, "tell_more")}
