@@ -443,6 +443,13 @@
     setBannerOpen(true, false);
   }
 
+  /** The direct safety question came with the help lines: one tap away ("Help lines"), not opened. */
+  function offerHelpLines(check) {
+    if (!check || typeof check !== "object" || state.crisis) { return; }
+    renderHelpLines({ helplines: check.helplines, severity: null });
+    ui.helpShow.hidden = false;
+  }
+
   function setBannerOpen(open, moveFocus) {
     ui.banner.hidden = !open;
     keepAtBottomIfNear();
@@ -465,6 +472,7 @@
       var custom = message.custom && typeof message.custom === "object" ? message.custom : {};
       if (typeof custom.set_language === "string") { setLanguage(custom.set_language, true); }
       if (custom.crisis) { showCrisis(custom.crisis); }
+      if (custom.safety_check) { offerHelpLines(custom.safety_check); }
       addMessage(roleOf(message), message);
     });
     scrollToBottom();
@@ -753,6 +761,7 @@
     var lastUser = -1;
     messages.forEach(function (m, i) { if (m && m.role === "user") { lastUser = i; } });
     var crisis = null;
+    var check = null;
     // Do not read the whole history aloud: restore quietly, then speak again.
     ui.log.setAttribute("aria-live", "off");
     messages.forEach(function (message, index) {
@@ -766,8 +775,9 @@
       }
       addMessage(role, message, { choicesUsed: index < lastUser });
       if (message.custom && message.custom.crisis) { crisis = message.custom.crisis; }
+      if (message.custom && message.custom.safety_check) { check = message.custom.safety_check; }
     });
-    if (crisis) { showCrisis(crisis); }
+    if (crisis) { showCrisis(crisis); } else if (check) { offerHelpLines(check); }
     scrollToBottom();
     schedulePoll();
     window.setTimeout(function () { ui.log.setAttribute("aria-live", "polite"); }, 500);

@@ -117,3 +117,32 @@ def test_the_same_words_after_an_ordinary_message_are_not_a_crisis(client, fake_
     _post(client, "i should really clean the garage")
     replies = _post(client, "im going to do it tonight").json()
     assert all("crisis" not in (r.get("custom") or {}) for r in replies)
+
+
+def test_a_repeated_crisis_at_the_same_severity_is_no_raise_and_no_second_notice(client, fake_rasa, monkeypatch):
+    notices = []
+    monkeypatch.setattr("bot.safety.dialogue.notifier", lambda: type("N", (), {"submit": notices.append})())
+    _post(client, "i want to kill myself", sender="repeat-1")
+    _post(client, "i really want to kill myself", sender="repeat-1")
+    with client.app.state.db.session() as session:
+        case = session.scalars(select(Case)).one()
+        kinds = [event.kind for event in case.events]
+        assert kinds.count("raised") == 0 and kinds.count("opened") == 1
+        assert len(case.triggers) == 2   # the mentor still sees both messages
+    assert [n.kind for n in notices] == ["case_opened"]
+    _post(client, "i took all the pills, it is starting to work", sender="repeat-1")
+    assert [n.kind for n in notices] == ["case_opened", "case_raised"]
+
+
+def test_the_message_is_stored_before_the_engine_receives_it(client, fake_rasa):
+    seen_in_database = []
+
+    def reply(sender, message, metadata):
+        with client.app.state.db.session() as session:
+            stored = session.scalars(select(Message).where(Message.person_id == sender, Message.role == "user")).all()
+            seen_in_database.append([m.text for m in stored])
+        return [{"recipient_id": sender, "text": "ok"}]
+
+    fake_rasa.reply = reply
+    _post(client, "I started running again this week", sender="stored-1")
+    assert seen_in_database == [["I started running again this week"]]

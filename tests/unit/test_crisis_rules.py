@@ -196,3 +196,15 @@ def test_analyse_explains_drops():
     assert {d.reason for d in res.dropped} == {"negated"}
     res = rules.analyse("I've been killing myself at the gym", "en")
     assert res.dropped and res.dropped[0].reason.startswith("guard:")
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("i do not think so i want to die", "en"),
+    ("no i dont think so. i want to die", "en"),
+    ("I'm not sure, I want to kill myself", "en"),
+    ("nee denk het niet, ik wil dood", "nl"),
+    ("ik weet het niet ik wil niet meer leven", "nl"),
+])
+def test_a_negation_in_an_earlier_clause_does_not_hide_a_later_crisis(text, lang):
+    verdict = rules_only(text, lang)
+    assert verdict.crisis and verdict.severity in ("elevated", "high"), verdict
