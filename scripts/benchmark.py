@@ -3,8 +3,11 @@
 Measures the time until /health reports the dialogue engine ready, then turn latency p50/p95 for
 the same messages sent through the gateway and straight to Rasa's REST webhook, at 1 and at 20
 concurrent simulated users, and resident memory of each service. Prints a table and the ratios.
+First, the crisis detector alone (all layers, in this process, warm) on every labelled crisis
+message of the repository: p50/p95 per message (the crisis issue's bar is p95 <= 30 ms), and its
+share of a raw Rasa turn measured in the same run.
 
-    .venv/bin/python scripts/benchmark.py [--turns 40] [--users 1 20]
+    .venv/bin/python scripts/benchmark.py [--turns 40] [--users 1 20] [--detector-only]
 """
 from __future__ import annotations
 
@@ -64,11 +67,40 @@ def rss_mb(pid: int) -> float:
     return total / 1024
 
 
+def detector_latency() -> list[float]:
+    """Per-message time of the crisis detector (all layers, warm, no cache hits)."""
+    import json
+    import sys
+
+    sys.path.insert(0, str(stack_module.ROOT))
+    from bot.crisis import detect, warm_up
+
+    warm_up(background=False)
+    rows = []
+    for path in sorted((stack_module.ROOT / "tests" / "crisis_corpus").rglob("*.jsonl")):
+        rows += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [r for r in rows if isinstance(r.get("text"), str)]
+    timings = []
+    for index, row in enumerate(rows):
+        text = f"{row['text']} ({index})"  # never a cache hit
+        started = time.perf_counter()
+        detect(text, row.get("lang", "en"))
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--turns", type=int, default=30, help="turns per simulated user")
     parser.add_argument("--users", type=int, nargs="+", default=[1, 20])
+    parser.add_argument("--detector-only", action="store_true", help="only the crisis detector, no stack")
     args = parser.parse_args()
+
+    detector = detector_latency()
+    print(f"crisis detector (all layers), {len(detector)} messages: p50 {statistics.median(detector):.1f} ms, "
+          f"p95 {percentile(detector, 95):.1f} ms, max {max(detector):.1f} ms")
+    if args.detector_only:
+        return
 
     model = stack_module.ensure_model(quiet=True)
     var_dir = Path(tempfile.mkdtemp(prefix="wb-bench-"))
@@ -102,6 +134,9 @@ def main() -> None:
     print(f"{'users':>5} {'turns':>6} | {'raw p50':>8} {'raw p95':>8} | {'gw p50':>8} {'gw p95':>8} | "
           f"{'ratio p50':>9} {'ratio p95':>9}")
     print("-" * 78)
+    single = next((raw for users, _, raw, _ in rows if users == 1), None)
+    if single:
+        print(f"crisis detector p95 / raw Rasa p50 at 1 user: {percentile(detector, 95) / statistics.median(single):.2f}")
     for users, count, raw, gateway in rows:
         raw50, raw95 = statistics.median(raw), percentile(raw, 95)
         gw50, gw95 = statistics.median(gateway), percentile(gateway, 95)

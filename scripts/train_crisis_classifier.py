@@ -40,7 +40,8 @@ from bot.crisis import classifier  # noqa: E402
 LABELS = ROOT / "bot" / "crisis" / "training" / "labels.yml"
 # Training files the lexicon was never tuned on: its out-of-fold contribution is measured on these.
 FRESH_TO_LEXICON = {"en_crisis.jsonl", "en_negative.jsonl", "nl_crisis_a.jsonl", "nl_crisis_b.jsonl",
-                    "nl_negative.jsonl", "en_personas.jsonl", "nl_personas.jsonl"}
+                    "nl_negative.jsonl", "en_personas.jsonl", "nl_personas.jsonl",
+                    "en_reflections.jsonl", "nl_reflections.jsonl"}
 
 
 def config() -> dict:
@@ -77,7 +78,8 @@ def load_rows(cfg: dict) -> list[dict]:
             if key in seen:
                 continue
             seen.add(key)
-            rows.append({"text": row["text"], "lang": row["lang"], "label": label, "source": path.name})
+            rows.append({"text": row["text"], "lang": row["lang"], "label": label, "source": path.name,
+                         "category": category})
     return rows
 
 
@@ -201,8 +203,11 @@ def main(argv: list[str] | None = None) -> int:
     piece_p = views @ np.asarray(cfg["model"]["view_weights"], dtype=np.float64)
     oof = np.array([classifier.message_probability(piece_p[idx])[0] for idx in by_row])
     ordinary = labels == "none"
-    crisis_t = max(threshold_for(oof[ordinary & (langs == lang)], bands["max_full_on_ordinary"]) for lang in ("en", "nl"))
-    ask_t = min(max(threshold_for(oof[ordinary & (langs == lang)], bands["max_ask_on_ordinary"])
+    # The bars are about hard negatives; plain reflections are easy and would lower the thresholds.
+    easy = np.array([r["category"] in bands["easy_categories"] for r in rows])
+    hard = ordinary & ~easy
+    crisis_t = max(threshold_for(oof[hard & (langs == lang)], bands["max_full_on_ordinary"]) for lang in ("en", "nl"))
+    ask_t = min(max(threshold_for(oof[hard & (langs == lang)], bands["max_ask_on_ordinary"])
                     for lang in ("en", "nl")), crisis_t)
     # The lexicon was tuned on the corpora in tests/; the new training files are fresh to it.
     fresh = np.array([r["source"] in FRESH_TO_LEXICON for r in rows])
@@ -215,13 +220,15 @@ def main(argv: list[str] | None = None) -> int:
     asked = ~full & ((oof >= ask_t) | doubted)
     report = {}
     for lang in ("en", "nl"):
-        pos, neg = (~ordinary) & (langs == lang), ordinary & (langs == lang)
+        pos, neg = (~ordinary) & (langs == lang), hard & (langs == lang)
         fpos, fneg = pos & fresh, neg & fresh
+        reflections = easy & ordinary & (langs == lang)
         report[lang] = {
             "crisis_full": round(float((oof[pos] >= crisis_t).mean()), 4),
             "crisis_full_or_ask": round(float((oof[pos] >= ask_t).mean()), 4),
             "ordinary_full": round(float((oof[neg] >= crisis_t).mean()), 4),
             "ordinary_ask": round(float(((oof[neg] >= ask_t) & (oof[neg] < crisis_t)).mean()), 4),
+            "reflections_full_or_ask": round(float((full | asked)[reflections].mean()), 4) if reflections.any() else None,
             "with_lexicon_on_fresh_lines": {
                 "crisis_full": round(float(full[fpos].mean()), 4),
                 "crisis_full_or_ask": round(float((full | asked)[fpos].mean()), 4),

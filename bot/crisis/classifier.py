@@ -109,9 +109,9 @@ class _State:
 _state = _State()
 
 
-def read_model(weights_path: Path = WEIGHTS_PATH, meta_path: Path = META_PATH) -> Model:
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    with np.load(weights_path) as data:
+def read_model(weights_path: Path | None = None, meta_path: Path | None = None) -> Model:
+    meta = json.loads((meta_path or META_PATH).read_text(encoding="utf-8"))
+    with np.load(weights_path or WEIGHTS_PATH) as data:
         a = {name: data[name].astype(np.float32) for name in data.files}
     signals = tuple(meta["signals"])
     unknown = [s for s in signals if s not in SIGNAL_SEVERITY]

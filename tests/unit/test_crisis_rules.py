@@ -79,7 +79,7 @@ def test_lexicons_compile_and_reject_unknown_signals():
 
 @pytest.mark.parametrize("text, lang, severity, signal", [
     ("I want to kill myself", "en", "high", "suicidal_ideation_explicit"),
-    ("everyone would be better off without me", "en", "elevated", "suicidal_ideation_passive"),
+    ("my family would be better off without me", "en", "elevated", "suicidal_ideation_passive"),
     ("I wish I could sleep and never wake up", "en", "elevated", "suicidal_ideation_passive"),
     ("I don't want to live anymore", "en", "elevated", "suicidal_ideation_passive"),
     ("i've been looking up how many pills it takes to die", "en", "high", "suicide_plan"),

