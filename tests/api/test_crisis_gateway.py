@@ -2,6 +2,7 @@
 for the mentors, and the dialogue engine put into its crisis flow -- even with Rasa down."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from bot.storage.models import Case, Message
@@ -113,10 +114,15 @@ def test_a_plan_after_a_crisis_message_raises_the_case(client, fake_rasa):
         assert len(case.triggers) == 2
 
 
-def test_the_same_words_after_an_ordinary_message_are_not_a_crisis(client, fake_rasa):
+@pytest.mark.parametrize("words", ["i've made up my mind", "it is starting to work"])
+def test_the_same_words_after_an_ordinary_message_are_not_a_crisis(client, fake_rasa, words):
+    # ("im going to do it tonight" itself now reads as a plan to the classifier even alone: the
+    # full response or the question, whatever came before.)
     _post(client, "i should really clean the garage")
-    replies = _post(client, "im going to do it tonight").json()
+    replies = _post(client, words).json()
     assert all("crisis" not in (r.get("custom") or {}) for r in replies)
+    _post(client, "honestly i want to die", sender="ctx-2")
+    assert any("crisis" in (r.get("custom") or {}) for r in _post(client, words, sender="ctx-2").json())
 
 
 def test_a_repeated_crisis_at_the_same_severity_is_no_raise_and_no_second_notice(client, fake_rasa, monkeypatch):

@@ -1,19 +1,45 @@
 """The one place where a detected crisis becomes a reply, a case and a notice."""
 from __future__ import annotations
 
+import pytest
+from sqlalchemy import select
+
 from bot import escalation
 from bot.conversations import touch_person
+from bot.safety.check import record_answer
 from bot.safety.dialogue import handle_dialogue_crisis, parse_control, request_mentor
+from bot.storage.models import SafetyCheck
 
 
-def test_dialogue_intent_alone_opens_at_least_an_elevated_case(database):
+def test_dialogue_intent_alone_only_asks_the_direct_question(database):
     with database.session() as session:
-        replies = handle_dialogue_crisis("d1", "everything feels pointless and heavy", "en", "NL", session=session)
-        case = escalation.open_case_for(session, "d1")
+        outcome = handle_dialogue_crisis("d1", "my plants keep dying on the balcony", "en", "NL", session=session)
+        assert outcome.full is False
+        assert escalation.open_case_for(session, "d1") is None   # no case until the person answers
+        check = session.scalars(select(SafetyCheck)).one()
+        assert (check.person_id, check.source, check.kind, check.answer) == ("d1", "dialogue", "dialogue_intent", None)
+    assert [r["custom"]["safety_check"]["country"] for r in outcome.replies] == ["NL"]
+    assert not any("crisis" in (r.get("custom") or {}) for r in outcome.replies)
+
+
+def test_after_a_no_the_dialogue_intent_alone_asks_nothing(database):
+    with database.session() as session:
+        handle_dialogue_crisis("d1b", "my plants keep dying on the balcony", "en", None, session=session)
+        record_answer(session.scalars(select(SafetyCheck)).one(), "no")
+        again = handle_dialogue_crisis("d1b", "my plants keep dying again", "en", None, session=session)
+        assert again.full is False and again.replies == []
+
+
+@pytest.mark.parametrize("text", ["i want to die, everything feels pointless", "/crisis"])
+def test_dialogue_intent_takes_over_when_the_detector_agrees_or_for_the_button(database, text):
+    with database.session() as session:
+        outcome = handle_dialogue_crisis("d1c", text, "en", "NL", session=session)
+        case = escalation.open_case_for(session, "d1c")
+        assert outcome.full is True
         assert case.severity in ("elevated", "high", "imminent")
         assert "dialogue_intent" in case.triggers[0].signals
         assert case.triggers[0].source == "dialogue"
-    assert any("crisis" in (r.get("custom") or {}) for r in replies)
+    assert any("crisis" in (r.get("custom") or {}) for r in outcome.replies)
 
 
 def test_dialogue_keeps_the_stronger_rule_severity(database):
