@@ -166,8 +166,8 @@ def detect(text: str, lang: str = "en", *, use_embeddings: bool = True,
     result = combine(lang, layers)
     probability = verdict.probability if verdict is not None else None
     if result.crisis and _doubted(result, verdict):
-        # Only the lexicon spoke, and the classifier reads the message as clearly ordinary ("ik wil stoppen met roken"): ask instead of taking over. Never for an
-        # imminent signal.
+        # Only the lexicon spoke, and the classifier reads the message as clearly ordinary ("we're
+        # going bungee jumping off a bridge"): ask instead of taking over. Never for an imminent signal.
         return replace(result, crisis=False, band="ask", probability=probability)
     if result.crisis:
         return replace(result, probability=probability)
