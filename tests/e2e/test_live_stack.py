@@ -261,6 +261,36 @@ def test_a_crisis_in_a_group_reflection_is_not_shared_and_stays_in_the_crisis_fl
     assert page["shared"] == [] and page["mine"] == []
 
 
+@pytest.mark.parametrize(("language", "text", "no"), [
+    ("en", "sometimes i just want to disappear", "no"),
+    ("nl", "soms wil ik gewoon verdwijnen", "nee"),
+])
+def test_the_direct_question_and_a_no_bring_the_conversation_back(live, language, text, no):
+    sender = f"e2e-ask-{language}"
+    asked = _say(live, sender, text, language=language)
+    assert asked.status_code == 200
+    checks = [m["custom"]["safety_check"] for m in asked.json() if "safety_check" in (m.get("custom") or {})]
+    assert checks and checks[0]["helplines"], asked.json()
+    assert not any("crisis" in (m.get("custom") or {}) for m in asked.json())
+    answered = _say(live, sender, no, language=language)
+    replies = answered.json()
+    assert len(replies) >= 2, replies              # thanks, then the engine's own answer to the message
+    assert not any("crisis" in (m.get("custom") or {}) or "safety_check" in (m.get("custom") or {})
+                   for m in replies)
+    # Back in the ordinary conversation: the engine answers a greeting, nothing is held.
+    assert _texts(_say(live, sender, "hello" if language == "en" else "hallo", language=language))
+
+
+def test_a_yes_to_the_direct_question_opens_the_crisis_flow_in_the_engine(live):
+    sender = "e2e-ask-yes"
+    asked = _say(live, sender, "sometimes i just want to disappear")
+    assert any("safety_check" in (m.get("custom") or {}) for m in asked.json()), asked.json()
+    yes = _say(live, sender, '/safety_check{"answer":"yes"}')
+    assert any("crisis" in (m.get("custom") or {}) for m in yes.json()), yes.json()
+    # The engine is in its crisis flow now: "thanks" does not end it.
+    assert "/confirm_safe" in _say(live, sender, "thanks").text
+
+
 def test_engine_down_gives_503_and_keeps_the_message(live):
     live.stop("rasa")
     response = _say(live, "e2e-down", "is anybody there")
