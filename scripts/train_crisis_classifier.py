@@ -41,7 +41,8 @@ LABELS = ROOT / "bot" / "crisis" / "training" / "labels.yml"
 # Training files the lexicon was never tuned on: its out-of-fold contribution is measured on these.
 FRESH_TO_LEXICON = {"en_crisis.jsonl", "en_negative.jsonl", "nl_crisis_a.jsonl", "nl_crisis_b.jsonl",
                     "nl_negative.jsonl", "en_personas.jsonl", "nl_personas.jsonl",
-                    "en_reflections.jsonl", "nl_reflections.jsonl"}
+                    "en_reflections.jsonl", "nl_reflections.jsonl",
+                    "en_negative_more.jsonl", "nl_negative_more.jsonl"}
 
 
 def config() -> dict:

@@ -184,6 +184,8 @@ def test_ordinary_reflections_raise_nothing():
         assert result["false_alarms"] == [], result["false_alarms"]
         # The direct question is a turn, not a takeover; still, it should be rare on reflections.
         # 8 of 35 were asked before the classifier learned ordinary reflections (a category it had
-        # no lines for), 2 after ("nobody calls me anymore and it hurts" and its Dutch twin). This
-        # set has been looked at since, so it is a regression guard, not a blind measure.
-        assert len(result["asked_texts"]) <= 2, result["asked_texts"]
+        # no lines for), 4 now (e.g. "nobody calls me anymore and it hurts"). Holding plain
+        # reflections to 4 % in training cost a tenth of the crises caught out of fold, so the
+        # thresholds favour catching (issue 11's note). This set has been looked at since, so it
+        # is a regression guard, not a blind measure.
+        assert len(result["asked_texts"]) <= 4, result["asked_texts"]
