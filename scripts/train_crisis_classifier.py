@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import glob
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -59,9 +60,44 @@ def source_files(cfg: dict) -> list[Path]:
     return files
 
 
+_ENTITY = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
+
+
+def nlu_lines(cfg: dict) -> list[dict]:
+    """The dialogue's own training examples of ordinary intents (commands to the bot, short answers,
+    reflections), as ordinary lines: the bot's own vocabulary must never look like a crisis."""
+    spec = cfg.get("nlu") or {}
+    out = []
+    for pattern in spec.get("sources", []):
+        for path in sorted(Path(p) for p in glob.glob(str(ROOT / pattern))):
+            lang = path.stem
+            for block in (yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []):
+                intent = block.get("intent")
+                if not intent or intent in spec.get("skip_intents", []):
+                    continue
+                category = spec.get("categories", {}).get(intent, "everyday")
+                for line in str(block.get("examples", "")).splitlines():
+                    text = _ENTITY.sub(r"\1", line.strip().removeprefix("- ").strip())
+                    if text and not text.startswith("/"):
+                        out.append({"text": text, "lang": lang, "crisis": False, "category": category,
+                                    "source": f"{path.name}:{intent}"})
+    return out
+
+
+def nlu_files(cfg: dict) -> list[Path]:
+    return [Path(p) for pattern in (cfg.get("nlu") or {}).get("sources", [])
+            for p in sorted(glob.glob(str(ROOT / pattern)))]
+
+
 def load_rows(cfg: dict) -> list[dict]:
     classes = cfg["classes"]
     rows, seen = [], set()
+    for row in nlu_lines(cfg):
+        key = (row["lang"], row["text"].strip().lower())
+        if key not in seen:
+            seen.add(key)
+            rows.append({"text": row["text"], "lang": row["lang"], "label": "none", "source": row["source"],
+                         "category": row["category"]})
     for path in source_files(cfg):
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
@@ -155,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="only check that the model matches the data")
     args = parser.parse_args(argv)
     cfg = config()
-    files = source_files(cfg) + [LABELS]
+    files = source_files(cfg) + nlu_files(cfg) + [LABELS]
     digest = classifier.data_hash(files)
     if args.check:
         try:
