@@ -80,16 +80,15 @@ def question(lang: str, country: str | None) -> dict[str, Any]:
     }
 
 
-def declined_recently(session: Session, person_id: str, kind: str) -> bool:
-    """The person said "no" to a question about this kind of message not long ago."""
+def declined_recently(session: Session, person_id: str, kind: str | None) -> bool:
+    """The person said "no" to a question about this kind of message (any kind: None) not long ago."""
     since = utcnow() - timedelta(hours=float(settings()["ask_again_after_hours"]))
-    found = session.scalar(
-        select(SafetyCheck.id).where(
-            SafetyCheck.person_id == person_id, SafetyCheck.kind == kind, SafetyCheck.answer == "no",
-            SafetyCheck.asked_at >= since,
-        ).limit(1)
+    query = select(SafetyCheck.id).where(
+        SafetyCheck.person_id == person_id, SafetyCheck.answer == "no", SafetyCheck.asked_at >= since,
     )
-    return found is not None
+    if kind is not None:
+        query = query.where(SafetyCheck.kind == kind)
+    return session.scalar(query.limit(1)) is not None
 
 
 def kind_of(assessment: CrisisAssessment) -> str:
@@ -99,9 +98,11 @@ def kind_of(assessment: CrisisAssessment) -> str:
 def ask(session: Session, person: Person, assessment: CrisisAssessment, *, message_id: int | None,
         source: str) -> Asked | None:
     """Ask the question about *assessment* (band "ask", or the dialogue's crisis intent alone), or
-    None when the person already said "no" to this kind of message recently."""
+    None when the person already said "no" to this kind of message recently. The dialogue's intent
+    alone is the weakest signal: after any "no" it does not ask again (the gateway sends the message
+    that raised the question on to the engine after a "no", and its intent must not ask twice)."""
     kind = kind_of(assessment)
-    if declined_recently(session, person.id, kind):
+    if declined_recently(session, person.id, None if source == "dialogue" else kind):
         return None
     for earlier in open_checks(session, person.id):
         earlier.answer, earlier.answered_at = "superseded", utcnow()

@@ -36,10 +36,13 @@ def test_training_sources_share_no_sentence_with_the_blind_sets():
     from test_crisis_blind import blind_rows, plain
 
     blind = {plain(r["text"]) for r in blind_rows()}
-    for path in train_crisis_classifier.source_files(train_crisis_classifier.config()):
+    cfg = train_crisis_classifier.config()
+    for path in train_crisis_classifier.source_files(cfg):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 assert plain(json.loads(line)["text"]) not in blind, f"{path.name}: a blind sentence"
+    for row in train_crisis_classifier.nlu_lines(cfg):   # the dialogue's examples it learns from too
+        assert plain(row["text"]) not in blind, f"{row['source']}: a blind sentence"
 
 
 def test_thresholds_are_ordered_and_the_meta_says_how_they_were_chosen(model):
