@@ -243,7 +243,11 @@ def main(argv: list[str] | None = None) -> int:
     # The bars are about hard negatives; plain reflections are easy and would lower the thresholds.
     easy = np.array([r["category"] in bands["easy_categories"] for r in rows])
     hard = ordinary & ~easy
-    crisis_t = max(threshold_for(oof[hard & (langs == lang)], bands["max_full_on_ordinary"]) for lang in ("en", "nl"))
+    # The full response on a plain reflection breaks trust where it is least expected: the classifier
+    # alone takes over only above what plain reflections reach too (below that it asks).
+    crisis_t = max(max(threshold_for(oof[hard & (langs == lang)], bands["max_full_on_ordinary"]),
+                       threshold_for(oof[easy & ordinary & (langs == lang)], bands["max_full_on_reflections"]))
+                   for lang in ("en", "nl"))
     ask_t = min(max(threshold_for(oof[hard & (langs == lang)], bands["max_ask_on_ordinary"])
                     for lang in ("en", "nl")), crisis_t)
     # The lexicon was tuned on the corpora in tests/; the new training files are fresh to it.
