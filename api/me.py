@@ -17,7 +17,7 @@ from bot import checkins, groups
 from bot.conversations import history
 from bot.exercises.lifeline_chart import lifeline_alt_text, lifeline_png
 from bot.exercises.runner import LIFELINE_URL, lifeline_of
-from bot.storage.models import Case, CheckinRecord, ExerciseSession, Lifeline, Message, Person
+from bot.storage.models import Case, CheckinRecord, ExerciseSession, Lifeline, Message, Person, SafetyCheck
 from bot.wellbeing import findings
 from bot.wellbeing.chart import radar_alt_text, radar_png, trend_alt_text, trend_png
 from bot.wellbeing.conversation import CHART_URL
@@ -215,6 +215,7 @@ async def delete_everything(sender: str, request: Request) -> dict[str, Any]:
         removed_checkins = checkins.delete_all(session, sender)
         session.execute(delete(ExerciseSession).where(ExerciseSession.person_id == sender))
         session.execute(delete(Lifeline).where(Lifeline.person_id == sender))
+        session.execute(delete(SafetyCheck).where(SafetyCheck.person_id == sender))  # their answers too
         left = groups.forget_person(session, sender)  # shared reflections are withdrawn, not orphaned
         kept_for_cases = session.scalars(select(Case.id).where(Case.person_id == sender)).first() is not None
         if not kept_for_cases:

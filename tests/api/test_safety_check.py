@@ -151,3 +151,11 @@ def test_a_yes_button_without_an_open_question_is_taken_seriously(client, fake_r
     replies = _post(client, '/safety_check{"answer":"yes"}')
     assert _customs(replies, "crisis")
     assert len(_cases(client)) == 1
+
+
+def test_delete_everything_removes_the_answers_to_the_question(client, fake_rasa, uncertain):
+    _post(client, UNCERTAIN, sender="asker-del")
+    _post(client, "no", sender="asker-del")
+    assert client.delete("/api/me/asker-del").status_code == 200
+    with client.app.state.db.session() as session:
+        assert session.scalars(select(SafetyCheck).where(SafetyCheck.person_id == "asker-del")).all() == []
