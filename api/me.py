@@ -196,6 +196,12 @@ async def export_everything(sender: str, request: Request) -> Response:
             "lifeline": (lambda row: {"points": row.points, "reflections": row.reflections} if row else None)(
                 lifeline_of(session, sender)),
             "groups": groups.export_person(session, sender),
+            "safety_questions": [
+                {"asked_at": c.asked_at.isoformat(), "answer": c.answer,
+                 "answered_at": c.answered_at.isoformat() if c.answered_at else None}
+                for c in session.scalars(select(SafetyCheck).where(SafetyCheck.person_id == sender)
+                                         .order_by(SafetyCheck.id))
+            ],
         }
 
     body = json.dumps(await _run(request, work), ensure_ascii=False, indent=2)

@@ -14,42 +14,13 @@ Nothing is downloaded at run time.
 """
 from __future__ import annotations
 
-import logging
 import os
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-log = logging.getLogger(__name__)
-
-
-class _Lazy:
-    """One model, loaded once under a lock on first use; None (logged once) if it cannot load."""
-
-    def __init__(self, what: str, factory: Callable[[], Any]) -> None:
-        self.what, self.factory = what, factory
-        self.lock = threading.Lock()
-        self.model: Any = None
-        self.failed = False
-
-    def get(self, wait: bool = True) -> Any | None:
-        """The model; with `wait` false, None at once while another thread is loading it."""
-        if self.model is not None or self.failed:
-            return self.model
-        if not self.lock.acquire(blocking=wait):
-            return None
-        try:
-            if self.model is None and not self.failed:
-                try:
-                    self.model = self.factory()
-                except Exception as error:  # noqa: BLE001 - callers fall back to their rules
-                    self.failed = True
-                    log.warning("%s unavailable (%s: %s)", self.what, type(error).__name__, error)
-        finally:
-            self.lock.release()
-        return self.model
-
+from bot.lazy import LazyModel
 
 # ---------------------------------------------------------------- English (sentence-transformers)
 
@@ -70,7 +41,7 @@ def _load_english() -> Any:
     return SentenceTransformer(model_name_or_path(), device="cpu")
 
 
-_english = _Lazy("sentence-embedding model", _load_english)
+_english = LazyModel("sentence-embedding model", _load_english)
 _encode_lock = threading.Lock()  # encode is not documented as thread-safe; calls are short
 
 
@@ -103,7 +74,7 @@ def _load_multilingual() -> Any:
     return model
 
 
-_multilingual = _Lazy("multilingual sentence encoder", _load_multilingual)
+_multilingual = LazyModel("multilingual sentence encoder", _load_multilingual)
 
 
 def multilingual(wait: bool = True) -> Any | None:

@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -46,11 +45,10 @@ from pathlib import Path
 import numpy as np
 
 from bot import embeddings
+from bot.lazy import LazyModel
 
 from .normalise import normalise
 from .rules import SIGNAL_SEVERITY
-
-log = logging.getLogger(__name__)
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 WEIGHTS_PATH = MODEL_DIR / "classifier.npz"
@@ -97,18 +95,6 @@ class Model:
         return float(self.meta.get("doubt_below", 0.0))
 
 
-class _State:
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.thread_lock = threading.Lock()
-        self.model: Model | None = None
-        self.failed = False
-        self.thread: threading.Thread | None = None
-
-
-_state = _State()
-
-
 def read_model(weights_path: Path | None = None, meta_path: Path | None = None) -> Model:
     meta = json.loads((meta_path or META_PATH).read_text(encoding="utf-8"))
     with np.load(weights_path or WEIGHTS_PATH) as data:
@@ -130,32 +116,31 @@ def read_model(weights_path: Path | None = None, meta_path: Path | None = None) 
     )
 
 
+def _build() -> Model:
+    model = read_model()
+    if embeddings.multilingual() is None:
+        raise RuntimeError("no multilingual sentence encoder")
+    score(model, ["warm up"], embeddings.multilingual_encode(["warm up"]))  # imports and caches now
+    return model
+
+
+class _State:
+    def __init__(self) -> None:
+        # If it cannot load, the lexicon layer still runs on its own (bot.crisis.detect).
+        self.lazy = LazyModel("crisis classifier", _build)
+        self.thread_lock = threading.Lock()
+        self.thread: threading.Thread | None = None
+
+
+_state = _State()
+
+
 def _load(wait: bool = True) -> Model | None:
-    if _state.model is not None or _state.failed:
-        return _state.model
-    if not _state.lock.acquire(blocking=wait):
-        return None
-    try:
-        if _state.model is None and not _state.failed:
-            try:
-                model = read_model()
-                if embeddings.multilingual(wait=wait) is None:
-                    if not wait:
-                        return None
-                    raise RuntimeError("no multilingual sentence encoder")
-                score(model, ["warm up"], embeddings.multilingual_encode(["warm up"]))  # imports, caches
-                _state.model = model
-            except Exception as exc:  # noqa: BLE001 - any failure must leave the rules running
-                _state.failed = True
-                log.warning("crisis classifier disabled (%s: %s); the lexicon layer still runs",
-                            type(exc).__name__, exc)
-    finally:
-        _state.lock.release()
-    return _state.model
+    return _state.lazy.get(wait)
 
 
 def warm_up(background: bool = True) -> None:
-    if _state.model is not None or _state.failed:
+    if _state.lazy.model is not None or _state.lazy.failed:
         return
     if not background:
         _load()
@@ -167,7 +152,7 @@ def warm_up(background: bool = True) -> None:
 
 
 def ready() -> bool:
-    return _state.model is not None
+    return _state.lazy.model is not None
 
 
 def pieces(text: str, lang: str) -> list[str]:
@@ -252,7 +237,7 @@ def score(model: Model, texts: list[str], vectors: np.ndarray) -> ClassifierVerd
 
 @lru_cache(maxsize=4096)
 def _check_cached(text: str, lang: str) -> ClassifierVerdict | None:
-    model = _state.model
+    model = _state.lazy.model
     ps = pieces(text, lang)
     if model is None or not ps:
         return None

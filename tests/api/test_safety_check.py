@@ -153,9 +153,11 @@ def test_a_yes_button_without_an_open_question_is_taken_seriously(client, fake_r
     assert len(_cases(client)) == 1
 
 
-def test_delete_everything_removes_the_answers_to_the_question(client, fake_rasa, uncertain):
+def test_export_lists_and_delete_everything_removes_the_answers_to_the_question(client, fake_rasa, uncertain):
     _post(client, UNCERTAIN, sender="asker-del")
     _post(client, "no", sender="asker-del")
+    exported = client.get("/api/me/asker-del/export").json()
+    assert [q["answer"] for q in exported["safety_questions"]] == ["no"]
     assert client.delete("/api/me/asker-del").status_code == 200
     with client.app.state.db.session() as session:
         assert session.scalars(select(SafetyCheck).where(SafetyCheck.person_id == "asker-del")).all() == []

