@@ -73,7 +73,7 @@ def _takes_over(tracker: Tracker) -> bool:
     try:
         return dialogue_intent_takes_over((tracker.latest_message or {}).get("text") or "", language_of(tracker))
     except Exception:
-        log.exception("the detector failed inside a form for %s", tracker.sender_id)
+        log.exception("the detector failed inside a form")  # no sender id in logs
         return True
 
 
