@@ -74,7 +74,7 @@ async def webhook(body: ChatRequest, request: Request) -> Any:
                 context = [t.text for t in case.triggers[-2:] if t.text not in context] + context
             pending = (case.severity if case else "elevated") if person.dialogue_crisis_pending else None
             answer = safety_check.parse_payload(body.message)
-            if answer is None and safety_check.pending(session, person.id) is not None:
+            if answer is None and safety_check.latest_open(session, person.id, fresh=True) is not None:
                 answer = safety_check.typed_answer(body.message, language)
             return Incoming(person.country, message.id, context, bot_paused_for(session, person.id), pending,
                             answer)
@@ -114,8 +114,8 @@ async def webhook(body: ChatRequest, request: Request) -> Any:
                 if asked is None:
                     return None  # they said no to this kind of message not long ago: go on
                 _mark(session, message_id, "held_for_safety_check")
-                record_replies(session, body.sender, asked.replies, language)
-                return asked.replies
+                record_replies(session, body.sender, asked, language)
+                return asked
 
         asked = await run_in_threadpool(ask)
         if asked is not None:
@@ -160,8 +160,7 @@ def _escalate(session, sender: str, assessment, *, text: str, message_id: int, m
               source: str):
     """The full crisis response: case, help lines, the engine to be put into its crisis flow."""
     person = session.get(Person, sender)
-    for open_check in safety_check.open_checks(session, person.id):
-        safety_check.record_answer(open_check, "superseded")
+    safety_check.supersede_open(session, person.id)
     outcome = respond_to_crisis(session, person, assessment, text=text, message_id=message_id, source=source)
     person.dialogue_crisis_pending = True
     _mark(session, mark_id, "handled_by_gateway")
@@ -179,8 +178,7 @@ async def _safety_answer_turn(request: Request, body: ChatRequest, incoming: Inc
 
     def take_answer():
         with state.db.session() as session:
-            open_checks = safety_check.open_checks(session, body.sender)
-            check = max(open_checks, key=lambda c: c.id) if open_checks else None
+            check = safety_check.latest_open(session, body.sender)
             if check is None:
                 # A button of an old question: take a yes seriously all the same.
                 check = SafetyCheck(person_id=body.sender, source="gateway", kind="unknown",

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 from pathlib import Path
@@ -28,6 +27,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.config import SUPPORTED_LANGUAGES
 from bot.content import section
 from bot.content import text as content_text
 from bot.crisis import CrisisAssessment, max_severity
@@ -50,12 +50,6 @@ def settings() -> dict[str, Any]:
 
 def answer_payload(answer: str) -> str:
     return PAYLOAD + json.dumps({"answer": answer}, separators=(",", ":"))
-
-
-@dataclass(frozen=True)
-class Asked:
-    check_id: int
-    replies: list[dict[str, Any]]
 
 
 def _t(lang: str, key: str, **fill: Any) -> str:
@@ -96,40 +90,38 @@ def kind_of(assessment: CrisisAssessment) -> str:
 
 
 def ask(session: Session, person: Person, assessment: CrisisAssessment, *, message_id: int | None,
-        source: str) -> Asked | None:
-    """Ask the question about *assessment* (band "ask", or the dialogue's crisis intent alone), or
-    None when the person already said "no" to this kind of message recently. The dialogue's intent
+        source: str) -> list[dict[str, Any]] | None:
+    """The replies that ask the question about *assessment* (band "ask", or the dialogue's crisis
+    intent alone), or None when the person already said "no" to this kind of message recently. The dialogue's intent
     alone is the weakest signal: after any "no" it does not ask again (the gateway sends the message
     that raised the question on to the engine after a "no", and its intent must not ask twice)."""
     kind = kind_of(assessment)
     if declined_recently(session, person.id, None if source == "dialogue" else kind):
         return None
-    for earlier in open_checks(session, person.id):
-        earlier.answer, earlier.answered_at = "superseded", utcnow()
+    supersede_open(session, person.id)
     check = SafetyCheck(
         person_id=person.id, message_id=message_id, source=source, kind=kind,
         severity=max_severity((assessment.severity, FLOOR_SEVERITY)) or FLOOR_SEVERITY,
         signals=list(assessment.signals),
     )
     session.add(check)
-    session.flush()
-    return Asked(check.id, [question(person.language, person.country)])
+    return [question(person.language, person.country)]
 
 
-def open_checks(session: Session, person_id: str) -> list[SafetyCheck]:
-    return list(session.scalars(
-        select(SafetyCheck).where(SafetyCheck.person_id == person_id, SafetyCheck.answer.is_(None))
-    ))
+def supersede_open(session: Session, person_id: str) -> None:
+    """A new question, or a clear crisis, replaces every question still waiting for its answer."""
+    for check in session.scalars(select(SafetyCheck).where(SafetyCheck.person_id == person_id,
+                                                           SafetyCheck.answer.is_(None))):
+        record_answer(check, "superseded")
 
 
-def pending(session: Session, person_id: str) -> SafetyCheck | None:
-    """The question still waiting for its answer, if it is fresh enough for a typed answer."""
-    since = utcnow() - timedelta(minutes=float(settings()["answer_window_minutes"]))
-    return session.scalar(
-        select(SafetyCheck).where(
-            SafetyCheck.person_id == person_id, SafetyCheck.answer.is_(None), SafetyCheck.asked_at >= since,
-        ).order_by(SafetyCheck.id.desc()).limit(1)
-    )
+def latest_open(session: Session, person_id: str, *, fresh: bool = False) -> SafetyCheck | None:
+    """The question still waiting for its answer; with *fresh*, only while a typed answer counts."""
+    query = select(SafetyCheck).where(SafetyCheck.person_id == person_id, SafetyCheck.answer.is_(None))
+    if fresh:
+        since = utcnow() - timedelta(minutes=float(settings()["answer_window_minutes"]))
+        query = query.where(SafetyCheck.asked_at >= since)
+    return session.scalar(query.order_by(SafetyCheck.id.desc()).limit(1))
 
 
 def parse_payload(message: str) -> str | None:
@@ -154,11 +146,9 @@ def _typed_answers(lang: str) -> dict[str, str]:
 def typed_answer(message: str, lang: str) -> str | None:
     """A typed answer to the question ("nee", "not sure"), only when it is the whole message."""
     plain = " ".join(_PUNCTUATION.sub(" ", message.lower().replace("\u2019", "'")).split())
-    for code in dict.fromkeys((lang, "en", "nl")):
-        try:
-            found = _typed_answers(code).get(plain)
-        except Exception:  # noqa: BLE001 - an unsupported language has no words of its own
-            found = None
+    # The person's language first; a Dutch speaker may well type "no".
+    for code in dict.fromkeys((lang, *SUPPORTED_LANGUAGES)):
+        found = _typed_answers(code).get(plain)
         if found:
             return found
     return None

@@ -85,7 +85,7 @@ def dialogue_intent_counts(text: str, confidence: float) -> bool:
     """Whether the dialogue engine's crisis intent is trustworthy enough to act on for this message.
     A button payload ("/crisis": "I need help now") always counts."""
     text = (text or "").strip()
-    if text.startswith("/"):
+    if _is_button(text):
         return True
     return confidence >= DIALOGUE_MIN_CONFIDENCE and len(text.split()) >= DIALOGUE_MIN_WORDS
 
@@ -98,9 +98,13 @@ class DialogueCrisis:
     replies: list[dict[str, Any]]     # empty: the person said "no" to this kind lately, go on
 
 
+def _is_button(text: str) -> bool:
+    return (text or "").strip().startswith("/")
+
+
 def dialogue_intent_takes_over(text: str, language: str) -> bool:
-    """The dialogue's crisis intent takes over fully only when the detector agrees."""
-    return text.strip().startswith("/") or detect(text or "", language).crisis
+    """The dialogue's crisis intent takes over fully only when the detector agrees (or for a button)."""
+    return _is_button(text) or detect(text or "", language).crisis
 
 
 def handle_dialogue_crisis(
@@ -113,11 +117,10 @@ def handle_dialogue_crisis(
     assessment = detect(text or "", language)
     with _session(session) as db:
         person = touch_person(db, sender_id, language, country)
-        if not (assessment.crisis or text.strip().startswith("/")):
+        if not (assessment.crisis or _is_button(text)):
             asking = CrisisAssessment(False, DIALOGUE_FLOOR_SEVERITY, ("dialogue_intent", "layer:dialogue"), language,
                                       band="ask")
-            asked = safety_check.ask(db, person, asking, message_id=None, source="dialogue")
-            return DialogueCrisis(False, asked.replies if asked else [])
+            return DialogueCrisis(False, safety_check.ask(db, person, asking, message_id=None, source="dialogue") or [])
         severity = assessment.severity if assessment.crisis else None
         if severity_rank(severity) < severity_rank(DIALOGUE_FLOOR_SEVERITY):
             severity = DIALOGUE_FLOOR_SEVERITY
