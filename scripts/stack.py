@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 RASA_BIN = ROOT / ".venv-rasa" / "bin" / "rasa"
 APP_PYTHON = ROOT / ".venv" / "bin" / "python"
 MODEL_DIR = ROOT / "models"
-MODEL_INPUTS = ["domain.yml", "config.yml", "data", "requirements/rasa.lock"]
+# The featurizer (components/) and the encoder it loads (bot/embeddings.py) shape the model too.
+MODEL_INPUTS = ["domain.yml", "config.yml", "data", "requirements/rasa.lock", "components", "bot/embeddings.py"]
 
 
 def _say(message: str) -> None:
@@ -37,7 +38,7 @@ def model_hash() -> str:
     digest = hashlib.sha256()
     for entry in MODEL_INPUTS:
         path = ROOT / entry
-        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        files = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts) if path.is_dir() else [path]
         for file in files:
             digest.update(str(file.relative_to(ROOT)).encode())
             digest.update(file.read_bytes())

@@ -48,7 +48,8 @@ MAX_SENTENCES = 12
 # Lexicon
 
 
-def _entry_regex(entry: str) -> str:
+def lexicon_regex(entry: str) -> str:
+    """A regex for one lexicon entry: "word" whole word, "stem*" word start, "*part*" anywhere."""
     words = []
     for word in entry.strip().lower().split():
         start = word.startswith("*")
@@ -63,7 +64,7 @@ def _lexicon(lang: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
     out = []
     for dim in dimensions(lang):
         if dim.lexicon:
-            body = "|".join(_entry_regex(e) for e in sorted(dim.lexicon, key=len, reverse=True))
+            body = "|".join(lexicon_regex(e) for e in sorted(dim.lexicon, key=len, reverse=True))
             out.append((dim.id, re.compile(body)))
     return tuple(out)
 

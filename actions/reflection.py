@@ -1,0 +1,113 @@
+"""Reflective listening inside the dialogue: a form whose one slot takes every answer of a short
+thread and hands it to `bot.reflection` (the thread itself travels in the `reflection_thread` slot).
+
+A message that clearly asks for something else ("let's do the check-in", "bye") leaves the thread;
+action_reflection_finished then does what that request would have done outside it.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.checkin import ActionCheckinBegin, ActionCheckinLater, ActionLookCloser
+from actions.common import dispatch_reply, form_is_opening, intent_confidence, intent_of, language_of
+from actions.crisis import INTERRUPTED, ActionRequestMentor, hand_over_to_crisis_flow, interrupts
+from actions.exercises import ActionStartExercise, start_exercise_form
+from actions.groups import ActionGroupBegin
+from bot.reflection import Thread, answer, begin, settings
+
+log = logging.getLogger(__name__)
+
+FORM = "reflection_form"
+SLOT = "reflection_answer"
+THREAD = "reflection_thread"
+LEFT = "left"
+KIND = {"want_to_talk": "want_to_talk", "ordinary_goal": "ordinary_goal"}
+
+# Requests that leave the thread: a response to send, or an action to run as it would run outside.
+RESPONSES = {"goodbye": "utter_goodbye", "help": "utter_help", "explain_model": "utter_explain_model",
+             "bot_challenge": "utter_bot_challenge"}
+ACTIONS = {"request_mentor": ActionRequestMentor, "start_exercise": ActionStartExercise,
+           "look_closer": ActionLookCloser, "checkin_later": ActionCheckinLater}
+FORMS = {"start_checkin": (ActionCheckinBegin, "checkin_form"), "join_group": (ActionGroupBegin, "group_form"),
+         "group_theme": (ActionGroupBegin, "group_form")}
+EXERCISES = {"start_lifeline": "lifeline", "start_focusing": "focusing"}
+LEAVING = set(RESPONSES) | set(ACTIONS) | set(FORMS) | set(EXERCISES)
+
+
+def _recent(tracker: Tracker) -> list[str]:
+    """The bot's last few texts to this person, so a new thread does not repeat them."""
+    texts = [e.get("text") for e in tracker.events if e.get("event") == "bot" and e.get("text")]
+    return texts[-int(settings()["thread"]["remember_replies"]):]
+
+
+class ActionReflectBegin(Action):
+    def name(self) -> str:
+        return "action_reflect_begin"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        text = (tracker.latest_message or {}).get("text") or ""
+        if text.startswith("/"):  # a button ("keep talking") carries no words of its own
+            text = ""
+        reply = begin(text, language_of(tracker), KIND.get(intent_of(tracker) or "", "share"), _recent(tracker))
+        for message in reply.messages:
+            dispatch_reply(dispatcher, message)
+        return [SlotSet(THREAD, reply.thread.to_dict()), SlotSet(SLOT, None)]
+
+
+class ActionAskReflectionAnswer(Action):
+    """The question is part of the reflection the thread sends itself."""
+
+    def name(self) -> str:
+        return "action_ask_reflection_answer"
+
+    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
+        return []
+
+
+class ValidateReflectionForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_reflection_form"
+
+    def validate_reflection_answer(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if form_is_opening(tracker, FORM):
+            return {SLOT: None}
+        if interrupts(tracker):
+            return {SLOT: INTERRUPTED, THREAD: None}
+        if intent_of(tracker) in LEAVING and intent_confidence(tracker) >= float(
+                settings()["thread"]["switch_confidence"]):
+            return {SLOT: LEFT, THREAD: None}
+        thread = Thread.from_dict(tracker.get_slot(THREAD), language_of(tracker))
+        reply = answer(str(value or ""), thread)
+        for message in reply.messages:
+            dispatch_reply(dispatcher, message)
+        return {SLOT: None if reply.open else "done", THREAD: reply.thread.to_dict() if reply.open else None}
+
+
+class ActionReflectionFinished(Action):
+    def name(self) -> str:
+        return "action_reflection_finished"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        if tracker.get_slot(SLOT) != LEFT:
+            return hand_over_to_crisis_flow(dispatcher, tracker, SLOT)
+        intent = intent_of(tracker) or ""
+        events: list[dict[str, Any]] = [SlotSet(SLOT, None)]
+        if intent in RESPONSES:
+            dispatcher.utter_message(response=RESPONSES[intent])
+        elif intent in ACTIONS:
+            events += await ACTIONS[intent]().run(dispatcher, tracker, domain)
+        elif intent in FORMS:
+            begin_action, form = FORMS[intent]
+            events += await begin_action().run(dispatcher, tracker, domain)
+            events.append(FollowupAction(form))
+        elif intent in EXERCISES:
+            events += start_exercise_form(dispatcher, tracker, EXERCISES[intent])
+        return events

@@ -1,0 +1,7 @@
+"""Reflective listening: hear which side of life a message touches, say it back, ask one open
+question, keep the thread for a few turns, then offer a next step. Pure logic over the content in
+`bot/content/<lang>/reflection.yml`; no Rasa, no storage (the dialogue keeps the thread)."""
+from .conversation import Reply, Thread, answer, begin
+from .mapping import Heard, hear, settings
+
+__all__ = ["Heard", "Reply", "Thread", "answer", "begin", "hear", "settings"]

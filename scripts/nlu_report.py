@@ -1,0 +1,69 @@
+"""Measure the dialogue's intent classifier on the held-out NLU set (issue 12), per language.
+
+    .venv/bin/python scripts/nlu_report.py [--model models/model-X.tar.gz] [--json out.json]
+
+Runs `rasa test nlu` on tests/nlu_heldout/{en,nl}.yml (written blind, never trained on) with the
+newest (or given) model and prints, per language: accuracy, macro F1, each intent's precision /
+recall / F1, the intents below 0.90 F1, and how often the `crisis` intent was predicted for a
+message that is no crisis (the share of non-crisis lines classified as crisis).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+from stack import RASA_BIN, ensure_model, _rasa_env  # noqa: E402
+
+HELDOUT = ROOT / "tests" / "nlu_heldout"
+
+
+def evaluate(model: Path, lang: str) -> dict:
+    with tempfile.TemporaryDirectory() as out:
+        subprocess.run([str(RASA_BIN), "test", "nlu", "--nlu", str(HELDOUT / f"{lang}.yml"), "--model", str(model),
+                        "--out", out, "--no-plot"], cwd=ROOT, check=True, env=_rasa_env(),
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        report = json.loads((Path(out) / "intent_report.json").read_text())
+        errors_file = Path(out) / "intent_errors.json"
+        errors = json.loads(errors_file.read_text()) if errors_file.exists() else []
+    intents = {k: v for k, v in report.items() if isinstance(v, dict) and "f1-score" in v
+               and k not in ("macro avg", "weighted avg", "micro avg")}
+    not_crisis = sum(v["support"] for k, v in intents.items() if k != "crisis")
+    false_crisis = [e["text"] for e in errors if (e.get("intent_prediction") or {}).get("name") == "crisis"]
+    return {
+        "accuracy": round(report.get("accuracy", report.get("micro avg", {}).get("f1-score", 0.0)), 4),
+        "macro_f1": round(report["macro avg"]["f1-score"], 4),
+        "intents": {k: {m: round(v[m], 3) for m in ("precision", "recall", "f1-score")} | {"n": v["support"]}
+                    for k, v in sorted(intents.items())},
+        "crisis_on_ordinary": round(len(false_crisis) / max(not_crisis, 1), 4),
+        "crisis_on_ordinary_texts": false_crisis,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", type=Path)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args(argv)
+    model = args.model or ensure_model()
+    result = {lang: evaluate(model, lang) for lang in ("en", "nl")}
+    for lang, r in result.items():
+        print(f"\n== {lang}: accuracy {r['accuracy']:.3f}, macro F1 {r['macro_f1']:.3f}, "
+              f"crisis intent on non-crisis lines {r['crisis_on_ordinary']:.1%}")
+        for intent, v in r["intents"].items():
+            flag = "  <0.90" if v["f1-score"] < 0.9 else ""
+            print(f"  {intent:16} P {v['precision']:.2f}  R {v['recall']:.2f}  F1 {v['f1-score']:.2f}  n={v['n']}{flag}")
+        for text in r["crisis_on_ordinary_texts"]:
+            print(f"  crisis on: {text}")
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
