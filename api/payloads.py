@@ -13,15 +13,17 @@ from pathlib import Path
 
 import yaml
 
-DOMAIN_FILE = Path(__file__).resolve().parent.parent / "domain.yml"
+DOMAIN_DIR = Path(__file__).resolve().parent.parent / "domain"  # one file per feature
 GATEWAY_ONLY = {"crisis_detected"}
 _COMMAND = re.compile(r"^/([A-Za-z_]+)(\{.*\})?\s*$", re.DOTALL)
 
 
 @cache
 def allowed_intents() -> frozenset[str]:
-    domain = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8")) or {}
-    names = {item if isinstance(item, str) else next(iter(item)) for item in domain.get("intents", [])}
+    names = set()
+    for path in sorted(DOMAIN_DIR.glob("*.yml")):
+        domain = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        names |= {item if isinstance(item, str) else next(iter(item)) for item in domain.get("intents", [])}
     return frozenset(names - GATEWAY_ONLY)
 
 

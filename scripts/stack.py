@@ -26,7 +26,7 @@ RASA_BIN = ROOT / ".venv-rasa" / "bin" / "rasa"
 APP_PYTHON = ROOT / ".venv" / "bin" / "python"
 MODEL_DIR = ROOT / "models"
 # The featurizer (components/) and the encoder it loads (bot/embeddings.py) shape the model too.
-MODEL_INPUTS = ["domain.yml", "config.yml", "data", "requirements/rasa.lock", "components", "bot/embeddings.py"]
+MODEL_INPUTS = ["domain", "config.yml", "data", "requirements/rasa.lock", "components", "bot/embeddings.py"]
 
 
 def _say(message: str) -> None:
@@ -54,7 +54,7 @@ def ensure_model(quiet: bool = False) -> Path:
     _say("training the Rasa model (its data changed; about 1-3 minutes)...")
     started = time.monotonic()
     MODEL_DIR.mkdir(exist_ok=True)
-    command = [str(RASA_BIN), "train", "--fixed-model-name", name, "--out", str(MODEL_DIR)]
+    command = [str(RASA_BIN), "train", "--domain", "domain", "--fixed-model-name", name, "--out", str(MODEL_DIR)]
     output = subprocess.DEVNULL if quiet else None
     result = subprocess.run(command, cwd=ROOT, stdout=output, env=_rasa_env())
     if result.returncode != 0 or not model.exists():

@@ -1,0 +1,70 @@
+"""The reflective thread inside the dialogue: begin, answers through the form, leaving it."""
+from __future__ import annotations
+
+from actions.reflection import (ActionReflectBegin, ActionReflectionFinished, ValidateReflectionForm)
+
+DOMAIN = {"forms": {"reflection_form": {"required_slots": ["reflection_answer"]}},
+          "slots": {"language": {}, "country": {}, "reflection_answer": {}, "reflection_thread": {}},
+          "responses": {"utter_goodbye": [{"text": "Bye"}]}}
+
+
+def _begin(make_tracker, run_action, text, language="en", intent="share_feeling"):
+    tracker = make_tracker(intent=intent, text=text, slots={"language": language})
+    messages, events = run_action(ActionReflectBegin(), tracker, DOMAIN)
+    thread = next(e["value"] for e in events if e.get("name") == "reflection_thread")
+    return messages, thread
+
+
+def _answer(make_tracker, run_action, text, thread, language="en", intent="share_feeling", confidence=0.9):
+    events = [{"event": "user", "text": text}, {"event": "slot", "name": "reflection_answer", "value": text}]
+    tracker = make_tracker(text=text, intent=intent, confidence=confidence, active_loop="reflection_form",
+                           events=events, slots={"language": language, "requested_slot": "reflection_answer",
+                                                 "reflection_answer": text, "reflection_thread": thread})
+    messages, events = run_action(ValidateReflectionForm(), tracker, DOMAIN)
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    return messages, slots
+
+
+def test_a_shared_worry_is_reflected_and_the_next_message_is_an_answer(make_tracker, run_action):
+    messages, thread = _begin(make_tracker, run_action, "ik slaap al weken slecht en ben doodop", "nl")
+    assert "je lichaam" in messages[0]["text"] and messages[0]["text"].endswith("?")
+    # "ja" would be `affirm` outside the thread; inside it, it is an answer to the question.
+    messages, slots = _answer(make_tracker, run_action, "ja, al heel lang eigenlijk", thread, "nl", intent="affirm")
+    assert messages and slots["reflection_answer"] is None and slots["reflection_thread"]["answers"] == 1
+    messages, slots = _answer(make_tracker, run_action, "misschien vroeger gaan slapen", slots["reflection_thread"],
+                              "nl", intent="share_feeling")
+    assert slots["reflection_answer"] == "done" and messages[-1]["buttons"]
+
+
+def test_a_request_for_something_else_leaves_the_thread_and_is_done(make_tracker, run_action):
+    _, thread = _begin(make_tracker, run_action, "I barely see my friends anymore")
+    messages, slots = _answer(make_tracker, run_action, "bye for now", thread, intent="goodbye")
+    assert messages == [] and slots == {"reflection_answer": "left", "reflection_thread": None}
+    tracker = make_tracker(intent="goodbye", text="bye for now", slots={"reflection_answer": "left"})
+    messages, events = run_action(ActionReflectionFinished(), tracker, DOMAIN)
+    assert [m.get("response") for m in messages] == ["utter_goodbye"]
+
+
+def test_an_unsure_guess_of_a_request_stays_an_answer(make_tracker, run_action):
+    _, thread = _begin(make_tracker, run_action, "I barely see my friends anymore")
+    messages, slots = _answer(make_tracker, run_action, "maybe I should call them", thread, intent="request_mentor",
+                              confidence=0.4)
+    assert messages and slots["reflection_answer"] is None
+
+
+def test_a_crisis_inside_the_thread_hands_over_to_the_crisis_form(make_tracker, run_action):
+    _, thread = _begin(make_tracker, run_action, "I barely see my friends anymore")
+    _, slots = _answer(make_tracker, run_action, "EXTERNAL: crisis_detected", thread, intent="crisis_detected")
+    assert slots["reflection_answer"] == "interrupted"
+    tracker = make_tracker(intent="crisis_detected", slots={"reflection_answer": "interrupted"})
+    _, events = run_action(ActionReflectionFinished(), tracker, DOMAIN)
+    assert {"event": "followup", "name": "crisis_form", "timestamp": None} in events
+
+
+def test_a_new_thread_does_not_repeat_the_bots_last_reply(make_tracker, run_action):
+    messages, _ = _begin(make_tracker, run_action, "I feel lonely")
+    first = messages[0]["text"]
+    tracker = make_tracker(intent="share_feeling", text="I feel lonely",
+                           events=[{"event": "bot", "text": first}])
+    again, _ = run_action(ActionReflectBegin(), tracker, DOMAIN)
+    assert again[0]["text"] != first

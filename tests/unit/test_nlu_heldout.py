@@ -1,0 +1,39 @@
+"""The held-out NLU set measures the dialogue's intents; no line of four words or more may appear in the training data."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+_ANNOTATION = re.compile(r"\[([^\]]*)\]\{[^}]*\}")
+
+
+def _lines(path: Path) -> set[str]:
+    out = set()
+    for item in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []:
+        for line in (item.get("examples") or "").splitlines():
+            if line.strip().startswith("- "):
+                out.add(" ".join(_ANNOTATION.sub(r"\1", line.strip()[2:]).lower().split()))
+    return out
+
+
+def test_no_held_out_line_is_training_data():
+    training = set().union(*(_lines(p) for p in ROOT.glob("data/*/nlu_*.yml")))
+    for lang in ("en", "nl"):
+        held_out = _lines(ROOT / "tests" / "nlu_heldout" / f"{lang}.yml")
+        assert len(held_out) >= 250
+        # Independent writers share short answers ("bye", "7", "absolutely"); anything longer shared
+        # would mean a line was copied.
+        shared = {line for line in held_out & training if len(line.split()) >= 4}
+        assert not shared, sorted(shared)[:10]
+
+
+def test_held_out_intents_all_exist_in_the_domain():
+    intents = set()
+    for path in (ROOT / "domain").glob("*.yml"):
+        intents |= set(yaml.safe_load(path.read_text(encoding="utf-8")).get("intents") or [])
+    for lang in ("en", "nl"):
+        data = yaml.safe_load((ROOT / "tests" / "nlu_heldout" / f"{lang}.yml").read_text(encoding="utf-8"))
+        assert {item["intent"] for item in data["nlu"]} <= intents
