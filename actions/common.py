@@ -58,13 +58,21 @@ def dialogue_text(language: str, key: str) -> Any:
     return node
 
 
-def say(dispatcher: CollectingDispatcher, language: str, key: str) -> None:
+def recent_bot_texts(tracker: Tracker, count: int = 3) -> list[str]:
+    return [e.get("text") for e in tracker.events if e.get("event") == "bot" and e.get("text")][-count:]
+
+
+def say(dispatcher: CollectingDispatcher, language: str, key: str, tracker: Tracker | None = None) -> None:
+    """Send a dialogue text; a list of variants gives the first one the person did not just read."""
     try:
         node = dialogue_text(language, key)
     except Exception:
         log.exception("dialogue text %s/%s missing", language, key)
         dispatcher.utter_message(text=EMERGENCY_TEXT)
         return
+    if isinstance(node, list):
+        recent = recent_bot_texts(tracker) if tracker is not None else []
+        node = next((v for v in node if not any(str(v) in r for r in recent)), node[0])
     if isinstance(node, dict):
         dispatcher.utter_message(text=node.get("text"), buttons=node.get("buttons") or [])
     else:

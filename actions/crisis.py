@@ -203,7 +203,7 @@ class ValidateCrisisForm(FormValidationAction):
         elif intent == "crisis_detected":
             pass  # the gateway has just answered with help lines; only ask again
         else:
-            say(dispatcher, language, "crisis.still_here")
+            say(dispatcher, language, "crisis.still_here", tracker)
         return {SLOT: None}
 
 

@@ -7,7 +7,7 @@ First, the crisis detector alone (all layers, in this process, warm) on every la
 message of the repository: p50/p95 per message (the crisis issue's bar is p95 <= 30 ms), and its
 share of a raw Rasa turn measured in the same run.
 
-    .venv/bin/python scripts/benchmark.py [--turns 40] [--users 1 20] [--detector-only]
+    .venv/bin/python scripts/benchmark.py [--turns 40] [--users 1 20] [--detector-only] [--model M]
 """
 from __future__ import annotations
 
@@ -94,6 +94,8 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=30, help="turns per simulated user")
     parser.add_argument("--users", type=int, nargs="+", default=[1, 20])
     parser.add_argument("--detector-only", action="store_true", help="only the crisis detector, no stack")
+    parser.add_argument("--model", type=Path, help="a trained model to serve (default: the current one), e.g. to "
+                                                   "compare two pipelines run after run")
     args = parser.parse_args()
 
     detector = detector_latency()
@@ -102,7 +104,7 @@ def main() -> None:
     if args.detector_only:
         return
 
-    model = stack_module.ensure_model(quiet=True)
+    model = args.model or stack_module.ensure_model(quiet=True)
     var_dir = Path(tempfile.mkdtemp(prefix="wb-bench-"))
     stack = stack_module.Stack(
         api_port=stack_module.free_port(), rasa_port=stack_module.free_port(),

@@ -70,7 +70,7 @@ def nlu_lines(cfg: dict) -> list[dict]:
     out = []
     for pattern in spec.get("sources", []):
         for path in sorted(Path(p) for p in glob.glob(str(ROOT / pattern))):
-            lang = path.stem
+            lang = path.stem.removeprefix("nlu_")  # data/<feature>/nlu_<lang>.yml
             for block in (yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []):
                 intent = block.get("intent")
                 if not intent or intent in spec.get("skip_intents", []):
@@ -80,7 +80,7 @@ def nlu_lines(cfg: dict) -> list[dict]:
                     text = _ENTITY.sub(r"\1", line.strip().removeprefix("- ").strip())
                     if text and not text.startswith("/"):
                         out.append({"text": text, "lang": lang, "crisis": False, "category": category,
-                                    "source": f"{path.name}:{intent}"})
+                                    "source": f"{path.parent.name}/{path.name}:{intent}"})
     return out
 
 
@@ -89,10 +89,29 @@ def nlu_files(cfg: dict) -> list[Path]:
             for p in sorted(glob.glob(str(ROOT / pattern)))]
 
 
+def reflection_files(cfg: dict) -> list[Path]:
+    return [Path(p) for pattern in (cfg.get("reflections") or {}).get("sources", [])
+            for p in sorted(glob.glob(str(ROOT / pattern)))]
+
+
+def ordinary_lines(cfg: dict) -> list[dict]:
+    """Ordinary lines from outside the crisis data: the dialogue's examples and the listening
+    mapping's reflections (realistic, one to three sentences, about every side of life)."""
+    out = nlu_lines(cfg)
+    category = (cfg.get("reflections") or {}).get("category", "reflection")
+    for path in reflection_files(cfg):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                out.append({"text": row["text"], "lang": row["lang"], "crisis": False, "category": category,
+                            "source": f"reflection/{path.name}"})
+    return out
+
+
 def load_rows(cfg: dict) -> list[dict]:
     classes = cfg["classes"]
     rows, seen = [], set()
-    for row in nlu_lines(cfg):
+    for row in ordinary_lines(cfg):
         key = (row["lang"], row["text"].strip().lower())
         if key not in seen:
             seen.add(key)
@@ -191,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="only check that the model matches the data")
     args = parser.parse_args(argv)
     cfg = config()
-    files = source_files(cfg) + nlu_files(cfg) + [LABELS]
+    files = source_files(cfg) + nlu_files(cfg) + reflection_files(cfg) + [LABELS]
     digest = classifier.data_hash(files)
     if args.check:
         try:

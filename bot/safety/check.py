@@ -56,12 +56,13 @@ def _t(lang: str, key: str, **fill: Any) -> str:
     return content_text(lang, f"crisis.safety_check.{key}", **fill)
 
 
-def question(lang: str, country: str | None) -> dict[str, Any]:
-    """The question as one REST-channel message, with the help lines in text and ``custom``."""
+def question(lang: str, country: str | None, again: bool = False) -> dict[str, Any]:
+    """The question as one REST-channel message, with the help lines in text and ``custom``; asked
+    *again* (the last one is still unanswered) in other words, so it never reads as a loop."""
     code = normalise_country(country)
     lines = helplines_for(code, lang, "elevated")
     listed = ", ".join(f"{h.name(lang)} {h.phone}" for h in lines if h.phone)
-    body = _t(lang, "question") + "\n" + _t(lang, "helplines_hint", lines=listed)
+    body = _t(lang, "question_again" if again else "question") + "\n" + _t(lang, "helplines_hint", lines=listed)
     return {
         "text": body,
         "buttons": [{"title": _t(lang, f"buttons.{a}"), "payload": answer_payload(a)} for a in ANSWERS],
@@ -98,6 +99,7 @@ def ask(session: Session, person: Person, assessment: CrisisAssessment, *, messa
     kind = kind_of(assessment)
     if declined_recently(session, person.id, None if source == "dialogue" else kind):
         return None
+    again = latest_open(session, person.id, fresh=True) is not None
     supersede_open(session, person.id)
     check = SafetyCheck(
         person_id=person.id, message_id=message_id, source=source, kind=kind,
@@ -105,7 +107,7 @@ def ask(session: Session, person: Person, assessment: CrisisAssessment, *, messa
         signals=list(assessment.signals),
     )
     session.add(check)
-    return [question(person.language, person.country)]
+    return [question(person.language, person.country, again=again)]
 
 
 def supersede_open(session: Session, person_id: str) -> None:

@@ -45,7 +45,7 @@ def test_safe_fills_slot_and_says_nothing(intent, safety, validate):
 def test_a_hesitant_yes_keeps_asking(intent, safety, validate):
     result, texts = validate(intent, confidence=0.6)
     assert result == {"crisis_safe": None}
-    assert texts == [dialogue_text("en", "crisis.still_here")]
+    assert len(texts) == 1 and texts[0] in dialogue_text("en", "crisis.still_here")
 
 
 @pytest.mark.parametrize("intent", ["not_safe", "deny", "crisis"])
@@ -79,7 +79,7 @@ def test_request_mentor_failure_is_told_honestly(safety, validate):
 def test_anything_else_keeps_form_warmly(intent, language, safety, validate):
     result, texts = validate(intent, language=language)
     assert result == {"crisis_safe": None}
-    assert texts == [dialogue_text(language, "crisis.still_here")]
+    assert len(texts) == 1 and texts[0] in dialogue_text(language, "crisis.still_here")
 
 
 def test_gateway_trigger_inside_form_only_asks_again(safety, validate):
@@ -245,3 +245,19 @@ def test_the_help_now_button_always_counts(make_tracker, run_action, safety):
 
     run_action(ActionCrisisFromDialogue(), make_tracker(intent="crisis", text="/crisis", confidence=1.0))
     assert len(safety.crisis_calls) == 1
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_the_form_never_says_the_same_words_twice_in_a_row(make_tracker, domain, language):
+    """Message after message inside the crisis form, the person reads a different sentence each time."""
+    events, previous = [], None
+    for _ in range(4):
+        dispatcher = CollectingDispatcher()
+        tracker = make_tracker(intent="share_feeling", text="ik weet het niet", slots={"language": language},
+                               active_loop="crisis_form", events=list(events))
+        ValidateCrisisForm().validate_crisis_safe("ik weet het niet", dispatcher, tracker, domain)
+        text = dispatcher.messages[0]["text"]
+        assert text != previous
+        events.append({"event": "bot", "text": text})
+        events.append({"event": "bot", "text": dialogue_text(language, "crisis.ask")["text"]})
+        previous = text

@@ -161,3 +161,10 @@ def test_export_lists_and_delete_everything_removes_the_answers_to_the_question(
     assert client.delete("/api/me/asker-del").status_code == 200
     with client.app.state.db.session() as session:
         assert session.scalars(select(SafetyCheck).where(SafetyCheck.person_id == "asker-del")).all() == []
+
+
+def test_a_second_uncertain_message_before_an_answer_is_asked_in_other_words(client, fake_rasa, uncertain):
+    first = _post(client, UNCERTAIN, sender="asker-again")[0]["text"]
+    second = _post(client, ALSO_UNCERTAIN, sender="asker-again")
+    assert _customs(second, "safety_check") and second[0]["text"] != first
+    assert "ending your life" in second[0]["text"]
