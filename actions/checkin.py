@@ -13,8 +13,10 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import dispatch_reply, form_is_opening, intent_of, language_of, touch
 from actions.crisis import INTERRUPTED, hand_over_to_crisis_flow, interrupts
+from bot.reflection import dimension_named
 from bot.storage import get_database
 from bot.wellbeing.conversation import CheckinConversation, later, look_closer
+from bot.wellbeing.model import DIMENSIONS
 
 log = logging.getLogger(__name__)
 
@@ -92,8 +94,29 @@ class ActionLookCloser(Action):
         return "action_look_closer"
 
     async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
-        dimension = next(tracker.get_latest_entity_values("dimension"), None)
-        dispatcher.utter_message(text=look_closer(dimension, language_of(tracker)))
+        dispatcher.utter_message(text=look_closer(_named_dimension(tracker), language_of(tracker)))
+        return []
+
+
+def _named_dimension(tracker: Tracker) -> str | None:
+    entity = next(tracker.get_latest_entity_values("dimension"), None)
+    if entity in DIMENSIONS:
+        return entity
+    return dimension_named((tracker.latest_message or {}).get("text") or "", language_of(tracker))
+
+
+class ActionExplainModel(Action):
+    """"What is the model?" gets the four sides; "what do you mean by spiritual?" explains that one."""
+
+    def name(self) -> str:
+        return "action_explain_model"
+
+    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
+        dimension = _named_dimension(tracker)
+        if dimension:
+            dispatcher.utter_message(text=look_closer(dimension, language_of(tracker)))
+        else:
+            dispatcher.utter_message(response="utter_explain_model")
         return []
 
 

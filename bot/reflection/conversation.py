@@ -38,6 +38,7 @@ class Thread:
     dimension: str | None = None
     direction: str | None = None
     topic: str | None = None
+    also: str | None = None             # a second side of life the first message touched
     answers: int = 0
     unclear_turns: int = 0
     asked: list[str] = field(default_factory=list)
@@ -124,9 +125,13 @@ def _question(thread: Thread, seed: str) -> str:
 
 
 def _reflection(thread: Thread, seed: str) -> str:
-    bank = _bank(thread.lang)["reflect"]
-    variants = bank["with_topic" if thread.topic else "without_topic"][thread.dimension][_direction(thread)]
-    return _pick(variants, thread, seed)
+    bank = _bank(thread.lang)
+    variants = bank["reflect"]["with_topic" if thread.topic else "without_topic"][thread.dimension][_direction(thread)]
+    text = _pick(variants, thread, seed)
+    if thread.also and thread.also != thread.dimension:
+        also = dimension_of(thread.also, thread.lang).area
+        text += " " + random.Random(seed + "+").choice(bank["also"]).format(area=also)
+    return text
 
 
 def _send(thread: Thread, text: str, buttons: list[dict[str, str]] | None = None) -> Reply:
@@ -140,6 +145,7 @@ def _send(thread: Thread, text: str, buttons: list[dict[str, str]] | None = None
 
 def _on_side(thread: Thread, heard: Heard) -> None:
     thread.dimension, thread.direction, thread.topic = heard.dimension, heard.direction, heard.topic
+    thread.also = heard.also
     thread.answers, thread.asked = 0, []
 
 

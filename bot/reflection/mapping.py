@@ -136,6 +136,15 @@ def _direction_cue(text: str, lang: str) -> str | None:
     return hits[0] if len(hits) == 1 else None
 
 
+def dimension_named(text: str, lang: str) -> str | None:
+    """The side of life a question names by one of its words ("what is spiritual?"), or None."""
+    t = normalise(text or "")
+    for dim, words in (section(check_language(lang), "reflection").get("dimension_words") or {}).items():
+        if any(re.search(lexicon_regex(w), t) for w in words):
+            return dim
+    return None
+
+
 # ---------------------------------------------------------------------------------- public API
 
 def hear(text: str, lang: str) -> Heard:

@@ -68,3 +68,14 @@ def test_a_new_thread_does_not_repeat_the_bots_last_reply(make_tracker, run_acti
                            events=[{"event": "bot", "text": first}])
     again, _ = run_action(ActionReflectBegin(), tracker, DOMAIN)
     assert again[0]["text"] != first
+
+
+def test_a_question_about_one_side_of_life_explains_that_side(make_tracker, run_action):
+    from actions.checkin import ActionExplainModel
+    from bot.wellbeing.model import dimension
+
+    messages, _ = run_action(ActionExplainModel(), make_tracker(intent="explain_model", text="wat bedoel je met spiritueel?",
+                                                                slots={"language": "nl"}), DOMAIN)
+    assert dimension("spiritual", "nl").description.split()[0] in messages[0]["text"]
+    messages, _ = run_action(ActionExplainModel(), make_tracker(intent="explain_model", text="what is the model?"), DOMAIN)
+    assert [m.get("response") for m in messages] == ["utter_explain_model"]
