@@ -19,7 +19,7 @@ from actions.common import dispatch_reply, form_is_opening, intent_confidence, i
 from actions.crisis import INTERRUPTED, ActionRequestMentor, hand_over_to_crisis_flow, interrupts
 from actions.exercises import ActionStartExercise, start_exercise_form
 from actions.groups import ActionGroupBegin
-from bot.reflection import Thread, answer, begin, settings
+from bot.reflection import Thread, answer, begin, settings, sounds_like_sharing
 
 log = logging.getLogger(__name__)
 
@@ -111,3 +111,19 @@ class ActionReflectionFinished(Action):
         elif intent in EXERCISES:
             events += start_exercise_form(dispatcher, tracker, EXERCISES[intent])
         return events
+
+
+class ActionChitchatOrListen(Action):
+    """Small talk gets its short reply; a longer message about a side of life that the dialogue took
+    for small talk opens the reflective thread instead."""
+
+    def name(self) -> str:
+        return "action_chitchat_or_listen"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        text = (tracker.latest_message or {}).get("text") or ""
+        if not sounds_like_sharing(text, language_of(tracker)):
+            dispatcher.utter_message(response="utter_chitchat")
+            return []
+        events = await ActionReflectBegin().run(dispatcher, tracker, domain)
+        return [*events, FollowupAction(FORM)]

@@ -19,6 +19,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# The model's pipeline holds our own featurizer (components/), which imports bot.embeddings.
+sys.path.insert(0, str(ROOT))
 CORPORA = ("en", "nl", "seen_holdout_en", "seen_holdout_nl", "reflections")
 # As bot.safety.dialogue (which this environment cannot import): DIALOGUE_MIN_WORDS, DIALOGUE_MIN_CONFIDENCE.
 MIN_WORDS, MIN_CONFIDENCE = 3, 0.7

@@ -2,6 +2,6 @@
 question, keep the thread for a few turns, then offer a next step. Pure logic over the content in
 `bot/content/<lang>/reflection.yml`; no Rasa, no storage (the dialogue keeps the thread)."""
 from .conversation import Reply, Thread, answer, begin
-from .mapping import Heard, dimension_named, hear, settings
+from .mapping import Heard, dimension_named, hear, settings, sounds_like_sharing
 
-__all__ = ["Heard", "Reply", "Thread", "answer", "begin", "dimension_named", "hear", "settings"]
+__all__ = ["Heard", "Reply", "Thread", "answer", "begin", "dimension_named", "hear", "settings", "sounds_like_sharing"]

@@ -172,13 +172,16 @@ def _next_step(thread: Thread, seed: str) -> Reply:
     return _send(thread, text, buttons)
 
 
-def _objection(thread: Thread, text: str) -> Reply | None:
-    """A reply to "I don't believe in God", "that doesn't help" or "I don't know", or None."""
+def _objection(thread: Thread, text: str, answering: bool = True) -> Reply | None:
+    """A reply to "I don't believe in God", or, to a question just asked (*answering*), to "that
+    doesn't help" or "I don't know"; None when the message is none of these."""
     bank = _bank(thread.lang)["objections"]
     if has_cue(text, thread.lang, "no_god"):
         thread.dimension, thread.topic, thread.direction = "spiritual", None, None
         thread.answers += 1
         return _send(thread, _pick(bank["no_god"], thread, text))
+    if not answering:  # "I don't know what to do about work" is something shared, not a reply
+        return None
     for name in ("not_helpful", "no_answer"):
         if has_cue(text, thread.lang, name):
             thread.answers += 1
@@ -210,7 +213,7 @@ def begin(text: str, lang: str, kind: str = "share", recent: list[str] | None = 
         raise ValueError(f"unknown kind {kind!r}")
     thread = Thread(lang, recent=list(recent or []))
     bank = _bank(lang)
-    objection = _objection(thread, text)
+    objection = _objection(thread, text, answering=False)
     if objection is not None:
         objection.thread.answers = 0
         return objection

@@ -145,6 +145,15 @@ def dimension_named(text: str, lang: str) -> str | None:
     return None
 
 
+def sounds_like_sharing(text: str, lang: str) -> bool:
+    """Whether a message the dialogue took for small talk is really about a side of life."""
+    cfg = settings()["mapping"]
+    if len((text or "").split()) < int(cfg["small_talk_min_words"]):
+        return False
+    heard = hear(text, lang)
+    return heard.dimension is not None and heard.probability >= float(cfg["small_talk_probability"])
+
+
 # ---------------------------------------------------------------------------------- public API
 
 def hear(text: str, lang: str) -> Heard:

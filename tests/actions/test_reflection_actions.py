@@ -79,3 +79,15 @@ def test_a_question_about_one_side_of_life_explains_that_side(make_tracker, run_
     assert dimension("spiritual", "nl").description.split()[0] in messages[0]["text"]
     messages, _ = run_action(ActionExplainModel(), make_tracker(intent="explain_model", text="what is the model?"), DOMAIN)
     assert [m.get("response") for m in messages] == ["utter_explain_model"]
+
+
+def test_small_talk_gets_small_talk_but_a_life_story_taken_for_it_is_listened_to(make_tracker, run_action):
+    from actions.reflection import ActionChitchatOrListen
+
+    messages, events = run_action(ActionChitchatOrListen(), make_tracker(intent="chitchat", text="tell me a joke"), DOMAIN)
+    assert [m.get("response") for m in messages] == ["utter_chitchat"] and events == []
+    story = "ik zit elke avond tot laat te werken en mijn kinderen zie ik bijna niet meer"
+    messages, events = run_action(ActionChitchatOrListen(), make_tracker(intent="chitchat", text=story,
+                                                                         slots={"language": "nl"}), DOMAIN)
+    assert "je relaties" in messages[0]["text"] or "je lichaam" in messages[0]["text"]
+    assert {"event": "followup", "name": "reflection_form", "timestamp": None} in events

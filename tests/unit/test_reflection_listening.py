@@ -155,3 +155,11 @@ def test_content_files_match_across_languages_and_fill_their_placeholders():
                 assert all(q.strip().endswith("?") for q in data["questions"][dim][direction])
         for text in [*data["acknowledge"], *data["unclear"]["reflect"], *data["want_to_talk"]]:
             assert not re.search(r"\{\w+\}", text), text
+
+
+@pytest.mark.parametrize("lang,message", [("en", "I don't know what to do about my job, I'm on my knees every evening"),
+                                          ("nl", "ik weet het niet meer met mijn job, ik ben elke avond kapot")])
+def test_i_dont_know_inside_something_shared_is_listened_to_not_answered(lang, message):
+    reply = begin(message, lang)
+    assert reply.thread.dimension is not None
+    assert any(_names_side(_text(reply), d, lang) for d in DIMENSIONS)
