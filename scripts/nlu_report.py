@@ -18,7 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
-from stack import RASA_BIN, ensure_model, _rasa_env  # noqa: E402
+from stack import RASA_BIN, _rasa_env, ensure_model  # noqa: E402
 
 HELDOUT = ROOT / "tests" / "nlu_heldout"
 

@@ -76,7 +76,7 @@ def _fit() -> Any:
     vectors = embeddings.multilingual_encode([text for text, _, _ in examples])
     c = float(settings()["mapping"]["C"])
     rows, labels, d_rows, d_labels = [], [], [], []
-    for vec, (_, dims, direction) in zip(vectors, examples):
+    for vec, (_, dims, direction) in zip(vectors, examples, strict=True):
         for dim in dims or [NONE]:
             rows.append(vec)
             labels.append(dim)
@@ -172,7 +172,7 @@ def hear(text: str, lang: str) -> Heard:
     side, direction_model = models
     cfg = settings()["mapping"]
     vector = embeddings.multilingual_encode([text])
-    probs = dict(zip(side.classes_, side.predict_proba(vector)[0]))
+    probs = dict(zip(side.classes_, side.predict_proba(vector)[0], strict=True))
     ranked = sorted(DIMENSIONS, key=lambda d: -probs.get(d, 0.0))
     best, second = ranked[0], ranked[1]
     p_best = float(probs.get(best, 0.0))
@@ -187,7 +187,7 @@ def hear(text: str, lang: str) -> Heard:
     topic = next((t for t, d in topics if d == best), None) or next((t for t, d in topics if d == also), None)
     direction = _direction_cue(text, lang)
     if direction is None:
-        d_probs = dict(zip(direction_model.classes_, direction_model.predict_proba(vector)[0]))
+        d_probs = dict(zip(direction_model.classes_, direction_model.predict_proba(vector)[0], strict=True))
         guess = max(DIRECTIONS, key=lambda d: d_probs.get(d, 0.0))
         if d_probs.get(guess, 0.0) >= float(cfg["direction_probability"]):
             direction = guess

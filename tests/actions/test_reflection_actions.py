@@ -1,7 +1,7 @@
 """The reflective thread inside the dialogue: begin, answers through the form, leaving it."""
 from __future__ import annotations
 
-from actions.reflection import (ActionReflectBegin, ActionReflectionFinished, ValidateReflectionForm)
+from actions.reflection import ActionReflectBegin, ActionReflectionFinished, ValidateReflectionForm
 
 DOMAIN = {"forms": {"reflection_form": {"required_slots": ["reflection_answer"]}},
           "slots": {"language": {}, "country": {}, "reflection_answer": {}, "reflection_thread": {}},
