@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.config import SUPPORTED_LANGUAGES
@@ -56,13 +56,21 @@ def _t(lang: str, key: str, **fill: Any) -> str:
     return content_text(lang, f"crisis.safety_check.{key}", **fill)
 
 
-def question(lang: str, country: str | None, again: bool = False) -> dict[str, Any]:
-    """The question as one REST-channel message, with the help lines in text and ``custom``; asked
-    *again* (the last one is still unanswered) in other words, so it never reads as a loop."""
+def _wording(lang: str, unanswered: int) -> str:
+    """The question, or, while earlier ones wait unanswered, the next of its other wordings: the
+    person never reads the same question twice in a row."""
+    if not unanswered:
+        return _t(lang, "question")
+    variants = section(lang, "crisis")["safety_check"]["question_again"]
+    return variants[(unanswered - 1) % len(variants)]
+
+
+def question(lang: str, country: str | None, unanswered: int = 0) -> dict[str, Any]:
+    """The question as one REST-channel message, with the help lines in text and ``custom``."""
     code = normalise_country(country)
     lines = helplines_for(code, lang, "elevated")
     listed = ", ".join(f"{h.name(lang)} {h.phone}" for h in lines if h.phone)
-    body = _t(lang, "question_again" if again else "question") + "\n" + _t(lang, "helplines_hint", lines=listed)
+    body = _wording(lang, unanswered) + "\n" + _t(lang, "helplines_hint", lines=listed)
     return {
         "text": body,
         "buttons": [{"title": _t(lang, f"buttons.{a}"), "payload": answer_payload(a)} for a in ANSWERS],
@@ -99,7 +107,10 @@ def ask(session: Session, person: Person, assessment: CrisisAssessment, *, messa
     kind = kind_of(assessment)
     if declined_recently(session, person.id, None if source == "dialogue" else kind):
         return None
-    again = latest_open(session, person.id, fresh=True) is not None
+    since = utcnow() - timedelta(minutes=float(settings()["answer_window_minutes"]))
+    unanswered = session.scalar(select(func.count(SafetyCheck.id)).where(
+        SafetyCheck.person_id == person.id, SafetyCheck.asked_at >= since,
+        or_(SafetyCheck.answer.is_(None), SafetyCheck.answer == "superseded"))) or 0
     supersede_open(session, person.id)
     check = SafetyCheck(
         person_id=person.id, message_id=message_id, source=source, kind=kind,
@@ -107,7 +118,7 @@ def ask(session: Session, person: Person, assessment: CrisisAssessment, *, messa
         signals=list(assessment.signals),
     )
     session.add(check)
-    return [question(person.language, person.country, again=again)]
+    return [question(person.language, person.country, unanswered=unanswered)]
 
 
 def supersede_open(session: Session, person_id: str) -> None:
