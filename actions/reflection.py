@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.checkin import ActionCheckinBegin, ActionCheckinLater, ActionExplainModel, ActionLookCloser
-from actions.common import dispatch_reply, form_is_opening, intent_confidence, intent_of, language_of
+from actions.common import dispatch_reply, form_is_opening, intent_confidence, intent_of, language_of, recent_bot_texts
 from actions.crisis import INTERRUPTED, ActionRequestMentor, hand_over_to_crisis_flow, interrupts
 from actions.exercises import ActionStartExercise, start_exercise_form
 from actions.groups import ActionGroupBegin
@@ -40,12 +40,6 @@ EXERCISES = {"start_lifeline": "lifeline", "start_focusing": "focusing"}
 LEAVING = set(RESPONSES) | set(ACTIONS) | set(FORMS) | set(EXERCISES)
 
 
-def _recent(tracker: Tracker) -> list[str]:
-    """The bot's last few texts to this person, so a new thread does not repeat them."""
-    texts = [e.get("text") for e in tracker.events if e.get("event") == "bot" and e.get("text")]
-    return texts[-int(settings()["thread"]["remember_replies"]):]
-
-
 class ActionReflectBegin(Action):
     def name(self) -> str:
         return "action_reflect_begin"
@@ -54,7 +48,8 @@ class ActionReflectBegin(Action):
         text = (tracker.latest_message or {}).get("text") or ""
         if text.startswith("/"):  # a button ("keep talking") carries no words of its own
             text = ""
-        reply = begin(text, language_of(tracker), KIND.get(intent_of(tracker) or "", "share"), _recent(tracker))
+        reply = begin(text, language_of(tracker), KIND.get(intent_of(tracker) or "", "share"),
+                      recent_bot_texts(tracker, int(settings()["thread"]["remember_replies"])))
         for message in reply.messages:
             dispatch_reply(dispatcher, message)
         return [SlotSet(THREAD, reply.thread.to_dict()), SlotSet(SLOT, None)]
