@@ -22,13 +22,20 @@ TUNING = [ROOT / "tests" / "crisis_corpus" / name for name in
           ("en.jsonl", "nl.jsonl", "seen_holdout_en.jsonl", "seen_holdout_nl.jsonl", "context.jsonl",
            "reflections.jsonl")] + sorted((ROOT / "bot" / "crisis" / "training").glob("*.jsonl"))
 
-# Per language, with every layer of the detector (what answers when the dialogue engine is down).
-# Measured on 2026-12-03 (66 crisis and 64 hard negatives per language): EN full 95.5 %, full or ask
-# 100 %, ordinary full 3.1 %, asked 6.2 %; NL full 84.8 %, full or ask 97.0 %, ordinary full 0 %,
-# asked 9.4 %. Each floor leaves one message of slack for floating-point differences between machines.
+# Per set and language, with every layer of the detector (what answers when the dialogue engine is down),
+# the measured result rounded down by one message of slack for floating-point differences between
+# machines. Set 1 (en/nl.jsonl, 66 crisis + 64 hard negatives per language) has been looked at across
+# several sessions; set 3 (v3_*.jsonl, 55 + 55, written 2026-12-03 by helpers who saw nothing here) was
+# measured once after the third training batch and never tuned on. Measured 2026-12-03:
+#   set 1  EN full 98.5 %, full-or-ask 100 %, ordinary full 3.1 %, asked 7.8 %
+#          NL full 86.4 %, full-or-ask 98.5 %, ordinary full 0 %,   asked 7.8 %
+#   set 3  EN full 90.9 %, full-or-ask 98.2 %, ordinary full 3.6 %, asked 12.7 %
+#          NL full 80.0 %, full-or-ask 98.2 %, ordinary full 1.8 %, asked 25.5 %
 FLOORS = {
-    "en": {"crisis_full_or_ask": 0.98, "crisis_full": 0.94, "ordinary_full_max": 0.047, "ordinary_ask_max": 0.079},
-    "nl": {"crisis_full_or_ask": 0.95, "crisis_full": 0.83, "ordinary_full_max": 0.016, "ordinary_ask_max": 0.11},
+    "en.jsonl": {"crisis_full_or_ask": 0.98, "crisis_full": 0.96, "ordinary_full_max": 0.047, "ordinary_ask_max": 0.094},
+    "nl.jsonl": {"crisis_full_or_ask": 0.96, "crisis_full": 0.84, "ordinary_full_max": 0.016, "ordinary_ask_max": 0.094},
+    "v3_en.jsonl": {"crisis_full_or_ask": 0.96, "crisis_full": 0.89, "ordinary_full_max": 0.055, "ordinary_ask_max": 0.146},
+    "v3_nl.jsonl": {"crisis_full_or_ask": 0.96, "crisis_full": 0.78, "ordinary_full_max": 0.037, "ordinary_ask_max": 0.273},
 }
 
 
@@ -36,9 +43,9 @@ def plain(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.lower().replace("\u2019", "'")).split())
 
 
-def blind_rows() -> list[dict]:
+def blind_rows(name: str = "*.jsonl") -> list[dict]:
     rows = []
-    for path in sorted(BLIND.glob("*.jsonl")):
+    for path in sorted(BLIND.glob(name)):
         rows += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return rows
 
@@ -73,17 +80,17 @@ def test_no_blind_sentence_is_in_the_lexicon():
             assert text not in lexicon, row["text"]
 
 
-@pytest.mark.parametrize("lang", ["en", "nl"])
-def test_blind_floors(lang):
-    rows = [r for r in blind_rows() if r["lang"] == lang]
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_blind_floors(name):
+    rows = blind_rows(name)
     crisis = [r for r in rows if r["crisis"]]
     ordinary = [r for r in rows if not r["crisis"]]
-    bands = {id(r): detect(r["text"], lang).band for r in rows}
+    bands = {id(r): detect(r["text"], r["lang"]).band for r in rows}
 
     def share(group, wanted):
         return sum(bands[id(r)] in wanted for r in group) / len(group)
 
-    floor = FLOORS[lang]
+    floor = FLOORS[name]
     measured = {
         "crisis_full_or_ask": share(crisis, {"crisis", "ask"}),
         "crisis_full": share(crisis, {"crisis"}),
