@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import dispatch_reply, intent_confidence, intent_of, language_of, say
+from bot.privacy import pseudonym
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ def dialogue_crisis(tracker: Tracker) -> tuple[bool, list[dict[str, Any]] | None
             country=tracker.get_slot("country"),
         )
     except Exception:
-        log.exception("handle_dialogue_crisis failed for %s", tracker.sender_id)
+        log.exception("handle_dialogue_crisis failed for %s", pseudonym(tracker.sender_id))
         return True, None
     return outcome.full, outcome.replies
 
@@ -86,7 +87,7 @@ def _request_mentor(tracker: Tracker) -> bool:
     try:
         request_mentor(tracker.sender_id, language_of(tracker))
     except Exception:
-        log.exception("request_mentor failed for %s", tracker.sender_id)
+        log.exception("request_mentor failed for %s", pseudonym(tracker.sender_id))
         return False
     return True
 

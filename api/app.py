@@ -9,11 +9,12 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api import errors
+from api import errors, log_redaction
 from api.chat import router as chat_router
 from api.dashboard import install as install_dashboard
 from api.groups import router as groups_router
 from api.health import router as health_router
+from api.limits import BodySizeLimit
 from api.me import router as me_router
 from api.mentor_api import router as mentor_router
 from api.pages import router as pages_router
@@ -21,6 +22,7 @@ from api.rasa_client import RasaClient
 from bot import crisis
 from bot.config import Settings, load_settings
 from bot.storage import Database
+from bot.storage.tracker_events import TrackerEvents
 
 log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -38,15 +40,18 @@ def create_app(settings: Settings | None = None, *, warm_up_models: bool = True)
         yield
         await app.state.rasa.close()
         app.state.db.dispose()
+        app.state.tracker.dispose()
 
     app = FastAPI(title="Existential well-being companion", lifespan=lifespan)
     app.state.settings = settings
     app.state.db = Database(settings.sqlalchemy_url)
+    app.state.tracker = TrackerEvents(settings.tracker_sqlalchemy_url)  # for deletion and export
     app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_token, settings.rasa_timeout_s)
     app.state.rasa_pid_file = settings.var_dir / "run" / "rasa.pid"
     app.state.crisis_detector_state = lambda: "rules+classifier" if crisis.embeddings_ready() else "rules"
 
     errors.install(app)
+    log_redaction.install()  # ids and tokens never reach the access log in clear
     app.include_router(health_router)
     app.include_router(chat_router)
     app.include_router(mentor_router)
@@ -55,5 +60,6 @@ def create_app(settings: Settings | None = None, *, warm_up_models: bool = True)
     app.include_router(groups_router)  # before the dashboard: /dashboard/groups/register needs no sign-in
     install_dashboard(app, settings)  # the mentor dashboard under /dashboard
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(BodySizeLimit)
     return app
 

@@ -24,6 +24,7 @@ from bot.conversations import history, recent_user_texts, record_replies, record
 from bot.crisis import detect
 from bot.escalation import open_case_for
 from bot.handover import bot_paused_for
+from bot.privacy import pseudonym
 from bot.safety import check as safety_check
 from bot.safety.dialogue import handle_control, parse_control, respond_to_crisis
 from bot.storage.models import Message, Person, SafetyCheck
@@ -136,7 +137,7 @@ async def _forward(request: Request, sender: str, text: str, message_id: int, me
             await _enter_crisis_flow(request, sender, pending_crisis)
         replies = await state.rasa.send(sender, sanitise(text), metadata)
     except EngineUnavailable as error:
-        log.warning("dialogue engine unavailable for %s: %s", sender, error)
+        log.warning("dialogue engine unavailable for %s: %s", pseudonym(sender), error)
         await run_in_threadpool(_mark_status, state.db, message_id, "engine_unavailable")
         if before:
             # The person has an answer already (thanks after "no"); invite them to go on.
@@ -243,7 +244,7 @@ async def _enter_crisis_flow(request: Request, sender: str, severity: str, swall
         )
     except EngineUnavailable as error:
         if swallow:
-            log.warning("could not put %s's dialogue into the crisis flow yet: %s", sender, error)
+            log.warning("could not put %s's dialogue into the crisis flow yet: %s", pseudonym(sender), error)
             return
         raise
 
@@ -283,18 +284,22 @@ def _mark_status(db, message_id: int, status: str) -> None:
 
 @router.get("/api/conversations/{sender}/messages")
 async def conversation_history(sender: str, request: Request) -> dict[str, Any]:
+    """An unknown id gets the same answer as an id with nothing said yet: no oracle for which ids exist."""
     import re
 
     if not re.match(SENDER_PATTERN, sender):
         raise HTTPException(status_code=422, detail="invalid sender id")
 
-    def load() -> list[dict[str, Any]] | None:
+    def load() -> list[dict[str, Any]]:
         with request.app.state.db.session() as session:
-            if session.get(Person, sender) is None:
-                return None
-            return history(session, sender)
+            return history(session, sender) if session.get(Person, sender) is not None else []
 
-    messages = await run_in_threadpool(load)
-    if messages is None:
-        raise HTTPException(status_code=404, detail="no conversation with this id")
-    return {"messages": messages}
+    return {"messages": await run_in_threadpool(load)}
+
+
+@router.post("/api/ids", status_code=201)
+async def issue_id() -> dict[str, str]:
+    """A fresh anonymous id (128 random bits) for a client that cannot make one itself."""
+    import secrets
+
+    return {"id": secrets.token_hex(16)}

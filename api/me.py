@@ -9,15 +9,14 @@ import re
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from api.schemas import SENDER_PATTERN
-from bot import checkins, groups
-from bot.conversations import history
+from bot import checkins, privacy
 from bot.exercises.lifeline_chart import lifeline_alt_text, lifeline_png
 from bot.exercises.runner import LIFELINE_URL, lifeline_of
-from bot.storage.models import Case, CheckinRecord, ExerciseSession, Lifeline, Message, Person, SafetyCheck
+from bot.storage.models import Lifeline, Person, utcnow
 from bot.wellbeing import findings
 from bot.wellbeing.chart import radar_alt_text, radar_png, trend_alt_text, trend_png
 from bot.wellbeing.conversation import CHART_URL
@@ -39,11 +38,10 @@ def _run(request: Request, work):
     return run_in_threadpool(inner)
 
 
-def _person_or_404(session, sender: str) -> Person:
-    person = session.get(Person, sender)
-    if person is None:
-        raise HTTPException(status_code=404, detail="no data for this id")
-    return person
+def _person(session, sender: str) -> Person:
+    """The person, or an unsaved empty one: an unknown id gets the same answer as an id with no data,
+    so nobody can learn which ids exist by asking."""
+    return session.get(Person, sender) or Person(id=sender, language="en", country=None, created_at=utcnow())
 
 
 @router.get("/charts/checkin/{public_id}/radar.png")
@@ -77,7 +75,7 @@ async def my_lifeline(sender: str, request: Request, lang: str | None = Query(No
     _check_sender(sender)
 
     def work(session):
-        person = _person_or_404(session, sender)
+        person = _person(session, sender)
         row = lifeline_of(session, sender)
         if row is None or not row.points:
             return {"points": [], "reflections": {}, "picture_url": None, "alt": None}
@@ -94,7 +92,7 @@ async def my_checkins(sender: str, request: Request,
     _check_sender(sender)
 
     def work(session):
-        person = _person_or_404(session, sender)
+        person = _person(session, sender)
         language = lang or person.language
         records = checkins.completed(session, sender)
         items, earlier = [], []
@@ -122,7 +120,6 @@ async def my_trend(sender: str, request: Request, series: str = Query("investmen
     _check_sender(sender)
 
     def work(session):
-        _person_or_404(session, sender)
         records = checkins.completed(session, sender)
         if len(records) < 2:
             raise HTTPException(status_code=404, detail="a trend needs at least two check-ins")
@@ -140,7 +137,6 @@ async def my_checkins_csv(sender: str, request: Request) -> Response:
     _check_sender(sender)
 
     def work(session):
-        _person_or_404(session, sender)
         return checkins.export_csv(checkins.completed(session, sender))
 
     return Response(await _run(request, work), media_type="text/csv; charset=utf-8",
@@ -154,7 +150,6 @@ async def my_checkins_json(sender: str, request: Request) -> Response:
     _check_sender(sender)
 
     def work(session):
-        _person_or_404(session, sender)
         return checkins.export_json(checkins.completed(session, sender))
 
     body = json.dumps({"checkins": await _run(request, work)}, ensure_ascii=False, indent=2)
@@ -167,7 +162,6 @@ async def delete_my_checkins(sender: str, request: Request) -> dict[str, Any]:
     _check_sender(sender)
 
     def work(session):
-        _person_or_404(session, sender)
         return {"deleted_checkins": checkins.delete_all(session, sender)}
 
     return await _run(request, work)
@@ -178,56 +172,17 @@ async def export_everything(sender: str, request: Request) -> Response:
     import json
 
     _check_sender(sender)
-
-    def work(session):
-        person = _person_or_404(session, sender)
-        return {
-            "id": person.id, "language": person.language, "country": person.country,
-            "created_at": person.created_at.isoformat(),
-            "messages": history(session, sender, limit=100_000),
-            "checkins": checkins.export_json(list(session.scalars(
-                select(CheckinRecord).where(CheckinRecord.person_id == sender).order_by(CheckinRecord.id)))),
-            "exercises": [
-                {"exercise_id": e.exercise_id, "status": e.status, "result": e.result, "feedback": e.feedback,
-                 "started_at": e.started_at.isoformat()}
-                for e in session.scalars(select(ExerciseSession).where(ExerciseSession.person_id == sender)
-                                         .order_by(ExerciseSession.id))
-            ],
-            "lifeline": (lambda row: {"points": row.points, "reflections": row.reflections} if row else None)(
-                lifeline_of(session, sender)),
-            "groups": groups.export_person(session, sender),
-            "safety_questions": [
-                {"asked_at": c.asked_at.isoformat(), "answer": c.answer,
-                 "answered_at": c.answered_at.isoformat() if c.answered_at else None}
-                for c in session.scalars(select(SafetyCheck).where(SafetyCheck.person_id == sender)
-                                         .order_by(SafetyCheck.id))
-            ],
-        }
-
-    body = json.dumps(await _run(request, work), ensure_ascii=False, indent=2)
+    tracker = request.app.state.tracker
+    body = json.dumps(await _run(request, lambda session: privacy.export(session, sender, tracker)),
+                      ensure_ascii=False, indent=2)
     return Response(body, media_type="application/json",
                     headers={"Content-Disposition": 'attachment; filename="my-data.json"'})
 
 
 @router.delete("/api/me/{sender}")
 async def delete_everything(sender: str, request: Request) -> dict[str, Any]:
-    """Messages and check-ins go, and the id itself unless a crisis case refers to it: a case stays
-    with its triggering messages, because the organisation's duty of care outlives the chat history."""
+    """Everything about the id goes, the dialogue engine's copy included (bot/privacy.py); an open crisis
+    case keeps the messages that raised it, and the answer says so."""
     _check_sender(sender)
-
-    def work(session):
-        _person_or_404(session, sender)
-        removed_messages = session.execute(delete(Message).where(Message.person_id == sender)).rowcount or 0
-        removed_checkins = checkins.delete_all(session, sender)
-        session.execute(delete(ExerciseSession).where(ExerciseSession.person_id == sender))
-        session.execute(delete(Lifeline).where(Lifeline.person_id == sender))
-        session.execute(delete(SafetyCheck).where(SafetyCheck.person_id == sender))  # their answers too
-        left = groups.forget_person(session, sender)  # shared reflections are withdrawn, not orphaned
-        kept_for_cases = session.scalars(select(Case.id).where(Case.person_id == sender)).first() is not None
-        if not kept_for_cases:
-            session.execute(delete(Person).where(Person.id == sender))
-        return {"deleted_messages": removed_messages, "deleted_checkins": removed_checkins,
-                "groups_left": left["groups_left"], "deleted_group_reflections": left["reflections_deleted"],
-                "id_kept_for_a_crisis_case": kept_for_cases}
-
-    return await _run(request, work)
+    tracker = request.app.state.tracker
+    return await _run(request, lambda session: privacy.erase(session, sender, tracker))

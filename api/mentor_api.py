@@ -1,49 +1,57 @@
-"""The mentor side's JSON API over escalation cases, behind a bearer token from configuration.
+"""The mentor side's JSON API over escalation cases, for tools a counselling service already uses.
 
-Every read of a case and every action on it is written to the case's event log.
+Each mentor has their own bearer token (``python -m api.cli api-token --email ...``; stored hashed), so
+every call acts as that account under the dashboard's rules (bot/casework.py): only the holder notes,
+releases or closes; the caseload cap holds; closed cases are for their holder and admins; every read and
+action is in the audit log and the case's own history.
 """
 from __future__ import annotations
 
 import logging
-import secrets
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from api.rasa_client import EngineUnavailable
-from bot import escalation
+from bot import casework, escalation, mentors
 from bot.conversations import message_view
-from bot.storage.models import Case
+from bot.storage.models import Case, Mentor
 
 log = logging.getLogger(__name__)
 _bearer = HTTPBearer(auto_error=False)
 
 
-def require_token(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> None:
-    expected = request.app.state.settings.mentor_api_token
-    given = credentials.credentials if credentials else ""
-    if not expected or not given or not secrets.compare_digest(given.encode(), expected.encode()):
+def api_mentor(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> int:
+    """The id of the active mentor account whose token this is; 401 otherwise."""
+    token = credentials.credentials if credentials else ""
+
+    def find() -> int | None:
+        with request.app.state.db.session() as session:
+            mentor = mentors.mentor_for_api_token(session, token)
+            return mentor.id if mentor else None
+
+    mentor_id = find()
+    if mentor_id is None:
         raise HTTPException(status_code=401, detail="a valid mentor token is required",
                             headers={"WWW-Authenticate": "Bearer"})
+    return mentor_id
 
 
-router = APIRouter(prefix="/mentor/api", dependencies=[Depends(require_token)])
+router = APIRouter(prefix="/mentor/api")
 
 
-class MentorAction(BaseModel):
-    mentor: str = Field(min_length=1, max_length=255)
-
-
-class NoteBody(MentorAction):
+class NoteBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     text: str = Field(min_length=1, max_length=5000)
 
 
-class CloseBody(MentorAction):
+class CloseBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     outcome: str
-    note: str = Field(default="", max_length=5000)
+    note: str = Field(min_length=1, max_length=5000)
 
 
 def case_summary(case: Case) -> dict[str, Any]:
@@ -55,31 +63,42 @@ def case_summary(case: Case) -> dict[str, Any]:
     }
 
 
-def _run(request: Request, work):
+def _run(request: Request, mentor_id: int, work):
+    """Runs ``work(session, mentor)`` in one transaction and turns the rules' refusals into HTTP answers."""
+    address = request.client.host if request.client else None
+
     def inner():
         with request.app.state.db.session() as session:
+            mentor = session.get(Mentor, mentor_id)
             try:
-                return work(session)
-            except escalation.CaseNotFound:
-                raise HTTPException(status_code=404, detail="no such case") from None
+                return work(session, mentor, address)
+            except casework.Refused as refused:
+                raise HTTPException(status_code=refused.status_code, detail=refused.message) from None
+            except mentors.CaseloadFull as full:
+                raise HTTPException(status_code=409, detail=str(full)) from None
             except escalation.CaseConflict as error:
                 raise HTTPException(status_code=409, detail=str(error)) from error
-            except ValueError as error:
-                raise HTTPException(status_code=422, detail=str(error)) from error
 
     return run_in_threadpool(inner)
 
 
 @router.get("/cases")
-async def list_cases(request: Request) -> dict[str, Any]:
-    return await _run(request, lambda s: {"cases": [case_summary(c) for c in escalation.list_open_cases(s)]})
+async def list_cases(request: Request, mentor_id: int = Depends(api_mentor)) -> dict[str, Any]:
+    def work(session, mentor, address):
+        mentors.audit(session, mentor, "queue_viewed_api", address=address)
+        return {"cases": [case_summary(c) for c in escalation.list_open_cases(session)]}
+
+    return await _run(request, mentor_id, work)
 
 
 @router.get("/cases/{case_id}")
-async def read_case(case_id: int, request: Request, mentor: str = "unknown") -> dict[str, Any]:
-    def work(session):
-        case = escalation.get_case(session, case_id)
-        escalation.log_event(session, case, mentor, "viewed", {})
+async def read_case(case_id: int, request: Request, mentor_id: int = Depends(api_mentor)) -> dict[str, Any]:
+    def work(session, mentor, address):
+        case = casework.load_case(session, case_id)
+        if case.status == "closed" and case.claimed_by != mentor.email and mentor.role != "admin":
+            raise casework.Refused("There is no such case.", 404)  # closed cases: holder and admins only
+        escalation.log_event(session, case, mentor.email, "viewed", {})
+        mentors.audit(session, mentor, "case_viewed", case_id=case_id, detail={"via": "api"}, address=address)
         session.expire(case, ["events"])  # the audit entry of this very read shows up too
         detail = case_summary(case)
         detail["helplines_shown"] = case.helplines_shown
@@ -94,38 +113,55 @@ async def read_case(case_id: int, request: Request, mentor: str = "unknown") -> 
         ]
         return detail
 
-    return await _run(request, work)
+    return await _run(request, mentor_id, work)
 
 
 @router.post("/cases/{case_id}/claim")
-async def claim_case(case_id: int, body: MentorAction, request: Request) -> dict[str, Any]:
-    return await _run(request, lambda s: case_summary(escalation.claim(s, case_id, body.mentor)))
+async def claim_case(case_id: int, request: Request, mentor_id: int = Depends(api_mentor)) -> dict[str, Any]:
+    config = request.app.state.dashboard  # the DashboardConfig (api/dashboard)
+    return await _run(request, mentor_id, lambda s, m, a: case_summary(
+        casework.claim(s, case_id, m, mentors.caseload_cap(s, config), a)))
 
 
 @router.post("/cases/{case_id}/release")
-async def release_case(case_id: int, body: MentorAction, request: Request) -> dict[str, Any]:
-    return await _run(request, lambda s: case_summary(escalation.release(s, case_id, body.mentor)))
+async def release_case(case_id: int, request: Request, mentor_id: int = Depends(api_mentor)) -> dict[str, Any]:
+    def work(session, mentor, address):
+        resumed = casework.release(session, case_id, mentor, address)
+        return case_summary(casework.load_case(session, case_id)), resumed
+
+    summary, resumed = await _run(request, mentor_id, work)
+    if resumed:
+        await _tell_engine(request, resumed, [{"event": "resume"}], case_id)
+    return summary
 
 
 @router.post("/cases/{case_id}/notes")
-async def add_note(case_id: int, body: NoteBody, request: Request) -> dict[str, Any]:
-    return await _run(request, lambda s: case_summary(escalation.add_note(s, case_id, body.mentor, body.text)))
+async def add_note(case_id: int, body: NoteBody, request: Request,
+                   mentor_id: int = Depends(api_mentor)) -> dict[str, Any]:
+    return await _run(request, mentor_id, lambda s, m, a: case_summary(casework.add_note(s, case_id, m, body.text, a)))
 
 
 @router.post("/cases/{case_id}/close")
-async def close_case(case_id: int, body: CloseBody, request: Request) -> dict[str, Any]:
-    summary = await _run(
-        request, lambda s: {**case_summary(c := escalation.close(s, case_id, body.mentor, body.outcome, body.note)),
-                            "person_id": c.person_id}
-    )
-    person_id = summary.pop("person_id")
+async def close_case(case_id: int, body: CloseBody, request: Request,
+                     mentor_id: int = Depends(api_mentor)) -> dict[str, Any]:
+    def work(session, mentor, address):
+        closed = casework.close(session, case_id, mentor, body.outcome, body.note, address)
+        return case_summary(casework.load_case(session, case_id)), closed
+
+    summary, closed = await _run(request, mentor_id, work)
+    if closed.resume_engine:
+        await _tell_engine(request, closed.person_id, [{"event": "resume"}], case_id)
     # A closed case ends the dialogue's crisis flow; if Rasa is down the next crisis check still holds.
-    try:
-        await request.app.state.rasa.append_events(person_id, [
-            {"event": "active_loop", "name": None},
-            {"event": "slot", "name": "requested_slot", "value": None},
-            {"event": "slot", "name": "crisis_safe", "value": None},
-        ])
-    except EngineUnavailable as error:
-        log.warning("could not end the crisis flow of case %s in the dialogue engine: %s", case_id, error)
+    await _tell_engine(request, closed.person_id, [
+        {"event": "active_loop", "name": None},
+        {"event": "slot", "name": "requested_slot", "value": None},
+        {"event": "slot", "name": "crisis_safe", "value": None},
+    ], case_id)
     return summary
+
+
+async def _tell_engine(request: Request, person_id: str, events: list[dict[str, Any]], case_id: int) -> None:
+    try:
+        await request.app.state.rasa.append_events(person_id, events)
+    except EngineUnavailable as error:
+        log.warning("could not update the dialogue engine for case %s: %s", case_id, error)

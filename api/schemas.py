@@ -6,11 +6,16 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 MAX_MESSAGE_CHARS = 2000
-SENDER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$"
+# The anonymous id is the only key to a person's conversation, so it must be unguessable: a random
+# UUID4 (what browsers' crypto.randomUUID() and Rasa chat widgets send) or 32-64 hex characters
+# (128-256 random bits, what POST /api/ids issues). Names, e-mails and counters get a 422.
+SENDER_PATTERN = (r"^(?:[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-4[0-9A-Fa-f]{3}-[89ABab][0-9A-Fa-f]{3}-[0-9A-Fa-f]{12}"
+                  r"|[0-9a-f]{32,64})$")
 
 
 class ChatMetadata(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    # Only what the bot uses is accepted: anything else a widget sends would be stored unasked.
+    model_config = ConfigDict(extra="forbid")
 
     language: Literal["en", "nl"] = "en"
     country: str | None = Field(default=None, pattern=r"^[A-Za-z]{2}$")
@@ -22,6 +27,8 @@ class ChatMetadata(BaseModel):
 
 
 class ChatRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     sender: str = Field(pattern=SENDER_PATTERN, description="the anonymous id the browser keeps")
     message: str
     metadata: ChatMetadata = Field(default_factory=ChatMetadata)

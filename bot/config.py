@@ -21,25 +21,41 @@ class Settings:
     rasa_token: str = ""
     action_url: str = "http://127.0.0.1:5055"
     rasa_timeout_s: float = 20.0
-    mentor_api_token: str = ""
     notify_webhook_url: str = ""
     smtp_host: str = ""
     smtp_port: int = 25
     smtp_from: str = ""
     notify_email_to: str = ""
+    # Rasa's tracker store: its own SQLite file by default, else the app's server (or its own URL).
+    tracker_database_url: str = ""
+    # People not seen for this many days are erased by `python -m api.cli purge` (0: never).
+    retention_days: int = 365
 
     @property
     def sqlalchemy_url(self) -> str:
         if self.database_url:
-            url = self.database_url
-            # SQLAlchemy 2 wants an explicit driver; operators usually paste the libpq form.
-            if url.startswith("postgres://"):
-                url = "postgresql://" + url[len("postgres://"):]
-            if url.startswith("postgresql://"):
-                url = "postgresql+psycopg://" + url[len("postgresql://"):]
-            return url
+            return _with_driver(self.database_url)
         self.var_dir.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{self.var_dir / 'app.sqlite3'}"
+
+    @property
+    def tracker_sqlalchemy_url(self) -> str:
+        """Where the dialogue engine keeps its trackers (scripts/stack.py writes it into endpoints.yml)."""
+        if self.tracker_database_url:
+            return _with_driver(self.tracker_database_url)
+        if self.database_url.startswith(("postgres://", "postgresql")):
+            return _with_driver(self.database_url)  # one server, the tracker's table beside the app's
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{self.var_dir / 'rasa_tracker.sqlite3'}"
+
+
+def _with_driver(url: str) -> str:
+    # SQLAlchemy 2 wants an explicit driver; operators usually paste the libpq form.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
 
 
 def load_settings() -> Settings:
@@ -50,10 +66,11 @@ def load_settings() -> Settings:
         rasa_token=env.get("RASA_TOKEN", ""),
         action_url=env.get("ACTION_URL", "http://127.0.0.1:5055").rstrip("/"),
         rasa_timeout_s=float(env.get("RASA_TIMEOUT_S", "20")),
-        mentor_api_token=env.get("MENTOR_API_TOKEN", ""),
         notify_webhook_url=env.get("NOTIFY_WEBHOOK_URL", ""),
         smtp_host=env.get("SMTP_HOST", ""),
         smtp_port=int(env.get("SMTP_PORT", "25")),
         smtp_from=env.get("SMTP_FROM", ""),
         notify_email_to=env.get("NOTIFY_EMAIL_TO", ""),
+        tracker_database_url=env.get("RASA_TRACKER_DATABASE_URL", ""),
+        retention_days=int(env.get("RETENTION_DAYS", "365")),
     )

@@ -114,9 +114,14 @@ def get_case(session: Session, case_id: int) -> Case:
 
 
 def consented_transcript(session: Session, case: Case) -> list[Message]:
+    """What the person agreed to show: their conversation up to the case's close, never what they say
+    afterwards (a later, unrelated chat is not part of this case)."""
     if not case.consent_transcript:
         return []
-    return list(session.scalars(select(Message).where(Message.person_id == case.person_id).order_by(Message.id)))
+    query = select(Message).where(Message.person_id == case.person_id)
+    if case.closed_at is not None:
+        query = query.where(Message.created_at <= case.closed_at)
+    return list(session.scalars(query.order_by(Message.id)))
 
 
 def claim(session: Session, case_id: int, mentor: str) -> Case:

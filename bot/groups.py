@@ -4,7 +4,9 @@ the group map. No web framework here; api/groups.py is thin over this module.
 Privacy rules kept here (and tested in tests/groups/):
 - Nobody sees anything a member did not share: reflections reach the group only through `share`,
   check-ins only through `share_checkin`, and the group map is an average shown only when at least
-  `MAP_MINIMUM` members shared.
+  `MAP_MINIMUM` members shared; each side of life on it needs `MAP_MINIMUM` answers of its own (two
+  skips must not leave one person's numbers), and the map rests for `MAP_REST_DAYS` after anyone
+  joins or leaves (comparing the map before and after would show that member's numbers).
 - A reflection with crisis signals is never shared: `share` returns the assessment so the caller
   handles it like any chat message (help lines, escalation to mentors).
 - A reflection is the member's own (`write_reflection`) until they share it (`share_reflection`);
@@ -18,7 +20,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -42,6 +44,7 @@ from bot.wellbeing.model import DIMENSIONS, CheckIn, DimensionAnswer
 from bot.wellbeing.model import dimension as dimension_of
 
 MAP_MINIMUM = 3
+MAP_REST_DAYS = 7
 MAX_REFLECTION_CHARS = 4000
 LANGUAGES = ("en", "nl")
 THEME_KINDS = ("dimension", "question", "exercise")
@@ -398,9 +401,10 @@ def shared_items(session: Session, group: Group) -> list[dict[str, Any]]:
              "theme_id": item.theme_id, "shared_at": item.shared_at.isoformat()} for item, nickname in rows]
 
 
-def group_map(session: Session, group: Group) -> dict[str, Any]:
-    """{"sharers": n, "needed": k, "checkin": CheckIn | None}: the average of the latest check-ins of the
-    members who share theirs, only with at least MAP_MINIMUM of them."""
+def group_map(session: Session, group: Group, now: datetime | None = None) -> dict[str, Any]:
+    """{"sharers": n, "needed": k, "resting_until": date | None, "checkin": CheckIn | None}: the average of
+    the latest check-ins of the members who share theirs, only with at least MAP_MINIMUM of them and not
+    within MAP_REST_DAYS of a membership change."""
     latest = []
     for member in active_members(session, group):
         if member.shares_checkin:
@@ -408,18 +412,30 @@ def group_map(session: Session, group: Group) -> dict[str, Any]:
             if done:
                 latest.append(checkins.as_checkin(done[-1]))
     needed = max(0, MAP_MINIMUM - len(latest))
-    if needed:
-        return {"sharers": len(latest), "needed": needed, "checkin": None}
-    return {"sharers": len(latest), "needed": 0, "checkin": average(latest)}
+    resting_until = _map_rests_until(session, group, now or utcnow())
+    if needed or resting_until is not None:
+        return {"sharers": len(latest), "needed": needed, "resting_until": resting_until, "checkin": None}
+    return {"sharers": len(latest), "needed": 0, "resting_until": None, "checkin": average(latest)}
 
 
-def average(items: list[CheckIn]) -> CheckIn:
+def _map_rests_until(session: Session, group: Group, now: datetime) -> datetime | None:
+    changes = session.execute(select(func.max(GroupMembership.joined_at), func.max(GroupMembership.left_at))
+                              .where(GroupMembership.group_id == group.id)).one()
+    # SQLite hands back naive datetimes; all of them are UTC.
+    last = max((m if m.tzinfo else m.replace(tzinfo=UTC) for m in changes if m is not None), default=None)
+    if last is None or now - last >= timedelta(days=MAP_REST_DAYS):
+        return None
+    return last + timedelta(days=MAP_REST_DAYS)
+
+
+def average(items: list[CheckIn], minimum: int = MAP_MINIMUM) -> CheckIn:
+    """Per side of life and per series, the rounded mean of at least ``minimum`` answers, else nothing."""
     answers: dict[str, DimensionAnswer | None] = {}
     for dimension in DIMENSIONS:
         def mean(series: str, dimension: str = dimension) -> int | None:
             numbers = [getattr(c.answer(dimension), series) for c in items if c.answer(dimension) is not None]
             numbers = [n for n in numbers if n is not None]
-            return round(sum(numbers) / len(numbers)) if numbers else None
+            return round(sum(numbers) / len(numbers)) if len(numbers) >= max(minimum, 1) else None
         investment, fulfilment = mean("investment"), mean("fulfilment")
         answers[dimension] = (DimensionAnswer(dimension=dimension, investment=investment, fulfilment=fulfilment)
                               if investment is not None or fulfilment is not None else None)
@@ -439,6 +455,7 @@ def group_page(session: Session, group: Group, lang: str | None = None) -> dict[
         "theme": theme_view(current_theme(session, group), lang),
         "shared": shared_items(session, group),
         "map": {"sharers": mapped["sharers"], "needed": mapped["needed"], "shown": shown,
+                "resting_until": mapped["resting_until"].date().isoformat() if mapped["resting_until"] else None,
                 "alt": radar_alt_text(mapped["checkin"], None, lang) if shown else ""},
     }
 

@@ -224,6 +224,23 @@ def authenticate(session: Session, email: str, password: str, totp_code: str = "
     return mentor
 
 
+def issue_api_token(session: Session, mentor: Mentor) -> str:
+    """A new token for /mentor/api (any earlier one stops working). Only its hash is kept: a random
+    256-bit token needs no slow hash, and the database never holds something that opens the API."""
+    token = "mt_" + secrets.token_urlsafe(32)
+    mentor.api_token_hash = hashlib.sha256(token.encode()).hexdigest()
+    session.flush()
+    return token
+
+
+def mentor_for_api_token(session: Session, token: str) -> Mentor | None:
+    if not token:
+        return None
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    mentor = session.scalars(select(Mentor).where(Mentor.api_token_hash == digest)).first()
+    return mentor if mentor is not None and mentor.active else None
+
+
 def set_active(session: Session, mentor: Mentor, active: bool) -> None:
     mentor.active = active
     if not active:

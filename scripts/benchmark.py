@@ -37,7 +37,7 @@ async def simulate(url: str, users: int, turns: int) -> list[float]:
     limits = httpx.Limits(max_connections=users)
     async with httpx.AsyncClient(timeout=120, limits=limits) as client:
         async def user(index: int) -> None:
-            sender = f"bench-{uuid.uuid4().hex[:8]}-{index}"
+            sender = uuid.uuid4().hex  # the gateway takes only unguessable ids
             for turn in range(turns):
                 message, language = MESSAGES[turn % len(MESSAGES)]
                 body = {"sender": sender, "message": message, "metadata": {"language": language}}

@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         words = dimension_words(lang)
         takeovers, asked, named, samples = [], [], 0, []
         for row in rows:
-            sender = f"probe-{uuid.uuid4().hex}"
+            sender = uuid.uuid4().hex
             say(sender, GREETING[lang], lang)
             replies = say(sender, row["text"], lang)
             customs = [r.get("custom") or {} for r in replies]
@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
             named += hit
             samples.append({"text": row["text"], "dimensions": row["dimensions"], "reply": texts(replies), "named": hit})
         # One person, every reflection in a row.
-        sender = f"probe-{uuid.uuid4().hex}"
+        sender = uuid.uuid4().hex
         say(sender, GREETING[lang], lang)
         previous, identical = None, 0
         for row in rows:

@@ -22,6 +22,7 @@ from urllib.parse import urlparse
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # bot.config decides where the tracker store lives
 RASA_BIN = ROOT / ".venv-rasa" / "bin" / "rasa"
 APP_PYTHON = ROOT / ".venv" / "bin" / "python"
 MODEL_DIR = ROOT / "models"
@@ -74,16 +75,19 @@ def _rasa_env() -> dict[str, str]:
 
 
 def endpoints_yaml(action_url: str, var_dir: Path, env: dict[str, str]) -> str:
-    """Tracker store on the same SQL server as the app (own SQLite file by default); Redis locks if set."""
+    """Tracker store where bot.config says it is (the gateway erases from there too); Redis locks if set."""
+    from bot.config import Settings
+
+    tracker = Settings(var_dir=var_dir, database_url=env.get("DATABASE_URL", ""),
+                       tracker_database_url=env.get("RASA_TRACKER_DATABASE_URL", "")).tracker_sqlalchemy_url
     lines = ["action_endpoint:", f'  url: "{action_url}/webhook"', "tracker_store:", "  type: SQL"]
-    database_url = env.get("RASA_TRACKER_DATABASE_URL") or env.get("DATABASE_URL", "")
-    if database_url.startswith(("postgres://", "postgresql")):
-        url = urlparse(database_url.replace("+psycopg", ""))
+    if tracker.startswith("postgresql"):
+        url = urlparse(tracker.replace("+psycopg", ""))
         lines += ['  dialect: "postgresql"', f'  url: "{url.hostname or "127.0.0.1"}"', f"  port: {url.port or 5432}",
                   f'  db: "{url.path.lstrip("/")}"', f'  username: "{url.username or ""}"',
                   f'  password: "{url.password or ""}"']
     else:
-        lines += ['  dialect: "sqlite"', f'  db: "{var_dir / "rasa_tracker.sqlite3"}"']
+        lines += ['  dialect: "sqlite"', f'  db: "{tracker.removeprefix("sqlite:///")}"']
     redis_url = env.get("REDIS_URL")
     if redis_url:
         url = urlparse(redis_url)
@@ -129,6 +133,8 @@ class Stack:
             "WELLBEING_VAR_DIR": str(self.var_dir), "RASA_URL": self.rasa_url, "RASA_TOKEN": self.rasa_token,
             "ACTION_URL": self.action_url, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1",
             "TRANSFORMERS_OFFLINE": "1", "PYTHONUNBUFFERED": "1",
+            # rasa_sdk listens where SANIC_HOST says (0.0.0.0 by default): only the engine may call it.
+            "SANIC_HOST": "127.0.0.1",
         })
         env.update(self.extra_env)
         return env

@@ -106,7 +106,7 @@ class FakeRasa:
 @pytest.fixture
 def settings(tmp_path, database_url) -> Settings:
     return replace(
-        Settings(var_dir=tmp_path / "var"), database_url=database_url, mentor_api_token="test-mentor-token",
+        Settings(var_dir=tmp_path / "var"), database_url=database_url,
         action_url="http://127.0.0.1:9",  # nothing listens there: the action server is "down"
     )
 
@@ -126,3 +126,19 @@ def client(settings, fake_rasa):
     app.state.rasa = fake_rasa
     with TestClient(app) as test_client:
         yield test_client
+
+
+def mentor_api_headers(client, email: str = "ann@example.org", role: str = "mentor") -> dict[str, str]:
+    """Bearer headers for /mentor/api acting as that account (created on first use)."""
+    from bot import mentors
+
+    with client.app.state.db.session() as session:
+        mentor = mentors.find_mentor(session, email) or mentors.create_account(
+            session, email=email, display_name=email.split("@")[0].title(), role=role)
+        return {"Authorization": f"Bearer {mentors.issue_api_token(session, mentor)}"}
+
+
+@pytest.fixture
+def mentor_api(client):
+    """``mentor_api()`` or ``mentor_api("bo@example.org", role="admin")``: headers for that mentor."""
+    return lambda email="ann@example.org", role="mentor": mentor_api_headers(client, email, role)

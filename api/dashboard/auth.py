@@ -245,12 +245,14 @@ async def totp_confirm(request: Request, viewer: Viewer = Depends(signed_in)) ->
 
 @router.post("/account/totp/disable")
 async def totp_disable(request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
-    password = str((await request.form()).get("current", ""))
+    form = await request.form()
+    password, code = str(form.get("current", "")), str(form.get("code", ""))
 
     def work() -> bool:
+        # Both factors: a stolen password alone must not switch off the second one.
         with request.app.state.db.session() as session:
             mentor = session.get(Mentor, viewer.id)
-            if not mentors.verify_password(mentor.password_hash, password):
+            if not mentors.verify_password(mentor.password_hash, password) or not mentors.verify_totp(mentor, code):
                 return False
             mentors.disable_totp(mentor)
             mentors.audit(session, mentor, "totp_disabled", address=address(request))
@@ -258,5 +260,5 @@ async def totp_disable(request: Request, viewer: Viewer = Depends(signed_in)) ->
 
     if not await run_in_threadpool(work):
         return await run_in_threadpool(lambda: _account_page(
-            request, viewer, error="Your password is not right.", status_code=422))
+            request, viewer, error="Your password or the code is not right.", status_code=422))
     return redirect(request, "/dashboard/account", done="totp_off")

@@ -26,8 +26,9 @@ from api.dashboard.security import (
     signed_in_polling,
 )
 from api.rasa_client import EngineUnavailable
-from bot import escalation, handover, mentors
+from bot import casework, escalation, handover, mentors
 from bot.crisis import severity_rank
+from bot.privacy import pseudonym
 from bot.safety import directory
 from bot.storage.models import Case, Handover, Mentor, Message, Person, utcnow
 
@@ -61,12 +62,6 @@ DONE = {
     "debrief": "Thank you. Your debrief is saved; only you can read it.",
     "debrief_skipped": "No debrief this time. It stays available on your load page.",
 }
-
-
-class ActionRefused(Exception):
-    def __init__(self, message: str, status_code: int = 409) -> None:
-        super().__init__(message)
-        self.message, self.status_code = message, status_code
 
 
 # ------------------------------------------------------------------------------------ helpers
@@ -116,22 +111,6 @@ def queue_rows(session: Session, viewer: Viewer) -> list[dict[str, Any]]:
     return rows
 
 
-def _load_case(session: Session, case_id: int) -> Case:
-    try:
-        return escalation.get_case(session, case_id)
-    except escalation.CaseNotFound:
-        raise ActionRefused("There is no such case.", 404) from None
-
-
-def _holder_only(case: Case, mentor: Mentor, what: str) -> None:
-    if case.status == "closed":
-        raise ActionRefused("This case is closed.")
-    if not mentors.may_act_on(case, mentor):
-        if case.status == "claimed":
-            raise ActionRefused(f"Someone else holds this case; only they can {what}.", 403)
-        raise ActionRefused(f"Claim the case first; then you can {what}.")
-
-
 def _message_view(message: Message, trigger_ids: set[int]) -> dict[str, Any]:
     custom = (message.payload or {}).get("custom") or {}
     return {
@@ -166,7 +145,7 @@ def _directory_for(case: Case, language: str) -> dict[str, list[dict[str, Any]]]
 
 
 def case_context(session: Session, case_id: int, viewer: Viewer) -> dict[str, Any]:
-    case = _load_case(session, case_id)
+    case = casework.load_case(session, case_id)
     person = session.get(Person, case.person_id)
     language = (person.language if person else None) or case.language
     names = mentors.display_names(session)
@@ -230,7 +209,7 @@ async def _case_page(request: Request, viewer: Viewer, case_id: int, *, error: s
 
     try:
         context = await _work(request, work)
-    except ActionRefused as refused:
+    except casework.Refused as refused:
         return render(request, "error.html", {"title": "Case not found", "message": refused.message},
                       viewer=viewer, status_code=refused.status_code)
     context.update(title=f"Case {case_id}", error=error, notice=notice)
@@ -241,7 +220,7 @@ async def _act(request: Request, viewer: Viewer, case_id: int, fn, *, done: str,
     """Run an action; on refusal show the case again with the reason."""
     try:
         result = await _work(request, fn)
-    except ActionRefused as refused:
+    except casework.Refused as refused:
         return await _case_page(request, viewer, case_id, error=refused.message, status_code=refused.status_code)
     except mentors.CaseloadFull as full:
         return await _case_page(request, viewer, case_id, error=str(full), status_code=409)
@@ -266,7 +245,7 @@ async def _engine(request: Request, person_id: str, events: list[dict[str, Any]]
         return True
     except EngineUnavailable as error:
         # The gateway's own check is what keeps the bot silent; the engine catches up later.
-        log.warning("could not %s the dialogue engine for %s: %s", what, person_id, error)
+        log.warning("could not %s the dialogue engine for %s: %s", what, pseudonym(person_id), error)
         return False
 
 
@@ -328,7 +307,7 @@ async def case_live(case_id: int, request: Request, after: int = 0,
                     viewer: Viewer = Depends(signed_in_polling)) -> JSONResponse:
     """New messages in the mentor's scope since `after`; an audit entry whenever any are shown."""
     def work(session: Session):
-        case = _load_case(session, case_id)
+        case = casework.load_case(session, case_id)
         trigger_ids = {t.message_id for t in case.triggers if t.message_id}
         new = [_message_view(m, trigger_ids) for m in handover.mentor_visible_messages(session, case, after_id=after)]
         if new:
@@ -340,7 +319,7 @@ async def case_live(case_id: int, request: Request, after: int = 0,
 
     try:
         data = await _work(request, work)
-    except ActionRefused as refused:
+    except casework.Refused as refused:
         return JSONResponse({"error": {"code": "not_found", "message": refused.message}}, status_code=404)
     response = JSONResponse(data)
     response.headers["Cache-Control"] = "no-store"
@@ -352,16 +331,8 @@ async def case_live(case_id: int, request: Request, after: int = 0,
 @router.post("/cases/{case_id}/claim")
 async def claim(case_id: int, request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
     def work(session: Session):
-        mentor = session.get(Mentor, viewer.id)
-        _load_case(session, case_id)
-        try:
-            mentors.claim_case(session, case_id, mentor, mentors.caseload_cap(session, config(request)))
-        except mentors.CaseloadFull as full:
-            mentors.audit(session, mentor, "claim_refused_caseload", case_id=case_id,
-                          detail={"held": full.held, "cap": full.cap}, address=address(request))
-            session.commit()
-            raise
-        mentors.audit(session, mentor, "case_claimed", case_id=case_id, address=address(request))
+        casework.claim(session, case_id, session.get(Mentor, viewer.id), mentors.caseload_cap(session, config(request)),
+                       address(request))
 
     return await _act(request, viewer, case_id, work, done="claimed")
 
@@ -372,19 +343,9 @@ async def release(case_id: int, request: Request, viewer: Viewer = Depends(signe
     resume: dict[str, str] = {}
 
     def work(session: Session):
-        mentor = session.get(Mentor, viewer.id)
-        case = _load_case(session, case_id)
-        if case.status != "claimed":
-            raise ActionRefused("Nobody holds this case.")
-        holder = case.claimed_by
-        on_behalf = holder != mentor.email
-        if on_behalf and mentor.role != "admin":
-            raise ActionRefused("Only the mentor holding this case can release it.", 403)
-        if handover.leave(session, case, mentor.email) is not None:
-            resume["person_id"] = case.person_id
-        escalation.release(session, case_id, holder)
-        mentors.audit(session, mentor, "case_released", case_id=case_id,
-                      detail={"on_behalf_of": holder} if on_behalf else {}, address=address(request))
+        person_id = casework.release(session, case_id, session.get(Mentor, viewer.id), address(request))
+        if person_id is not None:
+            resume["person_id"] = person_id
 
     response = await _act(request, viewer, case_id, work, done="released")
     if resume:
@@ -397,14 +358,7 @@ async def add_note(case_id: int, request: Request, viewer: Viewer = Depends(sign
     text = str((await request.form()).get("text", ""))[:5000]
 
     def work(session: Session):
-        mentor = session.get(Mentor, viewer.id)
-        case = _load_case(session, case_id)
-        if case.status == "claimed" and case.claimed_by != mentor.email:
-            raise ActionRefused("Someone else holds this case; only they can add notes.", 403)
-        if not text.strip():
-            raise ActionRefused("A note needs some text.", 422)
-        escalation.add_note(session, case_id, mentor.email, text)
-        mentors.audit(session, mentor, "note_added", case_id=case_id, address=address(request))
+        casework.add_note(session, case_id, session.get(Mentor, viewer.id), text, address(request))
 
     return await _act(request, viewer, case_id, work, done="note", anchor="notes")
 
@@ -418,10 +372,10 @@ async def reach_out(case_id: int, request: Request, viewer: Viewer = Depends(sig
 
     def work(session: Session):
         mentor = session.get(Mentor, viewer.id)
-        case = _load_case(session, case_id)
-        _holder_only(case, mentor, "write to the person")
+        case = casework.load_case(session, case_id)
+        casework.holder_only(case, mentor, "write to the person")
         if case.consent_contact is False and not despite:
-            raise ActionRefused("The person said they did not want to be contacted. If you have a reason to "
+            raise casework.Refused("The person said they did not want to be contacted. If you have a reason to "
                                 "write anyway (for example their safety), tick the box that says so.", 422)
         message, joined_now = handover.send_message(session, case, mentor, text)
         mentors.audit(session, mentor, "message_sent", case_id=case_id,
@@ -445,13 +399,13 @@ async def send_entry(case_id: int, request: Request, viewer: Viewer = Depends(si
 
     def work(session: Session):
         mentor = session.get(Mentor, viewer.id)
-        case = _load_case(session, case_id)
-        _holder_only(case, mentor, "send directory entries")
+        case = casework.load_case(session, case_id)
+        casework.holder_only(case, mentor, "send directory entries")
         pool = directory.load_helplines() if kind == "helpline" else \
             directory.load_recovery_centres() if kind == "recovery_centre" else ()
         entry = next((e for e in pool if e.id == entry_id), None)
         if entry is None:
-            raise ActionRefused("That directory entry does not exist (any more).", 422)
+            raise casework.Refused("That directory entry does not exist (any more).", 422)
         message, joined_now = handover.send_entry(session, case, mentor, entry)
         mentors.audit(session, mentor, "directory_entry_sent", case_id=case_id,
                       detail={"kind": kind, "entry_id": entry_id, "message_id": message.id}, address=address(request))
@@ -471,10 +425,10 @@ async def hand_back(case_id: int, request: Request, viewer: Viewer = Depends(sig
 
     def work(session: Session):
         mentor = session.get(Mentor, viewer.id)
-        case = _load_case(session, case_id)
-        _holder_only(case, mentor, "hand the conversation back")
+        case = casework.load_case(session, case_id)
+        casework.holder_only(case, mentor, "hand the conversation back")
         if handover.leave(session, case, mentor.email) is None:
-            raise ActionRefused("You are not in this person's conversation.")
+            raise casework.Refused("You are not in this person's conversation.")
         mentors.audit(session, mentor, "mentor_left", case_id=case_id, address=address(request))
         person["id"] = case.person_id
 
@@ -491,21 +445,8 @@ async def close(case_id: int, request: Request, viewer: Viewer = Depends(signed_
     after: dict[str, Any] = {}
 
     def work(session: Session):
-        mentor = session.get(Mentor, viewer.id)
-        case = _load_case(session, case_id)
-        _holder_only(case, mentor, "close it")
-        if outcome not in escalation.OUTCOMES:
-            raise ActionRefused("Choose how the case ended.", 422)
-        if not note.strip():
-            raise ActionRefused("Add a short note: what happened, and what a colleague should know.", 422)
-        ended = handover.end_for_closed_case(session, case, mentor.email)
-        escalation.close(session, case_id, mentor.email, outcome, note)
-        person = session.get(Person, case.person_id)
-        if person is not None:
-            person.dialogue_crisis_pending = False  # a mentor resolved it; a new crisis opens a new case
-        mentors.audit(session, mentor, "case_closed", case_id=case_id, detail={"outcome": outcome},
-                      address=address(request))
-        after.update(person_id=case.person_id, resume=ended is not None, debrief=mentors.needs_debrief(case))
+        closed = casework.close(session, case_id, session.get(Mentor, viewer.id), outcome, note, address(request))
+        after.update(person_id=closed.person_id, resume=closed.resume_engine, debrief=closed.needs_debrief)
 
     response = await _act(request, viewer, case_id, work, done="closed")
     if after:

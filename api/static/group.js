@@ -172,7 +172,9 @@
       ui.mapWaiting.textContent = "";
     } else {
       ui.mapFigure.hidden = true;
-      ui.mapWaiting.textContent = t("group_map_waiting", { needed: map.needed });
+      ui.mapWaiting.textContent = map.needed || !map.resting_until
+        ? t("group_map_waiting", { needed: map.needed })
+        : t("group_map_resting", { date: map.resting_until });
     }
     ui.shareCheckin.checked = !!me.shares_checkin;
     ui.shareCheckin.disabled = !me.has_checkin && !me.shares_checkin;

@@ -8,8 +8,8 @@
  *   GET    /api/me/{sender}/checkins.csv|.json, /api/me/{sender}/export   downloads
  *   DELETE /api/me/{sender}/checkins, /api/me/{sender}                    deletion
  *
- * `?sender=<id>` in the address adopts that id on this device (for a link from another device,
- * and for screenshots); it is stored like the chat stores it and removed from the address bar.
+ * The id never comes from the address: a crafted link could otherwise plant an id whose
+ * conversation the link's author can read. A `?sender=` in the address is dropped unused.
  *
  * Safety rule for this file: data is never parsed as HTML. Text goes in with textContent and
  * elements are built with DOM calls.
@@ -92,10 +92,8 @@
 
   function initialSender() {
     var params = new URLSearchParams(window.location.search);
-    var fromUrl = params.get("sender");
-    if (fromUrl !== null) {
-      if (validSender(fromUrl)) { store.set(KEY.sender, fromUrl); }
-      // The id is a key to the visitor's data: keep it out of the address bar and the history.
+    if (params.has("sender")) {
+      // Never adopted (see the top of this file); only taken out of the address bar and history.
       params.delete("sender");
       var query = params.toString();
       try {

@@ -1,17 +1,18 @@
 """The chat door: validation, storing before forwarding, replies, and the engine-down path."""
 from __future__ import annotations
 
+from anon_ids import sid
 from sqlalchemy import select
 
 from bot.storage.models import Message
 
 
-def _post(client, message="hello", sender="visitor-1", **metadata):
+def _post(client, message="hello", sender=sid("visitor-1"), **metadata):
     body = {"sender": sender, "message": message, "metadata": {"language": "en", **metadata}}
     return client.post("/webhooks/rest/webhook", json=body)
 
 
-def _messages(client, sender="visitor-1"):
+def _messages(client, sender=sid("visitor-1")):
     with client.app.state.db.session() as session:
         rows = session.scalars(select(Message).where(Message.person_id == sender).order_by(Message.id)).all()
         return [(m.role, m.text, m.status) for m in rows]
@@ -23,7 +24,7 @@ def test_reply_comes_back_in_rest_channel_format_and_both_sides_are_stored(clien
     ]
     response = _post(client, "hello there")
     assert response.status_code == 200
-    assert response.json() == [{"recipient_id": "visitor-1", "text": "Hi, I am a bot.",
+    assert response.json() == [{"recipient_id": sid("visitor-1"), "text": "Hi, I am a bot.",
                                 "buttons": [{"title": "Take stock", "payload": "/start_checkin"}]}]
     assert _messages(client) == [("user", "hello there", "forwarded"), ("bot", "Hi, I am a bot.", "sent")]
 
@@ -77,22 +78,49 @@ def test_engine_down_answers_503_bilingually_and_keeps_the_message(client, fake_
 def test_returning_visitor_gets_their_conversation_back(client, fake_rasa):
     _post(client, "first")
     _post(client, "second")
-    history = client.get("/api/conversations/visitor-1/messages").json()["messages"]
+    history = client.get(f"/api/conversations/{sid('visitor-1')}/messages").json()["messages"]
     assert [(m["role"], m["text"]) for m in history] == [
         ("user", "first"), ("bot", "echo: first"), ("user", "second"), ("bot", "echo: second")
     ]
 
 
-def test_history_of_unknown_visitor_is_404(client):
-    response = client.get("/api/conversations/nobody-here/messages")
-    assert response.status_code == 404
-    assert response.json()["error"]["code"] == "not_found"
+def test_unknown_and_existing_ids_get_the_same_kind_of_answer(client, fake_rasa):
+    # 200-vs-404 would tell a prober which ids exist; an unknown id looks like one with nothing said.
+    response = client.get(f"/api/conversations/{sid('nobody-here')}/messages")
+    assert response.status_code == 200 and response.json() == {"messages": []}
+
+
+def test_guessable_ids_are_refused_with_a_clear_422(client, fake_rasa):
+    for guessable in ("alice", "user1", "someone@example.org", "12345", "0" * 31, "a" * 65):
+        response = client.post("/webhooks/rest/webhook", json={"sender": guessable, "message": "hi"})
+        assert response.status_code == 422, guessable
+        assert "sender" in response.text
+        assert client.get(f"/api/conversations/{guessable}/messages").status_code == 422
+    assert fake_rasa.sent == []
+
+
+def test_a_browser_uuid4_and_a_server_issued_id_both_work(client, fake_rasa):
+    import uuid
+
+    issued = client.post("/api/ids")
+    assert issued.status_code == 201
+    for sender in (str(uuid.uuid4()), str(uuid.uuid4()).upper(), issued.json()["id"]):
+        assert _post(client, "hello", sender=sender).status_code == 200
+    assert len(issued.json()["id"]) == 32 and issued.json()["id"] != client.post("/api/ids").json()["id"]
+
+
+def test_unknown_fields_are_refused_not_stored(client, fake_rasa):
+    body = {"sender": sid("extra-1"), "message": "hi", "metadata": {"language": "en", "email": "me@example.org"}}
+    assert client.post("/webhooks/rest/webhook", json=body).status_code == 422
+    body = {"sender": sid("extra-1"), "message": "hi", "name": "Alice"}
+    assert client.post("/webhooks/rest/webhook", json=body).status_code == 422
+    assert fake_rasa.sent == []
 
 
 def test_conversations_do_not_leak_between_visitors(client):
-    _post(client, "mine", sender="alice")
-    _post(client, "yours", sender="bob")
-    texts = [m["text"] for m in client.get("/api/conversations/alice/messages").json()["messages"]]
+    _post(client, "mine", sender=sid("alice"))
+    _post(client, "yours", sender=sid("bob"))
+    texts = [m["text"] for m in client.get(f"/api/conversations/{sid('alice')}/messages").json()["messages"]]
     assert "yours" not in texts and "mine" in texts
 
 

@@ -3,14 +3,13 @@ for the mentors, and the dialogue engine put into its crisis flow -- even with R
 from __future__ import annotations
 
 import pytest
+from anon_ids import sid
 from sqlalchemy import select
 
 from bot.storage.models import Case, Message
 
-MENTOR = {"Authorization": "Bearer test-mentor-token"}
 
-
-def _post(client, message, sender="person-x", language="en", country=None):
+def _post(client, message, sender=sid("person-x"), language="en", country=None):
     metadata = {"language": language}
     if country:
         metadata["country"] = country
@@ -85,15 +84,16 @@ def test_choosing_a_country_is_remembered_and_answered_with_its_lines(client, fa
     assert all(s["message"] != '/set_country{"country":"NL"}' for s in fake_rasa.sent)
 
 
-def test_consent_widens_what_the_mentor_sees(client, fake_rasa):
+def test_consent_widens_what_the_mentor_sees(client, fake_rasa, mentor_api):
+    mentor_headers = mentor_api()
     _post(client, "good morning")
     _post(client, "i want to die")
-    case_id = client.get("/mentor/api/cases", headers=MENTOR).json()["cases"][0]["id"]
-    detail = client.get(f"/mentor/api/cases/{case_id}", headers=MENTOR).json()
+    case_id = client.get("/mentor/api/cases", headers=mentor_headers).json()["cases"][0]["id"]
+    detail = client.get(f"/mentor/api/cases/{case_id}", headers=mentor_headers).json()
     assert [t["text"] for t in detail["triggers"]] == ["i want to die"]
     assert detail["transcript"] == []
     _post(client, '/consent{"transcript": true}')
-    detail = client.get(f"/mentor/api/cases/{case_id}", headers=MENTOR).json()
+    detail = client.get(f"/mentor/api/cases/{case_id}", headers=mentor_headers).json()
     assert "good morning" in [m["text"] for m in detail["transcript"]]
 
 
@@ -121,22 +121,22 @@ def test_the_same_words_after_an_ordinary_message_are_not_a_crisis(client, fake_
     _post(client, "i should really clean the garage")
     replies = _post(client, words).json()
     assert all("crisis" not in (r.get("custom") or {}) for r in replies)
-    _post(client, "honestly i want to die", sender="ctx-2")
-    assert any("crisis" in (r.get("custom") or {}) for r in _post(client, words, sender="ctx-2").json())
+    _post(client, "honestly i want to die", sender=sid("ctx-2"))
+    assert any("crisis" in (r.get("custom") or {}) for r in _post(client, words, sender=sid("ctx-2")).json())
 
 
 def test_a_repeated_crisis_at_the_same_severity_is_no_raise_and_no_second_notice(client, fake_rasa, monkeypatch):
     notices = []
     monkeypatch.setattr("bot.safety.dialogue.notifier", lambda: type("N", (), {"submit": notices.append})())
-    _post(client, "i want to kill myself", sender="repeat-1")
-    _post(client, "i really want to kill myself", sender="repeat-1")
+    _post(client, "i want to kill myself", sender=sid("repeat-1"))
+    _post(client, "i really want to kill myself", sender=sid("repeat-1"))
     with client.app.state.db.session() as session:
         case = session.scalars(select(Case)).one()
         kinds = [event.kind for event in case.events]
         assert kinds.count("raised") == 0 and kinds.count("opened") == 1
         assert len(case.triggers) == 2   # the mentor still sees both messages
     assert [n.kind for n in notices] == ["case_opened"]
-    _post(client, "i took all the pills, it is starting to work", sender="repeat-1")
+    _post(client, "i took all the pills, it is starting to work", sender=sid("repeat-1"))
     assert [n.kind for n in notices] == ["case_opened", "case_raised"]
 
 
@@ -150,5 +150,5 @@ def test_the_message_is_stored_before_the_engine_receives_it(client, fake_rasa):
         return [{"recipient_id": sender, "text": "ok"}]
 
     fake_rasa.reply = reply
-    _post(client, "I started running again this week", sender="stored-1")
+    _post(client, "I started running again this week", sender=sid("stored-1"))
     assert seen_in_database == [["I started running again this week"]]

@@ -1,13 +1,21 @@
-"""The mentor API refuses everything without the token and never shows up on the chat side."""
+"""The mentor JSON API: a token per mentor account, the dashboard's rules for who may act, every read
+and action in the audit log, and a close that really ends the case (hand-over, engine, pending flag)."""
 from __future__ import annotations
 
 import pytest
+from anon_ids import sid
+from sqlalchemy import select
 
-TOKEN = {"Authorization": "Bearer test-mentor-token"}
+from bot import mentors
+from bot.storage.models import AuditEntry, Person
 
 
-def _crisis(client, sender="p-1", text="i want to kill myself"):
+def _crisis(client, sender=sid("p-1"), text="i want to kill myself"):
     return client.post("/webhooks/rest/webhook", json={"sender": sender, "message": text, "metadata": {"language": "en"}})
+
+
+def _first_case(client, headers) -> int:
+    return client.get("/mentor/api/cases", headers=headers).json()["cases"][0]["id"]
 
 
 @pytest.mark.parametrize("method,path", [
@@ -15,43 +23,122 @@ def _crisis(client, sender="p-1", text="i want to kill myself"):
     ("post", "/mentor/api/cases/1/claim"), ("post", "/mentor/api/cases/1/close"),
     ("post", "/mentor/api/cases/1/notes"), ("post", "/mentor/api/cases/1/release"),
 ])
-def test_every_route_needs_the_token(client, method, path):
+def test_every_route_needs_a_mentors_own_token(client, method, path):
     assert getattr(client, method)(path).status_code == 401
     assert getattr(client, method)(path, headers={"Authorization": "Bearer wrong"}).status_code == 401
+    assert getattr(client, method)(path, headers={"Authorization": "Bearer "}).status_code == 401
 
 
-def test_no_token_configured_means_locked(client):
-    client.app.state.settings = type(client.app.state.settings)(mentor_api_token="")
-    assert client.get("/mentor/api/cases", headers={"Authorization": "Bearer "}).status_code == 401
+def test_a_token_is_stored_hashed_replaced_by_a_new_one_and_ends_with_the_account(client, mentor_api):
+    old = mentor_api()
+    assert client.get("/mentor/api/cases", headers=old).status_code == 200
+    with client.app.state.db.session() as session:
+        ann = mentors.find_mentor(session, "ann@example.org")
+        assert old["Authorization"].split()[1] not in (ann.api_token_hash or "")
+    new = mentor_api()
+    assert client.get("/mentor/api/cases", headers=old).status_code == 401
+    assert client.get("/mentor/api/cases", headers=new).status_code == 200
+    with client.app.state.db.session() as session:
+        mentors.set_active(session, mentors.find_mentor(session, "ann@example.org"), False)
+    assert client.get("/mentor/api/cases", headers=new).status_code == 401
 
 
-def test_claim_note_close_flow_is_logged(client, fake_rasa):
+def test_the_acting_mentor_is_the_tokens_account_not_a_name_in_the_body(client, fake_rasa, mentor_api):
+    ann, bo = mentor_api(), mentor_api("bo@example.org")
     _crisis(client)
-    case = client.get("/mentor/api/cases", headers=TOKEN).json()["cases"][0]
-    assert client.post(f"/mentor/api/cases/{case['id']}/claim", json={"mentor": "ann"}, headers=TOKEN).json()[
-        "claimed_by"] == "ann"
-    taken = client.post(f"/mentor/api/cases/{case['id']}/claim", json={"mentor": "bo"}, headers=TOKEN)
-    assert taken.status_code == 409 and "ann" in taken.json()["error"]["message"]
-    client.post(f"/mentor/api/cases/{case['id']}/notes", json={"mentor": "ann", "text": "called, no answer"},
-                headers=TOKEN)
-    bad = client.post(f"/mentor/api/cases/{case['id']}/close", json={"mentor": "ann", "outcome": "??"}, headers=TOKEN)
+    case_id = _first_case(client, ann)
+    claimed = client.post(f"/mentor/api/cases/{case_id}/claim", json={"mentor": "bo@example.org"}, headers=ann)
+    assert claimed.json()["claimed_by"] == "ann@example.org"
+    taken = client.post(f"/mentor/api/cases/{case_id}/claim", headers=bo)
+    assert taken.status_code == 409
+    # Only the holder notes, releases and closes, as on the dashboard.
+    assert client.post(f"/mentor/api/cases/{case_id}/notes", json={"text": "me too"}, headers=bo).status_code == 403
+    assert client.post(f"/mentor/api/cases/{case_id}/release", headers=bo).status_code == 403
+    closing = {"outcome": "reached_safe", "note": "safe"}
+    assert client.post(f"/mentor/api/cases/{case_id}/close", json=closing, headers=bo).status_code == 403
+
+
+def test_claim_note_close_flow_is_in_the_case_history_and_the_audit_log(client, fake_rasa, mentor_api):
+    ann = mentor_api()
+    _crisis(client)
+    case_id = _first_case(client, ann)
+    client.post(f"/mentor/api/cases/{case_id}/claim", headers=ann)
+    client.post(f"/mentor/api/cases/{case_id}/notes", json={"text": "called, no answer"}, headers=ann)
+    bad = client.post(f"/mentor/api/cases/{case_id}/close", json={"outcome": "??", "note": "x"}, headers=ann)
     assert bad.status_code == 422
-    closed = client.post(f"/mentor/api/cases/{case['id']}/close",
-                         json={"mentor": "ann", "outcome": "reached_safe", "note": "safe"}, headers=TOKEN)
+    closed = client.post(f"/mentor/api/cases/{case_id}/close",
+                         json={"outcome": "reached_safe", "note": "safe"}, headers=ann)
     assert closed.json()["status"] == "closed"
-    detail = client.get(f"/mentor/api/cases/{case['id']}?mentor=ann", headers=TOKEN).json()
+    detail = client.get(f"/mentor/api/cases/{case_id}", headers=ann).json()
     assert [e["kind"] for e in detail["events"]] == ["opened", "claimed", "note", "closed", "viewed"]
-    assert client.get("/mentor/api/cases", headers=TOKEN).json()["cases"] == []
+    assert {e["actor"] for e in detail["events"][1:]} == {"ann@example.org"}
+    with client.app.state.db.session() as session:
+        actions = [a.action for a in session.scalars(select(AuditEntry).where(AuditEntry.case_id == case_id)
+                                                        .order_by(AuditEntry.id))]
+    assert actions == ["case_claimed", "note_added", "case_closed", "case_viewed"]
+    assert client.get("/mentor/api/cases", headers=ann).json()["cases"] == []
     # Closing ends the dialogue's crisis flow in the engine.
     assert fake_rasa.events and fake_rasa.events[-1][1][0] == {"event": "active_loop", "name": None}
 
 
-def test_unknown_case_is_404(client):
-    assert client.get("/mentor/api/cases/999", headers=TOKEN).status_code == 404
+def test_closing_through_the_api_ends_the_hand_over_and_a_new_crisis_opens_a_new_case(client, fake_rasa, mentor_api):
+    from bot import handover
+    from bot.storage.models import Case
+
+    ann, bo = mentor_api(), mentor_api("bo@example.org")
+    me = sid("api-close")
+    _crisis(client, sender=me)
+    case_id = _first_case(client, ann)
+    client.post(f"/mentor/api/cases/{case_id}/claim", headers=ann)
+    with client.app.state.db.session() as session:
+        handover.join(session, session.get(Case, case_id), mentors.find_mentor(session, "ann@example.org"))
+        session.get(Person, me).dialogue_crisis_pending = True
+    client.post(f"/mentor/api/cases/{case_id}/close", json={"outcome": "referred", "note": "referred"}, headers=ann)
+    with client.app.state.db.session() as session:
+        assert handover.bot_paused_for(session, me) is False  # the bot speaks to the person again
+        assert session.get(Person, me).dialogue_crisis_pending is False
+    assert {"event": "resume"} in [events[0] for _, events in fake_rasa.events]
+    _crisis(client, sender=me, text="i am going to end it tonight")
+    fresh = _first_case(client, bo)
+    assert fresh != case_id
+    assert client.post(f"/mentor/api/cases/{fresh}/claim", headers=bo).json()["claimed_by"] == "bo@example.org"
+
+
+def test_a_closed_case_is_for_its_holder_and_admins_and_consent_ends_at_the_close(client, fake_rasa, mentor_api):
+    from bot.storage.models import Case
+
+    ann, bo, admin = mentor_api(), mentor_api("bo@example.org"), mentor_api("root@example.org", role="admin")
+    me = sid("api-consent")
+    _crisis(client, sender=me)
+    case_id = _first_case(client, ann)
+    with client.app.state.db.session() as session:
+        session.get(Case, case_id).consent_transcript = True
+    client.post(f"/mentor/api/cases/{case_id}/claim", headers=ann)
+    client.post(f"/mentor/api/cases/{case_id}/close", json={"outcome": "reached_safe", "note": "ok"}, headers=ann)
+    client.post("/webhooks/rest/webhook", json={"sender": me, "message": "weeks later: my new job is great",
+                                                "metadata": {"language": "en"}})
+    assert client.get(f"/mentor/api/cases/{case_id}", headers=bo).status_code == 404
+    for holder_or_admin in (ann, admin):
+        transcript = client.get(f"/mentor/api/cases/{case_id}", headers=holder_or_admin).json()["transcript"]
+        texts = [m["text"] for m in transcript]
+        assert "i want to kill myself" in texts and "weeks later: my new job is great" not in texts
+
+
+def test_the_caseload_cap_holds_through_the_api(client, fake_rasa, mentor_api):
+    ann = mentor_api()
+    for n in range(4):
+        _crisis(client, sender=sid(f"cap-{n}"))
+    ids = [c["id"] for c in client.get("/mentor/api/cases", headers=ann).json()["cases"]]
+    answers = [client.post(f"/mentor/api/cases/{i}/claim", headers=ann).status_code for i in ids]
+    assert answers == [200, 200, 200, 409]  # the default cap is 3
+
+
+def test_unknown_case_is_404(client, mentor_api):
+    assert client.get("/mentor/api/cases/999", headers=mentor_api()).status_code == 404
 
 
 def test_chat_side_never_exposes_cases(client):
-    _crisis(client, sender="p-2")
-    history = client.get("/api/conversations/p-2/messages")
+    _crisis(client, sender=sid("p-2"))
+    history = client.get(f"/api/conversations/{sid('p-2')}/messages")
     assert "case_id" not in history.text and "claimed_by" not in history.text
     assert client.get("/cases").status_code == 404

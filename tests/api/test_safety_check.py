@@ -5,6 +5,7 @@ messages land in which band is measured on the blind sets: tests/unit/test_crisi
 from __future__ import annotations
 
 import pytest
+from anon_ids import sid
 from sqlalchemy import select
 
 from bot.crisis import CrisisAssessment
@@ -27,7 +28,7 @@ def uncertain(monkeypatch):
     monkeypatch.setattr("api.chat.detect", detect)
 
 
-def _post(client, message, sender="asker-1", language="en", country=None):
+def _post(client, message, sender=sid("asker-1"), language="en", country=None):
     metadata = {"language": language}
     if country:
         metadata["country"] = country
@@ -107,9 +108,9 @@ def test_after_no_the_same_kind_of_message_is_not_asked_again(client, fake_rasa,
 
 
 def test_someone_else_is_still_asked(client, fake_rasa, uncertain):
-    _post(client, UNCERTAIN, sender="asker-a")
-    _post(client, "no", sender="asker-a")
-    assert _customs(_post(client, UNCERTAIN, sender="asker-b"), "safety_check")
+    _post(client, UNCERTAIN, sender=sid("asker-a"))
+    _post(client, "no", sender=sid("asker-a"))
+    assert _customs(_post(client, UNCERTAIN, sender=sid("asker-b")), "safety_check")
 
 
 def test_a_clear_crisis_while_the_question_is_open_gets_the_full_response(client, fake_rasa, uncertain):
@@ -154,19 +155,19 @@ def test_a_yes_button_without_an_open_question_is_taken_seriously(client, fake_r
 
 
 def test_export_lists_and_delete_everything_removes_the_answers_to_the_question(client, fake_rasa, uncertain):
-    _post(client, UNCERTAIN, sender="asker-del")
-    _post(client, "no", sender="asker-del")
-    exported = client.get("/api/me/asker-del/export").json()
+    _post(client, UNCERTAIN, sender=sid("asker-del"))
+    _post(client, "no", sender=sid("asker-del"))
+    exported = client.get(f"/api/me/{sid('asker-del')}/export").json()
     assert [q["answer"] for q in exported["safety_questions"]] == ["no"]
-    assert client.delete("/api/me/asker-del").status_code == 200
+    assert client.delete(f"/api/me/{sid('asker-del')}").status_code == 200
     with client.app.state.db.session() as session:
-        assert session.scalars(select(SafetyCheck).where(SafetyCheck.person_id == "asker-del")).all() == []
+        assert session.scalars(select(SafetyCheck).where(SafetyCheck.person_id == sid("asker-del"))).all() == []
 
 
 def test_a_second_uncertain_message_before_an_answer_is_asked_in_other_words(client, fake_rasa, uncertain):
     texts = []
     for message in (UNCERTAIN, ALSO_UNCERTAIN, UNCERTAIN, ALSO_UNCERTAIN):
-        replies = _post(client, message, sender="asker-again")
+        replies = _post(client, message, sender=sid("asker-again"))
         assert _customs(replies, "safety_check") and "ending your life" in replies[0]["text"]
         texts.append(replies[0]["text"])
     assert all(a != b for a, b in zip(texts, texts[1:], strict=False)), texts

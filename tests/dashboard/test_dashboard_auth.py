@@ -246,3 +246,21 @@ def test_totp_second_factor(app, db, ann):
     later = pyotp.TOTP(secret).at(utcnow() + timedelta(seconds=30))
     assert Browser(app).login("ann@example.org", code=later).status_code == 303
     assert Browser(app).login("ann@example.org", code=later).status_code == 401
+
+
+def test_turning_the_second_factor_off_needs_a_code_too_not_just_the_password(app, db, ann):
+    ann.post("/dashboard/account/totp/start")
+    with db.session() as session:
+        secret = session.scalars(select(Mentor).where(Mentor.email == "ann@example.org")).one().totp_secret
+    totp = pyotp.TOTP(secret)
+    assert ann.post("/dashboard/account/totp/confirm", {"code": totp.now()}).status_code == 303
+    # Someone who has only the password (a stolen one, say) cannot switch it off.
+    assert ann.post("/dashboard/account/totp/disable", {"current": PASSWORD}).status_code == 422
+    assert ann.post("/dashboard/account/totp/disable", {"current": "wrong password", "code": totp.at(
+        utcnow() + timedelta(seconds=30))}).status_code == 422
+    with db.session() as session:
+        assert session.scalars(select(Mentor).where(Mentor.email == "ann@example.org")).one().totp_enabled
+    assert ann.post("/dashboard/account/totp/disable", {"current": PASSWORD, "code": totp.at(
+        utcnow() + timedelta(seconds=30))}).status_code == 303
+    with db.session() as session:
+        assert not session.scalars(select(Mentor).where(Mentor.email == "ann@example.org")).one().totp_enabled

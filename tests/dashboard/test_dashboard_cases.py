@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from anon_ids import sid
 from dashboard_helpers import case_row, make_case
 from sqlalchemy import select, text
 
@@ -43,11 +44,11 @@ def test_queue_orders_by_severity_then_waiting_time(app, db, ann):
 
 
 def test_queue_shows_new_cases_and_who_holds_them(app, db, ann, bo):
-    first = make_case(db, "p-1", "elevated")
+    first = make_case(db, sid("p-1"), "elevated")
     assert ann.post(f"/dashboard/cases/{first}/claim").status_code == 303
     rows = bo.get("/dashboard/queue.json").json()["cases"]
     assert rows[0]["held_by"] == "Ann" and rows[0]["mine"] is False
-    second = make_case(db, "p-2", "imminent")
+    second = make_case(db, sid("p-2"), "imminent")
     rows = bo.get("/dashboard/queue.json").json()["cases"]
     assert [r["id"] for r in rows] == [second, first]
     assert rows[0]["alert"] is True
@@ -133,7 +134,7 @@ def test_close_needs_an_outcome_and_a_note(app, db, ann):
 
 
 def test_without_consent_only_triggers_are_visible(app, db, ann, client):
-    sender = "p-private"
+    sender = sid("p-private")
     client.post("/webhooks/rest/webhook", json={"sender": sender, "message": "my holiday plans are a secret",
                                                 "metadata": {"language": "en"}})
     case_id = make_case(db, sender, "elevated", text="i want to die")

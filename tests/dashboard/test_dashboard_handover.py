@@ -3,13 +3,14 @@
 still answered with help lines while the mentor holds the conversation."""
 from __future__ import annotations
 
+from anon_ids import sid
 from dashboard_helpers import case_row, chat, person_row
 from sqlalchemy import select
 
 from bot.crisis import severity_rank
 from bot.storage.models import Case, CaseTrigger, Message
 
-SENDER = "person-held"
+SENDER = sid("person-held")
 
 
 def open_case(client, db, sender: str = SENDER, language: str = "en") -> int:
@@ -93,11 +94,11 @@ def test_hand_back_resumes_the_bot_and_tells_the_person(app, db, client, fake_ra
 
 
 def test_the_person_is_told_in_their_own_language(app, db, client, ann):
-    case_id = open_case(client, db, sender="persoon-nl", language="nl")
+    case_id = open_case(client, db, sender=sid("persoon-nl"), language="nl")
     ann.post(f"/dashboard/cases/{case_id}/claim")
     ann.post(f"/dashboard/cases/{case_id}/messages", {"text": "Hallo, ik ben Ann."})
     ann.post(f"/dashboard/cases/{case_id}/handback")
-    texts = [m["text"] for m in history(client, "persoon-nl") if m["role"] == "system"]
+    texts = [m["text"] for m in history(client, sid("persoon-nl")) if m["role"] == "system"]
     assert any("echte persoon" in t for t in texts) and any("verlaten" in t for t in texts)
 
 

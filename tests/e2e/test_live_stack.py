@@ -6,6 +6,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from anon_ids import sid
 from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,7 +22,7 @@ def live(tmp_path_factory):
     stack = stack_module.Stack(
         api_port=stack_module.free_port(), rasa_port=stack_module.free_port(),
         action_port=stack_module.free_port(), var_dir=var_dir, model=stack_module.ensure_model(quiet=True),
-        extra_env={"MENTOR_API_TOKEN": "e2e-token", "DATABASE_URL": ""},
+        extra_env={"DATABASE_URL": ""},
     )
     stack.start()
     try:
@@ -47,25 +48,25 @@ def test_health_is_ok_when_all_three_run(live):
 
 
 def test_english_greeting_says_it_is_a_bot(live):
-    response = _say(live, "e2e-en", "hello")
+    response = _say(live, sid("e2e-en"), "hello")
     assert response.status_code == 200
     assert "bot" in _texts(response)
 
 
 def test_dutch_greeting_from_the_same_model(live):
-    response = _say(live, "e2e-nl", "hallo", language="nl")
+    response = _say(live, sid("e2e-nl"), "hallo", language="nl")
     assert response.status_code == 200
     assert "bot" in _texts(response) and " ik " in f" {_texts(response)} "
 
 
 def test_crisis_flow_does_not_end_on_thanks_and_ends_when_safe(live):
-    first = _say(live, "e2e-crisis", "i dont want to be alive anymore", country="BE")
+    first = _say(live, sid("e2e-crisis"), "i dont want to be alive anymore", country="BE")
     assert any("crisis" in (m.get("custom") or {}) for m in first.json())
-    thanks = _say(live, "e2e-crisis", "thanks")
+    thanks = _say(live, sid("e2e-crisis"), "thanks")
     assert thanks.status_code == 200
     buttons = [b["payload"] for m in thanks.json() for b in m.get("buttons") or []]
     assert "/confirm_safe" in buttons, thanks.json()  # still asked whether they are safe
-    safe = _say(live, "e2e-crisis", "/confirm_safe")
+    safe = _say(live, sid("e2e-crisis"), "/confirm_safe")
     assert "/confirm_safe" not in [b["payload"] for m in safe.json() for b in m.get("buttons") or []]
 
 
@@ -76,19 +77,19 @@ DUTCH_CHECKIN = ["zeven", "bijna niets", "gezondheid", "overslaan",
 
 
 def test_a_whole_dutch_check_in_through_the_gateway(live):
-    start = _say(live, "e2e-checkin-nl", "ik wil een check-in doen", language="nl")
+    start = _say(live, sid("e2e-checkin-nl"), "ik wil een check-in doen", language="nl")
     assert "0 tot 10" in _texts(start), start.json()
     assert "niet goed een getal" not in _texts(start)  # the opening words are no answer
     replies = []
     for answer in DUTCH_CHECKIN:
-        response = _say(live, "e2e-checkin-nl", answer, language="nl")
+        response = _say(live, sid("e2e-checkin-nl"), answer, language="nl")
         assert response.status_code == 200
         replies = response.json()
     images = [m["image"] for m in replies if m.get("image")]
     assert images, replies
     picture = httpx.get(live.api_url + images[0], timeout=30)
     assert picture.status_code == 200 and picture.content[:4] == b"\x89PNG"
-    mine = httpx.get(f"{live.api_url}/api/me/e2e-checkin-nl/checkins", timeout=30).json()["checkins"]
+    mine = httpx.get(f"{live.api_url}/api/me/{sid('e2e-checkin-nl')}/checkins", timeout=30).json()["checkins"]
     assert mine[0]["answers"]["physical"]["investment"] == 7
     assert mine[0]["answers"]["physical"]["fulfilment"] == 1
 
@@ -107,7 +108,7 @@ CHECKIN_RUNS = {
 
 @pytest.mark.parametrize("language", ["en", "nl"])
 def test_check_in_with_skip_stop_resume_and_a_corrected_mapping(live, language):
-    run, sender = CHECKIN_RUNS[language], f"e2e-resume-{language}"
+    run, sender = CHECKIN_RUNS[language], sid(f"e2e-resume-{language}")
 
     def say(text):
         response = _say(live, sender, text, language=language)
@@ -138,7 +139,7 @@ def test_check_in_with_skip_stop_resume_and_a_corrected_mapping(live, language):
 
 
 def test_a_crisis_in_the_middle_of_a_check_in_comes_first_and_the_check_in_waits(live):
-    sender = "e2e-checkin-crisis"
+    sender = sid("e2e-checkin-crisis")
     _say(live, sender, "i'd like to take stock")
     _say(live, sender, "6")
     crisis = _say(live, sender, "honestly i dont want to live anymore", country="NL")
@@ -151,7 +152,7 @@ def test_a_crisis_in_the_middle_of_a_check_in_comes_first_and_the_check_in_waits
 
 
 def test_focusing_chosen_from_a_suggestion_runs_to_the_end_in_dutch(live):
-    sender = "e2e-focusing-nl"
+    sender = sid("e2e-focusing-nl")
     offer = _say(live, sender, "iets voor mijn lichaam", language="nl")
     payloads = [b["payload"] for m in offer.json() for b in m.get("buttons") or []]
     assert any(p.startswith("/start_exercise{") for p in payloads), offer.json()
@@ -172,7 +173,7 @@ def test_focusing_chosen_from_a_suggestion_runs_to_the_end_in_dutch(live):
 
 
 def test_lifeline_through_the_gateway_gives_a_picture(live):
-    sender = "e2e-lifeline-en"
+    sender = sid("e2e-lifeline-en")
     _say(live, sender, "i want to draw my lifeline")
     for moment in ("when I was 12 we moved, that was hard, -3", "at 18 I left home +4",
                    "age 25 - burnout - minus 4", "no, it was -5", "my wedding at 30, great"):
@@ -219,7 +220,7 @@ def _open_group(live, name: str, language: str, theme: tuple[str, str] | None = 
 
 @pytest.mark.parametrize("language", ["en", "nl"])
 def test_joining_a_group_and_sharing_a_reflection_on_its_theme_in_the_chat(live, language):
-    run, sender = GROUP_RUNS[language], f"e2e-group-{language}"
+    run, sender = GROUP_RUNS[language], sid(f"e2e-group-{language}")
     group_id, code = _open_group(live, f"Kring-{language}", language, theme=("dimension", "social"))
 
     def say(message):
@@ -241,7 +242,7 @@ def test_joining_a_group_and_sharing_a_reflection_on_its_theme_in_the_chat(live,
 
 
 def test_a_theme_question_without_a_group_does_not_swallow_the_next_message(live):
-    sender = "e2e-group-none"
+    sender = sid("e2e-group-none")
     none = _say(live, sender, GROUP_RUNS["en"]["ask_theme"])
     assert GROUP_RUNS["en"]["no_group"] in _texts(none), none.json()
     assert "/join_group" in [b["payload"] for m in none.json() for b in m.get("buttons") or []]
@@ -249,7 +250,7 @@ def test_a_theme_question_without_a_group_does_not_swallow_the_next_message(live
 
 
 def test_a_crisis_in_a_group_reflection_is_not_shared_and_stays_in_the_crisis_flow(live):
-    sender = "e2e-group-crisis"
+    sender = sid("e2e-group-crisis")
     group_id, code = _open_group(live, "Kring-crisis", "nl", theme=("question", "Wat gaf je deze week kracht?"))
     for message in ("ik wil lid worden van mijn groep", code, "Lou"):
         _say(live, sender, message, language="nl")
@@ -266,7 +267,7 @@ def test_a_crisis_in_a_group_reflection_is_not_shared_and_stays_in_the_crisis_fl
     ("nl", "soms wil ik gewoon verdwijnen", "nee"),
 ])
 def test_the_direct_question_and_a_no_bring_the_conversation_back(live, language, text, no):
-    sender = f"e2e-ask-{language}"
+    sender = sid(f"e2e-ask-{language}")
     asked = _say(live, sender, text, language=language)
     assert asked.status_code == 200
     checks = [m["custom"]["safety_check"] for m in asked.json() if "safety_check" in (m.get("custom") or {})]
@@ -282,7 +283,7 @@ def test_the_direct_question_and_a_no_bring_the_conversation_back(live, language
 
 
 def test_a_yes_to_the_direct_question_opens_the_crisis_flow_in_the_engine(live):
-    sender = "e2e-ask-yes"
+    sender = sid("e2e-ask-yes")
     asked = _say(live, sender, "sometimes i just want to disappear")
     assert any("safety_check" in (m.get("custom") or {}) for m in asked.json()), asked.json()
     yes = _say(live, sender, '/safety_check{"answer":"yes"}')
@@ -291,15 +292,53 @@ def test_a_yes_to_the_direct_question_opens_the_crisis_flow_in_the_engine(live):
     assert "/confirm_safe" in _say(live, sender, "thanks").text
 
 
+def test_delete_everything_leaves_nothing_behind_the_engine_tracker_included(live):
+    import subprocess
+
+    sender = sid("e2e-erase")
+    assert _say(live, sender, "i sleep badly and i am always tired").status_code == 200
+    tracker = create_engine(f"sqlite:///{live.var_dir / 'rasa_tracker.sqlite3'}")
+    with tracker.connect() as connection:
+        events = connection.execute(text("SELECT count(*) FROM events WHERE sender_id = :id"), {"id": sender})
+        assert events.scalar_one() > 0  # the engine keeps its own copy of what was said
+    exported = httpx.get(f"{live.api_url}/api/me/{sender}/export", timeout=30).json()
+    assert "i sleep badly and i am always tired" in [e.get("text") for e in exported["dialogue_engine_events"]]
+    erased = httpx.delete(f"{live.api_url}/api/me/{sender}", timeout=30).json()
+    assert erased["deleted_messages"] >= 2 and erased["deleted_dialogue_engine_events"] > 0
+    # What a data-protection officer runs to check: every count zero.
+    shown = subprocess.run([sys.executable, "-m", "api.cli", "show-data", "--id", sender], cwd=ROOT,
+                           env={**live.env(), "DATABASE_URL": ""}, capture_output=True, text=True, timeout=120)
+    assert shown.returncode == 0, shown.stderr
+    assert "nothing is stored for this id" in shown.stdout, shown.stdout
+
+
+def test_the_action_server_and_the_engine_listen_on_loopback_only(live):
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.255.255.255", 1))  # no packet is sent; this only picks the outward address
+            outward = probe.getsockname()[0]
+        except OSError:
+            pytest.skip("no network interface besides loopback")
+    if outward.startswith("127."):
+        pytest.skip("no network interface besides loopback")
+    for port in (live.action_port, live.rasa_port, live.api_port):
+        with socket.socket() as sock:
+            sock.settimeout(2)
+            assert sock.connect_ex((outward, port)) != 0, f"port {port} answers on {outward}"
+
+
 def test_engine_down_gives_503_and_keeps_the_message(live):
     live.stop("rasa")
-    response = _say(live, "e2e-down", "is anybody there")
+    response = _say(live, sid("e2e-down"), "is anybody there")
     assert response.status_code == 503
     assert response.json()["stored"] is True
     engine = create_engine(f"sqlite:///{live.var_dir / 'app.sqlite3'}")
     with engine.connect() as connection:
         status = connection.execute(
-            text("SELECT status FROM messages WHERE person_id = 'e2e-down' AND role = 'user'")).scalar_one()
+            text("SELECT status FROM messages WHERE person_id = :id AND role = 'user'"),
+            {"id": sid("e2e-down")}).scalar_one()
     assert status == "engine_unavailable"
     health = httpx.get(live.api_url + "/health", timeout=5).json()
     assert health["components"]["rasa"] == "down" and health["status"] == "degraded"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from anon_ids import sid
 from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,19 +61,33 @@ def _say(stack, sender, message):
                       json={"sender": sender, "message": message, "metadata": {"language": "en"}}, timeout=60)
 
 
+SENDER = sid("scaled-1")
+
+
+def _counts(engine) -> tuple[int, int]:
+    with engine.connect() as connection:
+        stored = connection.execute(text("SELECT count(*) FROM messages WHERE person_id = :id"),
+                                    {"id": SENDER}).scalar_one()
+        tracked = connection.execute(text("SELECT count(*) FROM events WHERE sender_id = :id"),
+                                     {"id": SENDER}).scalar_one()
+    return stored, tracked
+
+
 def test_messages_and_tracker_live_in_postgres_and_survive_an_engine_restart(scaled):
     stack, url = scaled
-    assert _say(stack, "scaled-1", "hello").status_code == 200
+    assert _say(stack, SENDER, "hello").status_code == 200
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
-    with engine.connect() as connection:
-        stored = connection.execute(text("SELECT count(*) FROM messages WHERE person_id = 'scaled-1'")).scalar_one()
-        tracked = connection.execute(text("SELECT count(*) FROM events WHERE sender_id = 'scaled-1'")).scalar_one()
+    stored, tracked = _counts(engine)
     assert stored >= 2 and tracked > 0
     stack.stop("rasa")
     stack.start_rasa()
     stack.wait_ready(timeout_s=420)
-    tracker = httpx.get(f"{stack.rasa_url}/conversations/scaled-1/tracker", params={"token": stack.rasa_token},
+    tracker = httpx.get(f"{stack.rasa_url}/conversations/{SENDER}/tracker", params={"token": stack.rasa_token},
                         timeout=30).json()
     user_texts = [e.get("text") for e in tracker["events"] if e.get("event") == "user"]
     assert "hello" in user_texts
-    assert _say(stack, "scaled-1", "thanks").status_code == 200
+    assert _say(stack, SENDER, "thanks").status_code == 200
+    # "Delete all my data" reaches the engine's tracker on the PostgreSQL server too.
+    erased = httpx.delete(f"{stack.api_url}/api/me/{SENDER}", timeout=30).json()
+    assert erased["deleted_dialogue_engine_events"] > 0
+    assert _counts(engine) == (0, 0)

@@ -33,3 +33,16 @@ def completed_checkin(db, sender: str, investment: int, fulfilment: int, reflect
 def group_code(db, group_id: int) -> str:
     with db.session() as session:
         return session.get(Group, group_id).invite_code
+
+
+def settle_memberships(db, group_id: int, days: int = 8) -> None:
+    """As if everyone joined (and left) ``days`` ago: the group map rests a week after any change."""
+    from datetime import timedelta
+
+    from bot.storage.models import GroupMembership, utcnow
+
+    with db.session() as session:
+        for membership in session.query(GroupMembership).filter_by(group_id=group_id):
+            membership.joined_at = utcnow() - timedelta(days=days + 1)
+            if membership.left_at is not None:
+                membership.left_at = utcnow() - timedelta(days=days)

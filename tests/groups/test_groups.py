@@ -2,7 +2,8 @@
 and crisis content never reaching the group page."""
 from __future__ import annotations
 
-from groups_helpers import completed_checkin, group_code, join, open_group
+from anon_ids import sid
+from groups_helpers import completed_checkin, group_code, join, open_group, settle_memberships
 
 from bot.storage.models import GroupSharedItem, Message
 
@@ -63,11 +64,11 @@ def test_group_forms_need_csrf(fay):
 
 def test_join_with_code_and_unique_nickname(fay, client):
     group_id, code = open_group(fay)
-    response = join(client, "member-a", code.lower(), "Ada")
+    response = join(client, sid("member-a"), code.lower(), "Ada")
     assert response.status_code == 200 and response.json()["group_id"] == group_id
-    assert join(client, "member-b", code, "ada").status_code == 422  # nickname taken
-    assert join(client, "member-b", code, "Bea").status_code == 200
-    assert join(client, "member-c", "WRONGCODE", "Cy").status_code == 422
+    assert join(client, sid("member-b"), code, "ada").status_code == 422  # nickname taken
+    assert join(client, sid("member-b"), code, "Bea").status_code == 200
+    assert join(client, sid("member-c"), "WRONGCODE", "Cy").status_code == 422
     page = fay.get(f"/dashboard/groups/{group_id}").text
     assert "Ada" in page and "Bea" in page
 
@@ -77,33 +78,33 @@ def test_rotating_the_code_stops_the_old_one(fay, client, db):
     assert fay.post(f"/dashboard/groups/{group_id}/rotate").status_code == 303
     new = group_code(db, group_id)
     assert new != code
-    assert join(client, "member-a", code, "Ada").status_code == 422
-    assert join(client, "member-a", new, "Ada").status_code == 200
+    assert join(client, sid("member-a"), code, "Ada").status_code == 422
+    assert join(client, sid("member-a"), new, "Ada").status_code == 200
 
 
 def test_closed_group_cannot_be_joined(fay, client):
     group_id, code = open_group(fay)
     assert fay.post(f"/dashboard/groups/{group_id}/close", {"confirm": "yes"}).status_code == 303
-    assert join(client, "member-a", code, "Ada").status_code == 422
+    assert join(client, sid("member-a"), code, "Ada").status_code == 422
 
 
 def test_leave_withdrawing_removes_shared_items(fay, client):
     group_id, code = open_group(fay)
-    join(client, "member-a", code, "Ada")
-    assert client.post(f"/api/groups/member-a/{group_id}/share", json={"text": "I walked today"}).json()["shared"]
-    assert client.post(f"/api/groups/member-a/{group_id}/leave", json={"keep_shared": False}).status_code == 200
+    join(client, sid("member-a"), code, "Ada")
+    assert client.post(f"/api/groups/{sid('member-a')}/{group_id}/share", json={"text": "I walked today"}).json()["shared"]
+    assert client.post(f"/api/groups/{sid('member-a')}/{group_id}/leave", json={"keep_shared": False}).status_code == 200
     page = fay.get(f"/dashboard/groups/{group_id}").text
     assert "I walked today" not in page
-    assert client.get(f"/api/groups/member-a/{group_id}").status_code == 403
+    assert client.get(f"/api/groups/{sid('member-a')}/{group_id}").status_code == 403
 
 
 def test_leave_keeping_items_anonymously(fay, client):
     group_id, code = open_group(fay)
-    join(client, "member-a", code, "Ada")
-    join(client, "member-b", code, "Bea")
-    client.post(f"/api/groups/member-a/{group_id}/share", json={"text": "I called my sister"})
-    client.post(f"/api/groups/member-a/{group_id}/leave", json={"keep_shared": True})
-    data = client.get(f"/api/groups/member-b/{group_id}").json()
+    join(client, sid("member-a"), code, "Ada")
+    join(client, sid("member-b"), code, "Bea")
+    client.post(f"/api/groups/{sid('member-a')}/{group_id}/share", json={"text": "I called my sister"})
+    client.post(f"/api/groups/{sid('member-a')}/{group_id}/leave", json={"keep_shared": True})
+    data = client.get(f"/api/groups/{sid('member-b')}/{group_id}").json()
     assert data["shared"] == [{**data["shared"][0], "nickname": None, "text": "I called my sister"}]
     assert "Ada" not in data["members"]
     page = fay.get(f"/dashboard/groups/{group_id}").text
@@ -114,14 +115,14 @@ def test_removed_member_loses_access_and_cannot_rejoin(fay, client, db):
     from bot.storage.models import GroupMembership
 
     group_id, code = open_group(fay)
-    join(client, "member-a", code, "Ada")
+    join(client, sid("member-a"), code, "Ada")
     with db.session() as session:
-        membership_id = session.query(GroupMembership).filter_by(person_id="member-a").one().id
+        membership_id = session.query(GroupMembership).filter_by(person_id=sid("member-a")).one().id
     assert fay.post(f"/dashboard/groups/{group_id}/members/{membership_id}/remove").status_code == 303
-    assert client.get(f"/api/groups/member-a/{group_id}").status_code == 403
-    assert client.post(f"/api/groups/member-a/{group_id}/share", json={"text": "hello"}).status_code == 403
-    assert client.get("/api/groups/member-a").json() == {"groups": []}
-    assert join(client, "member-a", code, "Ada2").status_code == 422
+    assert client.get(f"/api/groups/{sid('member-a')}/{group_id}").status_code == 403
+    assert client.post(f"/api/groups/{sid('member-a')}/{group_id}/share", json={"text": "hello"}).status_code == 403
+    assert client.get(f"/api/groups/{sid('member-a')}").json() == {"groups": []}
+    assert join(client, sid("member-a"), code, "Ada2").status_code == 422
 
 
 # ------------------------------------------------------------------------------------ boundaries
@@ -129,13 +130,13 @@ def test_removed_member_loses_access_and_cannot_rejoin(fay, client, db):
 def test_member_of_group_a_cannot_see_group_b(fay, gus, client):
     a_id, a_code = open_group(fay, "A")
     b_id, b_code = open_group(gus, "B")
-    join(client, "member-a", a_code, "Ada")
-    join(client, "member-b", b_code, "Bea")
-    client.post(f"/api/groups/member-b/{b_id}/share", json={"text": "secret of group B"})
-    assert client.get(f"/api/groups/member-a/{b_id}").status_code == 403
-    assert client.get(f"/api/groups/member-a/{b_id}/map.png").status_code == 403
-    assert client.post(f"/api/groups/member-a/{b_id}/share", json={"text": "x"}).status_code == 403
-    assert "secret of group B" not in client.get(f"/api/groups/member-a/{a_id}").text
+    join(client, sid("member-a"), a_code, "Ada")
+    join(client, sid("member-b"), b_code, "Bea")
+    client.post(f"/api/groups/{sid('member-b')}/{b_id}/share", json={"text": "secret of group B"})
+    assert client.get(f"/api/groups/{sid('member-a')}/{b_id}").status_code == 403
+    assert client.get(f"/api/groups/{sid('member-a')}/{b_id}/map.png").status_code == 403
+    assert client.post(f"/api/groups/{sid('member-a')}/{b_id}/share", json={"text": "x"}).status_code == 403
+    assert "secret of group B" not in client.get(f"/api/groups/{sid('member-a')}/{a_id}").text
 
 
 def test_facilitator_cannot_see_another_facilitators_group(fay, gus):
@@ -149,9 +150,9 @@ def test_facilitator_cannot_see_another_facilitators_group(fay, gus):
 
 def test_facilitator_sees_no_unshared_reflections_or_checkins(fay, client, db):
     group_id, code = open_group(fay)
-    join(client, "member-a", code, "Ada")
-    completed_checkin(db, "member-a", 7, 3, reflection="private check-in words")
-    client.post("/webhooks/rest/webhook", json={"sender": "member-a", "message": "my private chat words",
+    join(client, sid("member-a"), code, "Ada")
+    completed_checkin(db, sid("member-a"), 7, 3, reflection="private check-in words")
+    client.post("/webhooks/rest/webhook", json={"sender": sid("member-a"), "message": "my private chat words",
                                                 "metadata": {"language": "en"}})
     for path in (f"/dashboard/groups/{group_id}", f"/dashboard/groups/{group_id}/prepare"):
         page = fay.get(path).text
@@ -164,31 +165,64 @@ def test_facilitator_sees_no_unshared_reflections_or_checkins(fay, client, db):
 
 def test_map_needs_three_sharers(fay, client, db):
     group_id, code = open_group(fay)
-    for index, sender in enumerate(("member-a", "member-b", "member-c")):
+    for index, sender in enumerate((sid("member-a"), sid("member-b"), sid("member-c"))):
         join(client, sender, code, f"M{index}")
         completed_checkin(db, sender, 2 + index * 3, 5)
-    assert client.post(f"/api/groups/member-a/{group_id}/checkin", json={"share": True}).status_code == 200
-    assert client.post(f"/api/groups/member-b/{group_id}/checkin", json={"share": True}).status_code == 200
-    data = client.get(f"/api/groups/member-a/{group_id}").json()
-    assert data["map"] | {"alt": ""} == {"sharers": 2, "needed": 1, "shown": False, "alt": ""}
-    assert client.get(f"/api/groups/member-a/{group_id}/map.png").status_code == 404
+    assert client.post(f"/api/groups/{sid('member-a')}/{group_id}/checkin", json={"share": True}).status_code == 200
+    assert client.post(f"/api/groups/{sid('member-b')}/{group_id}/checkin", json={"share": True}).status_code == 200
+    data = client.get(f"/api/groups/{sid('member-a')}/{group_id}").json()
+    assert data["map"] | {"alt": "", "resting_until": None} == {"sharers": 2, "needed": 1, "shown": False, "alt": "",
+                                                              "resting_until": None}
+    assert client.get(f"/api/groups/{sid('member-a')}/{group_id}/map.png").status_code == 404
     assert "1 more needed" in fay.get(f"/dashboard/groups/{group_id}").text
-    client.post(f"/api/groups/member-c/{group_id}/checkin", json={"share": True})
-    data = client.get(f"/api/groups/member-a/{group_id}").json()
+    client.post(f"/api/groups/{sid('member-c')}/{group_id}/checkin", json={"share": True})
+    settle_memberships(db, group_id)
+    data = client.get(f"/api/groups/{sid('member-a')}/{group_id}").json()
     assert (data["map"]["sharers"], data["map"]["needed"], data["map"]["shown"]) == (3, 0, True)
     assert "Body" in data["map"]["alt"]  # the picture's text alternative comes with the page data
-    png = client.get(f"/api/groups/member-a/{group_id}/map.png")
+    png = client.get(f"/api/groups/{sid('member-a')}/{group_id}/map.png")
     assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
     assert fay.get(f"/dashboard/groups/{group_id}/map.png").status_code == 200
     # A member who stops sharing takes their check-in out again.
-    client.post(f"/api/groups/member-c/{group_id}/checkin", json={"share": False})
-    assert client.get(f"/api/groups/member-a/{group_id}").json()["map"]["shown"] is False
+    client.post(f"/api/groups/{sid('member-c')}/{group_id}/checkin", json={"share": False})
+    assert client.get(f"/api/groups/{sid('member-a')}/{group_id}").json()["map"]["shown"] is False
+
+
+def test_the_map_rests_a_week_after_someone_joins_or_leaves(fay, client, db):
+    # Otherwise a facilitator compares the map before and after removing someone and has their numbers.
+    group_id, code = open_group(fay)
+    for index, name in enumerate(("rest-a", "rest-b", "rest-c", "rest-d")):
+        join(client, sid(name), code, f"R{index}")
+        completed_checkin(db, sid(name), 2 + index * 2, 5)
+        client.post(f"/api/groups/{sid(name)}/{group_id}/checkin", json={"share": True})
+    data = client.get(f"/api/groups/{sid('rest-a')}/{group_id}").json()["map"]
+    assert data["shown"] is False and data["needed"] == 0 and data["resting_until"]
+    assert "rests for a week" in fay.get(f"/dashboard/groups/{group_id}").text
+    assert fay.get(f"/dashboard/groups/{group_id}/map.png").status_code == 404
+    settle_memberships(db, group_id)
+    assert client.get(f"/api/groups/{sid('rest-a')}/{group_id}").json()["map"]["shown"] is True
+    client.post(f"/api/groups/{sid('rest-d')}/{group_id}/leave", json={"keep_shared": False})
+    after = client.get(f"/api/groups/{sid('rest-a')}/{group_id}").json()["map"]
+    assert after["shown"] is False and after["resting_until"]
+    assert client.get(f"/api/groups/{sid('rest-a')}/{group_id}/map.png").status_code == 404
+
+
+def test_a_side_of_life_fewer_than_three_answered_is_left_off_the_map():
+    from bot.groups import average
+    from bot.wellbeing.model import CheckIn, DimensionAnswer
+
+    full = {d: DimensionAnswer(dimension=d, investment=5, fulfilment=5) for d in ("physical", "social")}
+    skipped = {"physical": DimensionAnswer(dimension="physical", investment=5, fulfilment=5)}
+    # Two members skipped "social": the third one's exact numbers must not appear as the group's.
+    mean = average([CheckIn(answers=full), CheckIn(answers=skipped), CheckIn(answers=skipped)])
+    assert mean.answer("physical").investment == 5
+    assert mean.answer("social") is None
 
 
 def test_sharing_a_checkin_needs_one(fay, client):
     group_id, code = open_group(fay)
-    join(client, "member-a", code, "Ada")
-    assert client.post(f"/api/groups/member-a/{group_id}/checkin", json={"share": True}).status_code == 422
+    join(client, sid("member-a"), code, "Ada")
+    assert client.post(f"/api/groups/{sid('member-a')}/{group_id}/checkin", json={"share": True}).status_code == 422
 
 
 def test_average_of_checkins():
@@ -206,15 +240,15 @@ def test_average_of_checkins():
 
 def test_crisis_reflection_is_never_shared(fay, client, db):
     group_id, code = open_group(fay)
-    join(client, "member-a", code, "Ada")
-    response = client.post(f"/api/groups/member-a/{group_id}/share", json={"text": "I want to die tonight"})
+    join(client, sid("member-a"), code, "Ada")
+    response = client.post(f"/api/groups/{sid('member-a')}/{group_id}/share", json={"text": "I want to die tonight"})
     assert response.status_code == 200
     body = response.json()
     assert body["shared"] is False and body["crisis"] is True and body["replies"]
     with db.session() as session:
         assert session.query(GroupSharedItem).count() == 0
-        assert session.query(Message).filter_by(person_id="member-a", text="I want to die tonight").count() == 1
-    assert "want to die" not in client.get(f"/api/groups/member-a/{group_id}").text
+        assert session.query(Message).filter_by(person_id=sid("member-a"), text="I want to die tonight").count() == 1
+    assert "want to die" not in client.get(f"/api/groups/{sid('member-a')}/{group_id}").text
     assert "want to die" not in fay.get(f"/dashboard/groups/{group_id}").text
     assert "want to die" not in fay.get(f"/dashboard/groups/{group_id}/prepare").text
 
@@ -223,15 +257,15 @@ def test_crisis_reflection_is_never_shared(fay, client, db):
 
 def test_theme_is_offered_once(fay, client):
     group_id, code = open_group(fay)
-    join(client, "member-a", code, "Ada")
+    join(client, sid("member-a"), code, "Ada")
     assert fay.post(f"/dashboard/groups/{group_id}/theme",
                     {"kind": "question", "question": "What gave you energy this week?"}).status_code == 303
-    first = client.get("/api/groups/member-a").json()["groups"][0]["new_theme"]
+    first = client.get(f"/api/groups/{sid('member-a')}").json()["groups"][0]["new_theme"]
     assert first["kind"] == "question" and first["label"] == "What gave you energy this week?"
-    assert client.get("/api/groups/member-a").json()["groups"][0]["new_theme"] is None
+    assert client.get(f"/api/groups/{sid('member-a')}").json()["groups"][0]["new_theme"] is None
     assert fay.post(f"/dashboard/groups/{group_id}/theme", {"kind": "dimension", "dimension": "nowhere"}).status_code == 422
     assert fay.post(f"/dashboard/groups/{group_id}/theme", {"kind": "dimension", "dimension": "social"}).status_code == 303
-    assert client.get("/api/groups/member-a").json()["groups"][0]["new_theme"]["value"] == "social"
+    assert client.get(f"/api/groups/{sid('member-a')}").json()["groups"][0]["new_theme"]["value"] == "social"
 
 
 def test_exercise_theme_and_meeting_preparation(fay, client):
@@ -240,9 +274,9 @@ def test_exercise_theme_and_meeting_preparation(fay, client):
     group_id, code = open_group(fay)
     exercise_id = library.ids()[0]
     assert fay.post(f"/dashboard/groups/{group_id}/theme", {"kind": "exercise", "exercise": exercise_id}).status_code == 303
-    join(client, "member-a", code, "Ada")
-    join(client, "member-b", code, "Bea")
-    client.post(f"/api/groups/member-a/{group_id}/share", json={"text": "The exercise helped me breathe"})
+    join(client, sid("member-a"), code, "Ada")
+    join(client, sid("member-b"), code, "Bea")
+    client.post(f"/api/groups/{sid('member-a')}/{group_id}/share", json={"text": "The exercise helped me breathe"})
     page = fay.get(f"/dashboard/groups/{group_id}/prepare")
     assert page.status_code == 200
     assert "The exercise helped me breathe" in page.text and "Ada" in page.text

@@ -1,0 +1,102 @@
+"""What a mentor does to a case, with the same rules whichever door they use (the dashboard's pages or
+the JSON API under /mentor/api): who may act, the caseload cap, the hand-over, the pending crisis flag
+and the audit log. The doors only translate a refusal into their own answer and tell the dialogue
+engine what changed."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from bot import escalation, handover, mentors
+from bot.storage.models import Case, Mentor, Person
+
+
+class Refused(Exception):
+    """An action the rules do not allow; ``message`` is shown to the mentor as it is."""
+
+    def __init__(self, message: str, status_code: int = 409) -> None:
+        super().__init__(message)
+        self.message, self.status_code = message, status_code
+
+
+@dataclass(frozen=True)
+class Closed:
+    person_id: str
+    resume_engine: bool  # a mentor held the conversation: the engine was paused and must resume
+    needs_debrief: bool
+
+
+def load_case(session: Session, case_id: int) -> Case:
+    try:
+        return escalation.get_case(session, case_id)
+    except escalation.CaseNotFound:
+        raise Refused("There is no such case.", 404) from None
+
+
+def holder_only(case: Case, mentor: Mentor, what: str) -> None:
+    if case.status == "closed":
+        raise Refused("This case is closed.")
+    if not mentors.may_act_on(case, mentor):
+        if case.status == "claimed":
+            raise Refused(f"Someone else holds this case; only they can {what}.", 403)
+        raise Refused(f"Claim the case first; then you can {what}.")
+
+
+def claim(session: Session, case_id: int, mentor: Mentor, cap: int, address: str | None) -> Case:
+    load_case(session, case_id)
+    try:
+        case = mentors.claim_case(session, case_id, mentor, cap)
+    except mentors.CaseloadFull as full:
+        mentors.audit(session, mentor, "claim_refused_caseload", case_id=case_id,
+                      detail={"held": full.held, "cap": full.cap}, address=address)
+        session.commit()  # the refusal is on record even though the action failed
+        raise
+    mentors.audit(session, mentor, "case_claimed", case_id=case_id, address=address)
+    return case
+
+
+def release(session: Session, case_id: int, mentor: Mentor, address: str | None) -> str | None:
+    """The holder gives the case back (an admin may, for a colleague who is away). Returns the person's
+    id when a hand-over ended, so the door resumes the engine."""
+    case = load_case(session, case_id)
+    if case.status != "claimed":
+        raise Refused("Nobody holds this case.")
+    holder = case.claimed_by
+    on_behalf = holder != mentor.email
+    if on_behalf and mentor.role != "admin":
+        raise Refused("Only the mentor holding this case can release it.", 403)
+    ended = handover.leave(session, case, mentor.email) is not None
+    escalation.release(session, case_id, holder)
+    mentors.audit(session, mentor, "case_released", case_id=case_id,
+                  detail={"on_behalf_of": holder} if on_behalf else {}, address=address)
+    return case.person_id if ended else None
+
+
+def add_note(session: Session, case_id: int, mentor: Mentor, text: str, address: str | None) -> Case:
+    case = load_case(session, case_id)
+    if case.status == "claimed" and case.claimed_by != mentor.email:
+        raise Refused("Someone else holds this case; only they can add notes.", 403)
+    if not text.strip():
+        raise Refused("A note needs some text.", 422)
+    escalation.add_note(session, case_id, mentor.email, text)
+    mentors.audit(session, mentor, "note_added", case_id=case_id, address=address)
+    return case
+
+
+def close(session: Session, case_id: int, mentor: Mentor, outcome: str, note: str, address: str | None) -> Closed:
+    """Only the holder closes; closing ends the hand-over (the bot speaks again) and clears the pending
+    crisis flag, so a later crisis opens a new case that any mentor can take."""
+    case = load_case(session, case_id)
+    holder_only(case, mentor, "close it")
+    if outcome not in escalation.OUTCOMES:
+        raise Refused("Choose how the case ended.", 422)
+    if not note.strip():
+        raise Refused("Add a short note: what happened, and what a colleague should know.", 422)
+    ended = handover.end_for_closed_case(session, case, mentor.email)
+    escalation.close(session, case_id, mentor.email, outcome, note)
+    person = session.get(Person, case.person_id)
+    if person is not None:
+        person.dialogue_crisis_pending = False
+    mentors.audit(session, mentor, "case_closed", case_id=case_id, detail={"outcome": outcome}, address=address)
+    return Closed(case.person_id, ended is not None, mentors.needs_debrief(case))
