@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import dispatch_reply, intent_confidence, intent_of, language_of, say
-from bot.privacy import pseudonym
+from bot.pseudonyms import pseudonym
 
 log = logging.getLogger(__name__)
 

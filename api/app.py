@@ -19,6 +19,7 @@ from api.me import router as me_router
 from api.mentor_api import router as mentor_router
 from api.pages import router as pages_router
 from api.rasa_client import RasaClient
+from api.rate_limits import ChatLimits
 from bot import crisis
 from bot.config import Settings, load_settings
 from bot.storage import Database
@@ -45,6 +46,8 @@ def create_app(settings: Settings | None = None, *, warm_up_models: bool = True)
     app = FastAPI(title="Existential well-being companion", lifespan=lifespan)
     app.state.settings = settings
     app.state.db = Database(settings.sqlalchemy_url)
+    app.state.limits = ChatLimits(settings.rate_limit_storage, settings.chat_limit_per_id,
+                                  settings.chat_limit_per_address, settings.case_limit_per_address)
     app.state.tracker = TrackerEvents(settings.tracker_sqlalchemy_url)  # for deletion and export
     app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_token, settings.rasa_timeout_s)
     app.state.rasa_pid_file = settings.var_dir / "run" / "rasa.pid"

@@ -24,7 +24,7 @@ from bot.conversations import history, recent_user_texts, record_replies, record
 from bot.crisis import detect
 from bot.escalation import open_case_for
 from bot.handover import bot_paused_for
-from bot.privacy import pseudonym
+from bot.pseudonyms import pseudonym
 from bot.safety import check as safety_check
 from bot.safety.dialogue import handle_control, parse_control, respond_to_crisis
 from bot.storage.models import Message, Person, SafetyCheck
@@ -57,11 +57,20 @@ def _outgoing(sender: str, replies: list[dict[str, Any]]) -> list[dict[str, Any]
     return out
 
 
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
 @router.post("/webhooks/rest/webhook")
 async def webhook(body: ChatRequest, request: Request) -> Any:
     state = request.app.state
     language = body.metadata.language
     metadata = body.metadata.model_dump(exclude_none=True)
+    if not state.limits.allow_message(_address(request), body.sender):
+        # Too many messages: refused, unless this one carries a crisis signal (never withheld).
+        urgent = await run_in_threadpool(lambda: detect(body.message, language))
+        if not (urgent.crisis or urgent.ask):
+            return _too_many_messages()
 
     def store_incoming() -> Incoming:
         # One database round trip gathers everything the rest of the turn needs to decide.
@@ -158,11 +167,12 @@ def _store_replies(db, sender: str, message_id: int | None, replies: list[dict[s
 
 
 def _escalate(session, sender: str, assessment, *, text: str, message_id: int, mark_id: int, language: str,
-              source: str):
+              source: str, may_open_case=None):
     """The full crisis response: case, help lines, the engine to be put into its crisis flow."""
     person = session.get(Person, sender)
     safety_check.supersede_open(session, person.id)
-    outcome = respond_to_crisis(session, person, assessment, text=text, message_id=message_id, source=source)
+    outcome = respond_to_crisis(session, person, assessment, text=text, message_id=message_id, source=source,
+                                may_open_case=may_open_case)
     person.dialogue_crisis_pending = True
     _mark(session, mark_id, "handled_by_gateway")
     record_replies(session, sender, outcome.replies, language)
@@ -194,6 +204,7 @@ async def _safety_answer_turn(request: Request, body: ChatRequest, incoming: Inc
                     text=original.text if original is not None else body.message,
                     message_id=original.id if original is not None else incoming.message_id,
                     mark_id=incoming.message_id, language=language, source="safety_check",
+                    may_open_case=lambda: state.limits.allow_case(_address(request)),
                 )
                 return "crisis", outcome
             _mark(session, incoming.message_id, "handled_by_gateway")
@@ -221,7 +232,8 @@ async def _crisis_turn(request: Request, body: ChatRequest, assessment, incoming
     def escalate():
         with state.db.session() as session:
             return _escalate(session, body.sender, assessment, text=body.message, message_id=incoming.message_id,
-                             mark_id=incoming.message_id, language=body.metadata.language, source="gateway")
+                             mark_id=incoming.message_id, language=body.metadata.language, source="gateway",
+                             may_open_case=lambda: state.limits.allow_case(_address(request)))
 
     outcome = await run_in_threadpool(escalate)
     # Put the dialogue into its crisis flow; if Rasa is down, the flag makes the gateway retry first
@@ -255,6 +267,16 @@ async def _enter_crisis_flow(request: Request, sender: str, severity: str, swall
                 person.dialogue_crisis_pending = False
 
     await run_in_threadpool(clear)
+
+
+def _too_many_messages() -> JSONResponse:
+    return JSONResponse(
+        status_code=429, headers={"Retry-After": "60"},
+        content={"error": {"code": "too_many_messages",
+                           "message_en": content_text("en", "gateway.too_many_messages"),
+                           "message_nl": content_text("nl", "gateway.too_many_messages")},
+                 "stored": False},
+    )
 
 
 def _engine_unavailable() -> JSONResponse:

@@ -95,17 +95,27 @@ async def register(request: Request) -> Response:
         if password != again:
             return 422, "The two passwords are not the same."
         try:
+            mentors.check_password(password, email)
+        except mentors.AccountError as problem:
+            return 422, str(problem)
+        if mentors.find_mentor(session, email) is not None:
+            # The same answer as a new registration: this page must not tell who has an account.
+            mentors.audit(session, None, "registration_for_existing_account", detail={"mentor": email}, address=where)
+            return 202, None
+        try:
             account = mentors.create_account(session, email=email, display_name=name, role="facilitator",
                                              password=password)
         except mentors.AccountError as problem:
             return 422, str(problem)
-        mentors.audit(session, account, "facilitator_registered", address=where)
-        return 303, None
+        # Nobody checked this address yet: the account waits until an admin activates it (Mentors page).
+        account.active = False
+        mentors.audit(session, account, "facilitator_registered", detail={"awaiting_approval": True}, address=where)
+        return 202, None
 
     status, problem = await _run(request, work)
     if problem:
         return _register_page(request, error=problem, email=email, name=name, status_code=status)
-    return redirect(request, "/dashboard/login", password_set="1", next="/dashboard/groups")
+    return _render(request, "register_received.html", {"title": "Registration received"}, status_code=202)
 
 
 # ------------------------------------------------------------------------------------ facilitator pages

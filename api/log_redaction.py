@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
-from bot.privacy import pseudonym
+from bot.pseudonyms import pseudonym
 
 # A path segment that is an id of ours (hex or UUID) or any long random-looking token.
 _SECRET_SEGMENT = re.compile(r"(?<=/)(?:[0-9A-Fa-f-]{32,64}|[A-Za-z0-9_-]{20,})(?=[/?#]|$)")

@@ -28,8 +28,17 @@ class Settings:
     notify_email_to: str = ""
     # Rasa's tracker store: its own SQLite file by default, else the app's server (or its own URL).
     tracker_database_url: str = ""
+    # Rate limits ("N/minute" etc., the `limits` notation) and where their counters live.
+    chat_limit_per_id: str = "30/minute"
+    chat_limit_per_address: str = "300/minute"
+    case_limit_per_address: str = "10/hour"
+    redis_url: str = ""
     # People not seen for this many days are erased by `python -m api.cli purge` (0: never).
     retention_days: int = 365
+
+    @property
+    def rate_limit_storage(self) -> str:
+        return self.redis_url or "memory://"
 
     @property
     def sqlalchemy_url(self) -> str:
@@ -73,4 +82,8 @@ def load_settings() -> Settings:
         notify_email_to=env.get("NOTIFY_EMAIL_TO", ""),
         tracker_database_url=env.get("RASA_TRACKER_DATABASE_URL", ""),
         retention_days=int(env.get("RETENTION_DAYS", "365")),
+        chat_limit_per_id=env.get("CHAT_LIMIT_PER_ID", "30/minute"),
+        chat_limit_per_address=env.get("CHAT_LIMIT_PER_ADDRESS", "300/minute"),
+        case_limit_per_address=env.get("CASE_LIMIT_PER_ADDRESS", "10/hour"),
+        redis_url=env.get("REDIS_URL", ""),
     )

@@ -224,6 +224,20 @@ def authenticate(session: Session, email: str, password: str, totp_code: str = "
     return mentor
 
 
+def role_rank(role: str) -> int:
+    """What a role may see: a facilitator no crisis conversation, a mentor cases, an admin everything."""
+    return {"facilitator": 0, "mentor": 1, "admin": 2}.get(role, -1)
+
+
+def require_new_password(session: Session, mentor: Mentor) -> None:
+    """The password, a second factor and an API token that someone else may have set stop working, and
+    every session ends; the person starts again from a one-time link."""
+    mentor.password_hash = None
+    mentor.api_token_hash = None
+    disable_totp(mentor)
+    end_all_sessions(session, mentor.id)
+
+
 def issue_api_token(session: Session, mentor: Mentor) -> str:
     """A new token for /mentor/api (any earlier one stops working). Only its hash is kept: a random
     256-bit token needs no slow hash, and the database never holds something that opens the API."""

@@ -6,7 +6,6 @@ commands (``python -m api.cli show-data`` / ``purge``) and the retention policy 
 """
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -31,12 +30,6 @@ from bot.storage.models import (
     utcnow,
 )
 from bot.storage.tracker_events import TrackerEvents
-
-
-def pseudonym(value: str) -> str:
-    """What logs may say instead of an id or a token: enough to correlate lines, not to find the person."""
-    return "ref-" + hashlib.sha256(value.encode()).hexdigest()[:10]
-
 
 PERSONAL_TABLES = (Message, CheckinRecord, ExerciseSession, Lifeline, SafetyCheck, GroupMembership,
                    GroupReflection, GroupDialogue, Handover, Case)

@@ -64,6 +64,9 @@ def gateway_band(url: str, timeout: float):
             time.sleep(2 * (attempt + 1))
         if response.status_code == 503:
             return "error"
+        if response.status_code == 429:
+            sys.exit("error: the gateway's per-address rate limit answered; start it with "
+                     "CHAT_LIMIT_PER_ADDRESS=100000/minute for an evaluation run")
         response.raise_for_status()
         customs = [r.get("custom") or {} for r in response.json()]
         if any("crisis" in c for c in customs):

@@ -133,22 +133,33 @@ async def set_active(mentor_id: int, request: Request, viewer: Viewer = Depends(
 
 @router.post("/mentors/{mentor_id}/role")
 async def set_role(mentor_id: int, request: Request, viewer: Viewer = Depends(admin_only)) -> Response:
+    """A raise (facilitator -> mentor -> admin) opens crisis conversations to the account: its password,
+    which a self-registered facilitator chose alone, stops working and its sessions end; the admin gets
+    a one-time link to pass on, so the person sets a fresh password through a channel the admin trusts."""
     role = str((await request.form()).get("role", ""))
 
     def work(session: Session):
         mentor = session.get(Mentor, mentor_id)
         if mentor is None or role not in mentors.ROLES:
-            return "Choose an existing account and role."
+            return "Choose an existing account and role.", None, None
         if mentor.id == viewer.id and role != "admin":
-            return "You cannot take away your own admin role; ask another admin."
+            return "You cannot take away your own admin role; ask another admin.", None, None
+        raised = mentors.role_rank(role) > mentors.role_rank(mentor.role)
         mentor.role = role
+        token = None
+        if raised:
+            mentors.require_new_password(session, mentor)
+            token = mentors.invitation_link_token(session, config(request), mentor, viewer.email)
         mentors.audit(session, session.get(Mentor, viewer.id), "mentor_role_changed",
-                      detail={"mentor": mentor.email, "role": role}, address=address(request))
-        return None
+                      detail={"mentor": mentor.email, "role": role, "new_password_required": raised},
+                      address=address(request))
+        return None, token, mentor.email
 
-    problem = await _run(request, work)
+    problem, token, email = await _run(request, work)
     if problem:
         return await _mentors_page(request, viewer, error=problem, status_code=422)
+    if token:
+        return await _mentors_page(request, viewer, invite_link=_link(request, token), invite_for=email)
     return redirect(request, "/dashboard/admin/mentors", done="role")
 
 

@@ -28,7 +28,7 @@ from api.dashboard.security import (
 from api.rasa_client import EngineUnavailable
 from bot import casework, escalation, handover, mentors
 from bot.crisis import severity_rank
-from bot.privacy import pseudonym
+from bot.pseudonyms import pseudonym
 from bot.safety import directory
 from bot.storage.models import Case, Handover, Mentor, Message, Person, utcnow
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,7 @@ from bot.content import text as content_text
 from bot.conversations import touch_person
 from bot.crisis import CrisisAssessment, detect, severity_rank
 from bot.notify import CaseNotice, Notifier
+from bot.pseudonyms import pseudonym
 from bot.safety import check as safety_check
 from bot.safety.reply import country_reply, crisis_reply
 from bot.storage.models import Person
@@ -50,7 +52,7 @@ def notifier() -> Notifier:
 @dataclass
 class CrisisOutcome:
     replies: list[dict[str, Any]]
-    case_id: int
+    case_id: int | None  # None: the help lines went out but no case was opened (rate limit)
     severity: str
     opened: bool
 
@@ -63,11 +65,17 @@ def respond_to_crisis(
     text: str,
     message_id: int | None,
     source: str,
+    may_open_case: Callable[[], bool] | None = None,
 ) -> CrisisOutcome:
+    """Help lines always; a case for the mentors unless ``may_open_case`` says no to a new one (the
+    gateway's per-address limit against flooding the queue; an open case always takes the message)."""
     first_time = escalation.open_case_for(session, person.id) is None
     replies = crisis_reply(
         assessment.severity, tuple(assessment.signals), person.language, person.country, first_time=first_time
     )
+    if first_time and may_open_case is not None and not may_open_case():
+        log.warning("no case opened for %s: too many new cases from one address", pseudonym(person.id))
+        return CrisisOutcome(replies=replies, case_id=None, severity=assessment.severity, opened=False)
     shown = [line for reply in replies for line in (reply.get("custom") or {}).get("crisis", {}).get("helplines", [])]
     record = escalation.record_crisis(
         session, person, severity=assessment.severity, signals=assessment.signals, text=text,

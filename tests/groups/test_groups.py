@@ -9,24 +9,65 @@ from bot.storage.models import GroupSharedItem, Message
 
 # ------------------------------------------------------------------------------------ accounts and roles
 
-def test_facilitator_registers_and_signs_in(app, db):
+def _register(app, email, name="New"):
     from dashboard_helpers import PASSWORD, Browser, csrf_of
 
     browser = Browser(app)
     form = browser.get("/dashboard/groups/register")
     assert form.status_code == 200
-    response = browser.post("/dashboard/groups/register", {
-        "email": "new@example.org", "display_name": "New", "password": PASSWORD, "password_again": PASSWORD,
+    return browser, browser.post("/dashboard/groups/register", {
+        "email": email, "display_name": name, "password": PASSWORD, "password_again": PASSWORD,
         "csrf_token": csrf_of(form.text)}, csrf=False)
-    assert response.status_code == 303
+
+
+def test_a_registered_facilitator_signs_in_only_after_an_admin_approves(app, db):
+    from bot import mentors
+
+    browser, response = _register(app, "new@example.org")
+    assert response.status_code == 202 and "administrator" in response.text
+    assert browser.login("new@example.org").status_code != 303  # nobody checked this address yet
+    with db.session() as session:
+        mentors.set_active(session, mentors.find_mentor(session, "new@example.org"), True)  # the admin approves
     assert browser.login("new@example.org").headers["location"].endswith("/dashboard/groups")
     assert browser.get("/dashboard/groups").status_code == 200
-    # A second registration with the same email is refused.
-    form = browser.get("/dashboard/groups/register")
-    again = browser.post("/dashboard/groups/register", {
-        "email": "new@example.org", "password": PASSWORD, "password_again": PASSWORD,
-        "csrf_token": csrf_of(form.text)}, csrf=False)
-    assert again.status_code == 422
+
+
+def test_registration_does_not_tell_which_emails_have_accounts(app, db):
+    from dashboard_helpers import make_account
+
+    make_account(db, "ann@example.org", "mentor", "Ann")
+    _, existing = _register(app, "ann@example.org", "Someone")
+    _, fresh = _register(app, "nobody-yet@example.org", "Someone")
+    assert existing.status_code == fresh.status_code == 202
+    assert existing.text == fresh.text
+    from bot import mentors
+
+    with db.session() as session:
+        assert mentors.find_mentor(session, "ann@example.org").role == "mentor"  # untouched
+
+
+def test_raising_a_role_needs_a_fresh_password_and_ends_sessions(app, db):
+    from dashboard_helpers import PASSWORD, Browser, make_account
+
+    from bot import mentors
+    from bot.storage.models import Mentor
+
+    make_account(db, "root@example.org", "admin", "Root")
+    make_account(db, "fac@example.org", "facilitator", "Fac")
+    fac = Browser(app)
+    assert fac.login("fac@example.org").status_code == 303
+    admin = Browser(app)
+    admin.login("root@example.org")
+    with db.session() as session:
+        fac_id = mentors.find_mentor(session, "fac@example.org").id
+    page = admin.post(f"/dashboard/admin/mentors/{fac_id}/role", {"role": "mentor"})
+    assert page.status_code == 200 and "/dashboard/invite/" in page.text  # a link to pass on
+    assert fac.get("/dashboard/queue").status_code in (302, 303)  # the old session ended
+    assert Browser(app).login("fac@example.org", PASSWORD).status_code != 303  # the old password too
+    with db.session() as session:
+        assert session.get(Mentor, fac_id).password_hash is None
+    # Lowering a role asks for nothing new.
+    assert admin.post(f"/dashboard/admin/mentors/{fac_id}/role", {"role": "facilitator"}).status_code == 303
 
 
 def test_registration_needs_the_form_token(app):

@@ -8,7 +8,7 @@ import uuid
 from anon_ids import sid
 
 from api.log_redaction import RedactSecrets, redact
-from bot.privacy import pseudonym
+from bot.pseudonyms import pseudonym
 
 
 def test_ids_and_tokens_in_paths_become_pseudonyms_that_still_correlate():
