@@ -12,13 +12,13 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from api.payloads import sanitise
 from api.rasa_client import EngineUnavailable
-from api.schemas import SENDER_PATTERN, ChatRequest
+from api.schemas import ChatRequest, SenderId, error_responses
 from bot.content import text as content_text
 from bot.conversations import history, recent_user_texts, record_replies, record_user_message, touch_person
 from bot.crisis import detect
@@ -30,7 +30,7 @@ from bot.safety.dialogue import handle_control, parse_control, respond_to_crisis
 from bot.storage.models import Message, Person, SafetyCheck
 
 log = logging.getLogger(__name__)
-router = APIRouter()
+router = APIRouter(responses=error_responses(400, 413, 422, 429, 503))
 
 
 @dataclass(frozen=True)
@@ -305,12 +305,8 @@ def _mark_status(db, message_id: int, status: str) -> None:
 
 
 @router.get("/api/conversations/{sender}/messages")
-async def conversation_history(sender: str, request: Request) -> dict[str, Any]:
+async def conversation_history(sender: SenderId, request: Request) -> dict[str, Any]:
     """An unknown id gets the same answer as an id with nothing said yet: no oracle for which ids exist."""
-    import re
-
-    if not re.match(SENDER_PATTERN, sender):
-        raise HTTPException(status_code=422, detail="invalid sender id")
 
     def load() -> list[dict[str, Any]]:
         with request.app.state.db.session() as session:

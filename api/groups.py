@@ -29,8 +29,8 @@ from api.dashboard.security import (
     secure_headers,
     signed_in,
 )
-from api.me import _check_sender
 from api.pages import asset_version
+from api.schemas import RowId, SenderId
 from bot import checkins, groups, mentors
 from bot.content import text as content_text
 from bot.conversations import record_replies, record_user_message, touch_person
@@ -178,7 +178,7 @@ def _detail_context(request: Request, session: Session, viewer: Viewer, group: G
 
 
 @router.get("/dashboard/groups/{group_id}")
-async def group_detail(group_id: int, request: Request, viewer: Viewer = Depends(facilitator)) -> Response:
+async def group_detail(group_id: RowId, request: Request, viewer: Viewer = Depends(facilitator)) -> Response:
     context = await _run(request, lambda s: _detail_context(request, s, viewer, _own(s, viewer, group_id)))
     return _render(request, "detail.html", context, viewer=viewer)
 
@@ -201,12 +201,12 @@ async def _action(request: Request, viewer: Viewer, group_id: int, action: str, 
 
 
 @router.post("/dashboard/groups/{group_id}/rotate")
-async def group_rotate(group_id: int, request: Request, viewer: Viewer = Depends(facilitator)) -> Response:
+async def group_rotate(group_id: RowId, request: Request, viewer: Viewer = Depends(facilitator)) -> Response:
     return await _action(request, viewer, group_id, "group_code_rotated", lambda s, g: groups.rotate_code(s, g))
 
 
 @router.post("/dashboard/groups/{group_id}/close")
-async def group_close(group_id: int, request: Request, viewer: Viewer = Depends(facilitator)) -> Response:
+async def group_close(group_id: RowId, request: Request, viewer: Viewer = Depends(facilitator)) -> Response:
     form = await request.form()
     if form.get("confirm") != "yes":
         def unconfirmed(session: Session):
@@ -220,14 +220,14 @@ async def group_close(group_id: int, request: Request, viewer: Viewer = Depends(
 
 
 @router.post("/dashboard/groups/{group_id}/members/{membership_id}/remove")
-async def group_remove(group_id: int, membership_id: int, request: Request,
+async def group_remove(group_id: RowId, membership_id: RowId, request: Request,
                        viewer: Viewer = Depends(facilitator)) -> Response:
     return await _action(request, viewer, group_id, "group_member_removed",
                          lambda s, g: groups.remove_member(s, g, membership_id))
 
 
 @router.post("/dashboard/groups/{group_id}/theme")
-async def group_theme(group_id: int, request: Request, viewer: Viewer = Depends(facilitator)) -> Response:
+async def group_theme(group_id: RowId, request: Request, viewer: Viewer = Depends(facilitator)) -> Response:
     form = await request.form()
     kind = str(form.get("kind", ""))
     value = str(form.get(kind, "") or form.get("value", ""))
@@ -242,13 +242,13 @@ def _map_png(session: Session, group: Group) -> bytes:
 
 
 @router.get("/dashboard/groups/{group_id}/map.png")
-async def group_map_png(group_id: int, request: Request, viewer: Viewer = Depends(facilitator)) -> Response:
+async def group_map_png(group_id: RowId, request: Request, viewer: Viewer = Depends(facilitator)) -> Response:
     png = await _run(request, lambda s: _map_png(s, _own(s, viewer, group_id)))
     return secure_headers(Response(png, media_type="image/png"))
 
 
 @router.get("/dashboard/groups/{group_id}/prepare")
-async def group_prepare(group_id: int, request: Request, viewer: Viewer = Depends(facilitator)) -> Response:
+async def group_prepare(group_id: RowId, request: Request, viewer: Viewer = Depends(facilitator)) -> Response:
     def work(session: Session):
         group = _own(session, viewer, group_id)
         return {"title": f"Meeting preparation · {group.name}", "group": groups.meeting_preparation(session, group)}
@@ -313,8 +313,7 @@ def _crisis_instead(session: Session, sender: str, group: Group, text: str, asse
 
 
 @router.post("/api/groups/{sender}/join")
-async def member_join(sender: str, body: JoinBody, request: Request) -> Any:
-    _check_sender(sender)
+async def member_join(sender: SenderId, body: JoinBody, request: Request) -> Any:
 
     def work(session: Session):
         touch_person(session, sender, body.language, None)
@@ -333,9 +332,8 @@ async def member_join(sender: str, body: JoinBody, request: Request) -> Any:
 
 
 @router.get("/api/groups/{sender}")
-async def member_groups(sender: str, request: Request, lang: str | None = LangQuery) -> dict[str, Any]:
+async def member_groups(sender: SenderId, request: Request, lang: str | None = LangQuery) -> dict[str, Any]:
     """The person's open groups, with the current theme offered once (not nagged)."""
-    _check_sender(sender)
 
     def work(session: Session):
         rows = []
@@ -353,8 +351,7 @@ async def member_groups(sender: str, request: Request, lang: str | None = LangQu
 
 
 @router.get("/api/groups/{sender}/{group_id}")
-async def member_group_page(sender: str, group_id: int, request: Request, lang: str | None = LangQuery) -> dict[str, Any]:
-    _check_sender(sender)
+async def member_group_page(sender: SenderId, group_id: RowId, request: Request, lang: str | None = LangQuery) -> dict[str, Any]:
 
     def work(session: Session):
         membership = _member(session, sender, group_id, lang)
@@ -371,8 +368,7 @@ async def member_group_page(sender: str, group_id: int, request: Request, lang: 
 
 
 @router.get("/api/groups/{sender}/{group_id}/map.png")
-async def member_map_png(sender: str, group_id: int, request: Request) -> Response:
-    _check_sender(sender)
+async def member_map_png(sender: SenderId, group_id: RowId, request: Request) -> Response:
 
     def work(session: Session):
         _member(session, sender, group_id)
@@ -381,9 +377,8 @@ async def member_map_png(sender: str, group_id: int, request: Request) -> Respon
 
 
 @router.post("/api/groups/{sender}/{group_id}/leave")
-async def member_leave(sender: str, group_id: int, body: LeaveBody, request: Request,
+async def member_leave(sender: SenderId, group_id: RowId, body: LeaveBody, request: Request,
                        lang: str | None = LangQuery) -> dict[str, Any]:
-    _check_sender(sender)
 
     def work(session: Session):
         groups.leave(session, _member(session, sender, group_id, lang), keep_shared=body.keep_shared)
@@ -413,26 +408,23 @@ def _write(request: Request, sender: str, group_id: int, text: str, share: bool,
 
 
 @router.post("/api/groups/{sender}/{group_id}/reflections")
-async def member_reflect(sender: str, group_id: int, body: ReflectionBody, request: Request,
+async def member_reflect(sender: SenderId, group_id: RowId, body: ReflectionBody, request: Request,
                          lang: str | None = LangQuery) -> Any:
     """Write a reflection: kept for the member only, or shared with the group at once (`share`)."""
-    _check_sender(sender)
     return await _write(request, sender, group_id, body.text, body.share, lang)
 
 
 @router.post("/api/groups/{sender}/{group_id}/share")
-async def member_share(sender: str, group_id: int, body: ShareBody, request: Request,
+async def member_share(sender: SenderId, group_id: RowId, body: ShareBody, request: Request,
                        lang: str | None = LangQuery) -> Any:
     """Write and share a reflection in one go (the same as reflections with share=true)."""
-    _check_sender(sender)
     return await _write(request, sender, group_id, body.text, True, lang)
 
 
 @router.post("/api/groups/{sender}/{group_id}/reflections/{reflection_id}/share")
-async def member_share_reflection(sender: str, group_id: int, reflection_id: int, request: Request,
+async def member_share_reflection(sender: SenderId, group_id: RowId, reflection_id: RowId, request: Request,
                                   lang: str | None = LangQuery) -> Any:
     """Share one of the member's own private reflections."""
-    _check_sender(sender)
 
     def work(session: Session):
         membership = _member(session, sender, group_id, lang)
@@ -449,10 +441,9 @@ async def member_share_reflection(sender: str, group_id: int, reflection_id: int
 
 
 @router.post("/api/groups/{sender}/{group_id}/shared/{item_id}/withdraw")
-async def member_withdraw(sender: str, group_id: int, item_id: int, request: Request,
+async def member_withdraw(sender: SenderId, group_id: RowId, item_id: RowId, request: Request,
                           lang: str | None = LangQuery) -> Any:
     """Take a shared reflection back from the group; the member keeps it privately."""
-    _check_sender(sender)
 
     def work(session: Session):
         try:
@@ -464,9 +455,8 @@ async def member_withdraw(sender: str, group_id: int, item_id: int, request: Req
 
 
 @router.post("/api/groups/{sender}/{group_id}/checkin")
-async def member_share_checkin(sender: str, group_id: int, body: CheckinShareBody, request: Request,
+async def member_share_checkin(sender: SenderId, group_id: RowId, body: CheckinShareBody, request: Request,
                                lang: str | None = LangQuery) -> Any:
-    _check_sender(sender)
 
     def work(session: Session):
         if not groups.share_checkin(session, _member(session, sender, group_id, lang), body.share):

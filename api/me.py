@@ -5,14 +5,13 @@ separate random id per check-in so an image link reveals nobody's id.
 """
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
-from api.schemas import SENDER_PATTERN
+from api.schemas import SenderId, error_responses
 from bot import checkins, privacy
 from bot.exercises.lifeline_chart import lifeline_alt_text, lifeline_png
 from bot.exercises.runner import LIFELINE_URL, lifeline_of
@@ -21,13 +20,11 @@ from bot.wellbeing import findings
 from bot.wellbeing.chart import radar_alt_text, radar_png, trend_alt_text, trend_png
 from bot.wellbeing.conversation import CHART_URL
 
-router = APIRouter()
+router = APIRouter(responses=error_responses(404, 405, 413, 422))
 PNG_HEADERS = {"Cache-Control": "private, max-age=3600"}
-
-
-def _check_sender(sender: str) -> None:
-    if not re.match(SENDER_PATTERN, sender):
-        raise HTTPException(status_code=422, detail="invalid sender id")
+# What the OpenAPI schema says the pictures and the CSV download are.
+PNG: dict[int | str, dict[str, Any]] = {200: {"content": {"image/png": {}}, "description": "a PNG picture"}}
+CSV: dict[int | str, dict[str, Any]] = {200: {"content": {"text/csv": {}}, "description": "a CSV file"}}
 
 
 def _run(request: Request, work):
@@ -44,7 +41,7 @@ def _person(session, sender: str) -> Person:
     return session.get(Person, sender) or Person(id=sender, language="en", country=None, created_at=utcnow())
 
 
-@router.get("/charts/checkin/{public_id}/radar.png")
+@router.get("/charts/checkin/{public_id}/radar.png", response_class=Response, responses=PNG)
 async def checkin_radar(public_id: str, request: Request,
                         lang: str | None = Query(None, pattern="^(en|nl)$")) -> Response:
     def work(session):
@@ -58,7 +55,7 @@ async def checkin_radar(public_id: str, request: Request,
     return Response(await _run(request, work), media_type="image/png", headers=PNG_HEADERS)
 
 
-@router.get("/charts/lifeline/{public_id}.png")
+@router.get("/charts/lifeline/{public_id}.png", response_class=Response, responses=PNG)
 async def lifeline_picture(public_id: str, request: Request,
                            lang: str | None = Query(None, pattern="^(en|nl)$")) -> Response:
     def work(session):
@@ -71,8 +68,7 @@ async def lifeline_picture(public_id: str, request: Request,
 
 
 @router.get("/api/me/{sender}/lifeline")
-async def my_lifeline(sender: str, request: Request, lang: str | None = Query(None, pattern="^(en|nl)$")) -> dict:
-    _check_sender(sender)
+async def my_lifeline(sender: SenderId, request: Request, lang: str | None = Query(None, pattern="^(en|nl)$")) -> dict:
 
     def work(session):
         person = _person(session, sender)
@@ -87,9 +83,8 @@ async def my_lifeline(sender: str, request: Request, lang: str | None = Query(No
 
 
 @router.get("/api/me/{sender}/checkins")
-async def my_checkins(sender: str, request: Request,
+async def my_checkins(sender: SenderId, request: Request,
                       lang: str | None = Query(None, pattern="^(en|nl)$")) -> dict[str, Any]:
-    _check_sender(sender)
 
     def work(session):
         person = _person(session, sender)
@@ -114,10 +109,9 @@ async def my_checkins(sender: str, request: Request,
     return await _run(request, work)
 
 
-@router.get("/api/me/{sender}/trend.png")
-async def my_trend(sender: str, request: Request, series: str = Query("investment", pattern="^(investment|fulfilment)$"),
+@router.get("/api/me/{sender}/trend.png", response_class=Response, responses=PNG)
+async def my_trend(sender: SenderId, request: Request, series: str = Query("investment", pattern="^(investment|fulfilment)$"),
                    lang: str = Query("en", pattern="^(en|nl)$")) -> Response:
-    _check_sender(sender)
 
     def work(session):
         records = checkins.completed(session, sender)
@@ -132,9 +126,8 @@ async def my_trend(sender: str, request: Request, series: str = Query("investmen
     return Response(png, media_type="image/png", headers={**PNG_HEADERS, "X-Alt-Text": header_safe_alt})
 
 
-@router.get("/api/me/{sender}/checkins.csv")
-async def my_checkins_csv(sender: str, request: Request) -> Response:
-    _check_sender(sender)
+@router.get("/api/me/{sender}/checkins.csv", response_class=Response, responses=CSV)
+async def my_checkins_csv(sender: SenderId, request: Request) -> Response:
 
     def work(session):
         return checkins.export_csv(checkins.completed(session, sender))
@@ -144,10 +137,9 @@ async def my_checkins_csv(sender: str, request: Request) -> Response:
 
 
 @router.get("/api/me/{sender}/checkins.json")
-async def my_checkins_json(sender: str, request: Request) -> Response:
+async def my_checkins_json(sender: SenderId, request: Request) -> Response:
     import json
 
-    _check_sender(sender)
 
     def work(session):
         return checkins.export_json(checkins.completed(session, sender))
@@ -158,8 +150,7 @@ async def my_checkins_json(sender: str, request: Request) -> Response:
 
 
 @router.delete("/api/me/{sender}/checkins")
-async def delete_my_checkins(sender: str, request: Request) -> dict[str, Any]:
-    _check_sender(sender)
+async def delete_my_checkins(sender: SenderId, request: Request) -> dict[str, Any]:
 
     def work(session):
         return {"deleted_checkins": checkins.delete_all(session, sender)}
@@ -168,10 +159,9 @@ async def delete_my_checkins(sender: str, request: Request) -> dict[str, Any]:
 
 
 @router.get("/api/me/{sender}/export")
-async def export_everything(sender: str, request: Request) -> Response:
+async def export_everything(sender: SenderId, request: Request) -> Response:
     import json
 
-    _check_sender(sender)
     tracker = request.app.state.tracker
     body = json.dumps(await _run(request, lambda session: privacy.export(session, sender, tracker)),
                       ensure_ascii=False, indent=2)
@@ -180,9 +170,8 @@ async def export_everything(sender: str, request: Request) -> Response:
 
 
 @router.delete("/api/me/{sender}")
-async def delete_everything(sender: str, request: Request) -> dict[str, Any]:
+async def delete_everything(sender: SenderId, request: Request) -> dict[str, Any]:
     """Everything about the id goes, the dialogue engine's copy included (bot/privacy.py); an open crisis
     case keeps the messages that raised it, and the answer says so."""
-    _check_sender(sender)
     tracker = request.app.state.tracker
     return await _run(request, lambda session: privacy.erase(session, sender, tracker))

@@ -8,7 +8,7 @@ action is in the audit log and the case's own history.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from api.rasa_client import EngineUnavailable
+from api.schemas import NOT_BLANK, RowId, error_responses
 from bot import casework, escalation, mentors
 from bot.conversations import message_view
 from bot.storage.models import Case, Mentor
@@ -40,18 +41,18 @@ def api_mentor(request: Request, credentials: HTTPAuthorizationCredentials | Non
     return mentor_id
 
 
-router = APIRouter(prefix="/mentor/api")
+router = APIRouter(prefix="/mentor/api", responses=error_responses(400, 401, 403, 404, 409, 413, 422))
 
 
 class NoteBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    text: str = Field(min_length=1, max_length=5000)
+    text: str = Field(min_length=1, max_length=5000, pattern=NOT_BLANK)
 
 
 class CloseBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    outcome: str
-    note: str = Field(min_length=1, max_length=5000)
+    outcome: Literal[escalation.OUTCOMES]  # type: ignore[valid-type]
+    note: str = Field(min_length=1, max_length=5000, pattern=NOT_BLANK)
 
 
 def case_summary(case: Case) -> dict[str, Any]:
@@ -92,7 +93,7 @@ async def list_cases(request: Request, mentor_id: int = Depends(api_mentor)) -> 
 
 
 @router.get("/cases/{case_id}")
-async def read_case(case_id: int, request: Request, mentor_id: int = Depends(api_mentor)) -> dict[str, Any]:
+async def read_case(case_id: RowId, request: Request, mentor_id: int = Depends(api_mentor)) -> dict[str, Any]:
     def work(session, mentor, address):
         case = casework.load_case(session, case_id)
         if case.status == "closed" and case.claimed_by != mentor.email and mentor.role != "admin":
@@ -117,14 +118,14 @@ async def read_case(case_id: int, request: Request, mentor_id: int = Depends(api
 
 
 @router.post("/cases/{case_id}/claim")
-async def claim_case(case_id: int, request: Request, mentor_id: int = Depends(api_mentor)) -> dict[str, Any]:
+async def claim_case(case_id: RowId, request: Request, mentor_id: int = Depends(api_mentor)) -> dict[str, Any]:
     config = request.app.state.dashboard  # the DashboardConfig (api/dashboard)
     return await _run(request, mentor_id, lambda s, m, a: case_summary(
         casework.claim(s, case_id, m, mentors.caseload_cap(s, config), a)))
 
 
 @router.post("/cases/{case_id}/release")
-async def release_case(case_id: int, request: Request, mentor_id: int = Depends(api_mentor)) -> dict[str, Any]:
+async def release_case(case_id: RowId, request: Request, mentor_id: int = Depends(api_mentor)) -> dict[str, Any]:
     def work(session, mentor, address):
         resumed = casework.release(session, case_id, mentor, address)
         return case_summary(casework.load_case(session, case_id)), resumed
@@ -136,13 +137,13 @@ async def release_case(case_id: int, request: Request, mentor_id: int = Depends(
 
 
 @router.post("/cases/{case_id}/notes")
-async def add_note(case_id: int, body: NoteBody, request: Request,
+async def add_note(case_id: RowId, body: NoteBody, request: Request,
                    mentor_id: int = Depends(api_mentor)) -> dict[str, Any]:
     return await _run(request, mentor_id, lambda s, m, a: case_summary(casework.add_note(s, case_id, m, body.text, a)))
 
 
 @router.post("/cases/{case_id}/close")
-async def close_case(case_id: int, body: CloseBody, request: Request,
+async def close_case(case_id: RowId, body: CloseBody, request: Request,
                      mentor_id: int = Depends(api_mentor)) -> dict[str, Any]:
     def work(session, mentor, address):
         closed = casework.close(session, case_id, mentor, body.outcome, body.note, address)

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from api.schemas import MAX_MESSAGE_CHARS, SENDER_PATTERN
+from api.schemas import MAX_MESSAGE_CHARS, SENDER_PATTERN, RowId
 from bot import content
 from bot.config import SUPPORTED_LANGUAGES
 from bot.groups import MAX_REFLECTION_CHARS
@@ -136,7 +136,7 @@ def my_map_page(request: Request, lang: str | None = None) -> HTMLResponse:
 
 
 @router.get("/groups/{group_id}", response_class=HTMLResponse, include_in_schema=False)
-def group_page(request: Request, group_id: int, lang: str | None = None) -> HTMLResponse:
+def group_page(request: Request, group_id: RowId, lang: str | None = None) -> HTMLResponse:
     """A member's group page. Like /my-map it knows nobody: the script asks the member API with the
     anonymous id from the browser, and the API decides what this member may see."""
     return _page(request, "group.html", lang, CONTENT_SECURITY_POLICY, group_id=group_id,

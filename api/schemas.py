@@ -1,8 +1,9 @@
 """Request bodies of the public chat endpoint, validated strictly so bad input gets a clear 422."""
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
+from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 MAX_MESSAGE_CHARS = 2000
@@ -11,6 +12,34 @@ MAX_MESSAGE_CHARS = 2000
 # (128-256 random bits, what POST /api/ids issues). Names, e-mails and counters get a 422.
 SENDER_PATTERN = (r"^(?:[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-4[0-9A-Fa-f]{3}-[89ABab][0-9A-Fa-f]{3}-[0-9A-Fa-f]{12}"
                   r"|[0-9a-f]{32,64})$")
+
+
+# A path segment that must be such an id: anything else is a 422 before any handler runs, and the
+# OpenAPI schema says so.
+SenderId = Annotated[str, Path(pattern=SENDER_PATTERN, description="the anonymous id the browser keeps")]
+# A database row id in a path: bounded, so a huge number is a 422, not an overflow in the database driver.
+RowId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+# At least one character that str.strip() keeps (it also strips \x1c-\x1f).
+NOT_BLANK = r"[^\s\x1c-\x1f]"
+
+
+class ErrorDetail(BaseModel):
+    model_config = ConfigDict(extra="allow")  # message_en / message_nl for people, details for 422
+
+    code: str
+    message: str | None = None
+
+
+class ErrorBody(BaseModel):
+    """Every error the API returns (api/errors.py)."""
+
+    error: ErrorDetail
+    stored: bool | None = None
+
+
+def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """For a router's ``responses=``: these status codes answer with ErrorBody."""
+    return {code: {"model": ErrorBody} for code in codes}
 
 
 class ChatMetadata(BaseModel):
@@ -30,12 +59,14 @@ class ChatRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     sender: str = Field(pattern=SENDER_PATTERN, description="the anonymous id the browser keeps")
-    message: str
+    message: str = Field(min_length=1, max_length=MAX_MESSAGE_CHARS, pattern=NOT_BLANK)
     metadata: ChatMetadata = Field(default_factory=ChatMetadata)
 
-    @field_validator("message")
+    @field_validator("message", mode="before")  # before the constraints, so the error says what is wrong
     @classmethod
-    def _message_fits(cls, value: str) -> str:
+    def _message_fits(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
         value = value.strip()
         if not value:
             raise ValueError("message is empty")

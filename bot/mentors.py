@@ -50,6 +50,8 @@ from bot.storage.models import (
 )
 
 ROLES = ("admin", "mentor", "facilitator")
+LOCK_AFTER_FAILURES = 10
+LOCK_MINUTES = 15
 MIN_PASSWORD_CHARS = 12
 MAX_PASSWORD_CHARS = 1024
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s.]{2,}$")
@@ -210,18 +212,34 @@ def set_password(session: Session, mentor: Mentor, password: str) -> None:
 
 
 def authenticate(session: Session, email: str, password: str, totp_code: str = "") -> Mentor | None:
-    """The account when email, password (and the code, if the account uses one) are right."""
+    """The account when email, password (and the code, if the account uses one) are right. After
+    LOCK_AFTER_FAILURES wrong tries in a row, from any address, the account waits LOCK_MINUTES, even for
+    the right password (the per-minute limits alone let a slow, spread-out guesser go on for ever)."""
     mentor = find_mentor(session, email)
+    now = utcnow()
+    if mentor is not None and mentor.locked_until is not None and aware(mentor.locked_until) > now:
+        return None
     if not verify_password(mentor.password_hash if mentor else None, password or ""):
+        _count_failure(mentor, now)
         return None
     if mentor is None or not mentor.active:
         return None
     if mentor.totp_enabled and not verify_totp(mentor, totp_code):
+        _count_failure(mentor, now)
         return None
+    mentor.failed_logins, mentor.locked_until = 0, None
     if _hasher.check_needs_rehash(mentor.password_hash):
         mentor.password_hash = hash_password(password)
     mentor.last_login_at = utcnow()
     return mentor
+
+
+def _count_failure(mentor: Mentor | None, now: datetime) -> None:
+    if mentor is None:
+        return
+    mentor.failed_logins = (mentor.failed_logins or 0) + 1
+    if mentor.failed_logins >= LOCK_AFTER_FAILURES:
+        mentor.failed_logins, mentor.locked_until = 0, now + timedelta(minutes=LOCK_MINUTES)
 
 
 def role_rank(role: str) -> int:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import uuid
 from dataclasses import replace
-from typing import Any
 
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from fake_engine import FakeRasa  # noqa: E402
 
 from bot.config import Settings  # noqa: E402
 
@@ -64,43 +65,6 @@ def database(database_url):
     db.upgrade()
     yield db
     db.dispose()
-
-
-class FakeRasa:
-    """Stands in for the Rasa server: records what the gateway sent, answers from a script."""
-
-    def __init__(self) -> None:
-        self.up = True
-        self.sent: list[dict[str, Any]] = []
-        self.triggered: list[tuple[str, str, dict]] = []
-        self.events: list[tuple[str, list]] = []
-        self.reply = lambda sender, message, metadata: [{"recipient_id": sender, "text": f"echo: {message}"}]
-
-    def _check(self) -> None:
-        from api.rasa_client import EngineUnavailable
-
-        if not self.up:
-            raise EngineUnavailable("ConnectError: connection refused")
-
-    async def send(self, sender, message, metadata):
-        self._check()
-        self.sent.append({"sender": sender, "message": message, "metadata": metadata})
-        return self.reply(sender, message, metadata)
-
-    async def trigger_intent(self, sender, intent, entities, timeout_s=None):
-        self._check()
-        self.triggered.append((sender, intent, entities))
-        return []
-
-    async def append_events(self, sender, events):
-        self._check()
-        self.events.append((sender, events))
-
-    async def ping(self, timeout_s=0.5):
-        return self.up
-
-    async def close(self):
-        pass
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from api.dashboard.security import Viewer, address, admin_only, base, config, redirect, render
+from api.schemas import RowId
 from bot import mentors
 from bot.config import SUPPORTED_LANGUAGES
 from bot.safety import directory_edit
@@ -93,7 +94,7 @@ async def invite_mentor(request: Request, viewer: Viewer = Depends(admin_only)) 
 
 
 @router.post("/mentors/{mentor_id}/link")
-async def new_link(mentor_id: int, request: Request, viewer: Viewer = Depends(admin_only)) -> Response:
+async def new_link(mentor_id: RowId, request: Request, viewer: Viewer = Depends(admin_only)) -> Response:
     def work(session: Session):
         mentor = session.get(Mentor, mentor_id)
         if mentor is None or not mentor.active:
@@ -111,7 +112,7 @@ async def new_link(mentor_id: int, request: Request, viewer: Viewer = Depends(ad
 
 
 @router.post("/mentors/{mentor_id}/active")
-async def set_active(mentor_id: int, request: Request, viewer: Viewer = Depends(admin_only)) -> Response:
+async def set_active(mentor_id: RowId, request: Request, viewer: Viewer = Depends(admin_only)) -> Response:
     active = (await request.form()).get("active") == "yes"
 
     def work(session: Session):
@@ -132,7 +133,7 @@ async def set_active(mentor_id: int, request: Request, viewer: Viewer = Depends(
 
 
 @router.post("/mentors/{mentor_id}/role")
-async def set_role(mentor_id: int, request: Request, viewer: Viewer = Depends(admin_only)) -> Response:
+async def set_role(mentor_id: RowId, request: Request, viewer: Viewer = Depends(admin_only)) -> Response:
     """A raise (facilitator -> mentor -> admin) opens crisis conversations to the account: its password,
     which a self-registered facilitator chose alone, stops working and its sessions end; the admin gets
     a one-time link to pass on, so the person sets a fresh password through a channel the admin trusts."""

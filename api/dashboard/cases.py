@@ -10,7 +10,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -26,6 +26,7 @@ from api.dashboard.security import (
     signed_in_polling,
 )
 from api.rasa_client import EngineUnavailable
+from api.schemas import RowId
 from bot import casework, escalation, handover, mentors
 from bot.crisis import severity_rank
 from bot.pseudonyms import pseudonym
@@ -298,12 +299,12 @@ async def queue_json(request: Request, viewer: Viewer = Depends(signed_in_pollin
 
 
 @router.get("/cases/{case_id}")
-async def case_view(case_id: int, request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
+async def case_view(case_id: RowId, request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
     return await _case_page(request, viewer, case_id, notice=DONE.get(request.query_params.get("done", "")))
 
 
 @router.get("/cases/{case_id}/live.json")
-async def case_live(case_id: int, request: Request, after: int = 0,
+async def case_live(case_id: RowId, request: Request, after: int = Query(0, ge=0, le=2_147_483_647),
                     viewer: Viewer = Depends(signed_in_polling)) -> JSONResponse:
     """New messages in the mentor's scope since `after`; an audit entry whenever any are shown."""
     def work(session: Session):
@@ -329,7 +330,7 @@ async def case_live(case_id: int, request: Request, after: int = 0,
 # ------------------------------------------------------------------------------------ actions
 
 @router.post("/cases/{case_id}/claim")
-async def claim(case_id: int, request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
+async def claim(case_id: RowId, request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
     def work(session: Session):
         casework.claim(session, case_id, session.get(Mentor, viewer.id), mentors.caseload_cap(session, config(request)),
                        address(request))
@@ -338,7 +339,7 @@ async def claim(case_id: int, request: Request, viewer: Viewer = Depends(signed_
 
 
 @router.post("/cases/{case_id}/release")
-async def release(case_id: int, request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
+async def release(case_id: RowId, request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
     """The holder gives the case back; an admin may do so for a colleague who is away."""
     resume: dict[str, str] = {}
 
@@ -354,7 +355,7 @@ async def release(case_id: int, request: Request, viewer: Viewer = Depends(signe
 
 
 @router.post("/cases/{case_id}/notes")
-async def add_note(case_id: int, request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
+async def add_note(case_id: RowId, request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
     text = str((await request.form()).get("text", ""))[:5000]
 
     def work(session: Session):
@@ -364,7 +365,7 @@ async def add_note(case_id: int, request: Request, viewer: Viewer = Depends(sign
 
 
 @router.post("/cases/{case_id}/messages")
-async def reach_out(case_id: int, request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
+async def reach_out(case_id: RowId, request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
     form = await request.form()
     text = str(form.get("text", ""))
     despite = form.get("despite_no_consent") == "yes"
@@ -392,7 +393,7 @@ async def reach_out(case_id: int, request: Request, viewer: Viewer = Depends(sig
 
 
 @router.post("/cases/{case_id}/entries")
-async def send_entry(case_id: int, request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
+async def send_entry(case_id: RowId, request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
     form = await request.form()
     kind, entry_id = str(form.get("kind", "")), str(form.get("entry_id", ""))
     joined: dict[str, Any] = {}
@@ -420,7 +421,7 @@ async def send_entry(case_id: int, request: Request, viewer: Viewer = Depends(si
 
 
 @router.post("/cases/{case_id}/handback")
-async def hand_back(case_id: int, request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
+async def hand_back(case_id: RowId, request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
     person: dict[str, str] = {}
 
     def work(session: Session):
@@ -439,7 +440,7 @@ async def hand_back(case_id: int, request: Request, viewer: Viewer = Depends(sig
 
 
 @router.post("/cases/{case_id}/close")
-async def close(case_id: int, request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
+async def close(case_id: RowId, request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
     form = await request.form()
     outcome, note = str(form.get("outcome", "")), str(form.get("note", ""))[:5000]
     after: dict[str, Any] = {}
@@ -467,7 +468,7 @@ async def close(case_id: int, request: Request, viewer: Viewer = Depends(signed_
 # ------------------------------------------------------------------------------------ care
 
 @router.get("/debrief/{case_id}")
-async def debrief_form(case_id: int, request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
+async def debrief_form(case_id: RowId, request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
     def work(session: Session):
         case = session.get(Case, case_id)
         if case is None or case.claimed_by != viewer.email or not mentors.needs_debrief(case):
@@ -483,7 +484,7 @@ async def debrief_form(case_id: int, request: Request, viewer: Viewer = Depends(
 
 
 @router.post("/debrief/{case_id}")
-async def debrief_save(case_id: int, request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
+async def debrief_save(case_id: RowId, request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
     form = await request.form()
     skipped = form.get("skip") == "1"
     feeling = str(form.get("feeling", "")) or None

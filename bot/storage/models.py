@@ -181,6 +181,8 @@ class Mentor(Base):
     totp_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)  # a code is used once
     # The mentor's own token for /mentor/api (sha256 of it; the token itself is shown once).
     api_token_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True, index=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)  # wrong tries in a row, any address
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
