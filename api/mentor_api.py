@@ -28,13 +28,9 @@ _bearer = HTTPBearer(auto_error=False)
 def api_mentor(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> int:
     """The id of the active mentor account whose token this is; 401 otherwise."""
     token = credentials.credentials if credentials else ""
-
-    def find() -> int | None:
-        with request.app.state.db.session() as session:
-            mentor = mentors.mentor_for_api_token(session, token)
-            return mentor.id if mentor else None
-
-    mentor_id = find()
+    with request.app.state.db.session() as session:
+        mentor = mentors.mentor_for_api_token(session, token)
+        mentor_id = mentor.id if mentor else None
     if mentor_id is None:
         raise HTTPException(status_code=401, detail="a valid mentor token is required",
                             headers={"WWW-Authenticate": "Bearer"})

@@ -117,8 +117,6 @@ def purge_inactive(session: Session, tracker: TrackerEvents | None, days: int,
     stale = list(session.scalars(select(Person.id).where(Person.last_seen_at < cutoff,
                                                          Person.id.not_in(still_needed))))
     for sender in stale:
-        erase(session, sender, None)
-        session.execute(delete(Case).where(Case.person_id == sender))
-        session.execute(delete(Person).where(Person.id == sender))
+        erase(session, sender, None)  # no open case here, so the person row goes with its closed cases
     session.flush()
     return {"persons": len(stale), "dialogue_engine_conversations": tracker.purge_inactive(cutoff) if tracker else 0}

@@ -21,11 +21,13 @@ class TrackerEvents:
         self.url = url
         kwargs = {"connect_args": {"check_same_thread": False}} if url.startswith("sqlite") else {}
         self.engine: Engine = create_engine(url, pool_pre_ping=True, **kwargs)
+        self._found: Table | None = None
 
     def _table(self) -> Table | None:
-        if not inspect(self.engine).has_table(TABLE):
-            return None
-        return Table(TABLE, MetaData(), autoload_with=self.engine)
+        """The table, reflected once it exists (until then every call looks again: Rasa may start later)."""
+        if self._found is None and inspect(self.engine).has_table(TABLE):
+            self._found = Table(TABLE, MetaData(), autoload_with=self.engine)
+        return self._found
 
     def count(self, sender: str) -> int:
         table = self._table()
