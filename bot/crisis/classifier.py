@@ -21,9 +21,11 @@ A multinomial logistic regression over the sentence vector names the most likely
 (a signal of :data:`bot.crisis.rules.SIGNAL_SEVERITY`, hence a severity).
 
 ``scripts/train_crisis_classifier.py`` trains all three on ``bot/crisis/training/`` and the lexicon
-corpora and writes ``model/classifier.npz`` and ``model/classifier.json``. Two thresholds, chosen
-on out-of-fold predictions of the training data only (never the blind sets), cut the probability
-into the three bands of DESIGN.md section 3:
+corpora and writes ``model/classifier.npz`` and ``model/classifier.json``. Two thresholds cut the
+probability into the three bands of DESIGN.md section 3. They, and how low a probability must be to
+doubt a lexicon match (per severity), are calibrated on the calibration sets in
+``tests/crisis_corpus/calibration/``: messages written by other people than the training data, so
+the bands are set on the kind of text the model has not learned from (never on the blind sets):
 
 * ``crisis``  (p >= ``crisis_threshold``): the full crisis response;
 * ``ask``     (``ask_threshold`` <= p < ``crisis_threshold``): the direct safety question;
@@ -66,7 +68,11 @@ class ClassifierVerdict:
     signal: str               # the most likely crisis signal of that piece
     severity: str             # that signal's severity
     piece: str                # the piece of text that scored highest
-    doubts_lexicon: bool = False   # so low that a lexicon match alone only earns the question
+    doubt_below: tuple[tuple[str, float], ...] = ()   # per lexicon severity, see Model.doubt
+
+    def doubts(self, lexicon_severity: str | None) -> bool:
+        """So low that a lexicon match of this severity alone only earns the question."""
+        return self.probability < dict(self.doubt_below).get(lexicon_severity or "", 0.0)
 
 
 @dataclass(frozen=True)
@@ -90,9 +96,13 @@ class Model:
     meta: dict
 
     @property
-    def doubt_below(self) -> float:
-        """Below this probability the classifier doubts a lexicon match (see bot.crisis.detect)."""
-        return float(self.meta.get("doubt_below", 0.0))
+    def doubt(self) -> tuple[tuple[str, float], ...]:
+        """Per lexicon severity, the probability below which the classifier doubts a lexicon match
+        of that severity alone (see bot.crisis.detect); imminent signals are never doubted."""
+        levels = self.meta.get("doubt_below", 0.0)
+        if not isinstance(levels, dict):
+            levels = {sev: levels for sev in ("concern", "elevated", "high")}
+        return tuple((sev, float(p)) for sev, p in sorted(levels.items()) if sev != "imminent")
 
 
 def read_model(weights_path: Path | None = None, meta_path: Path | None = None) -> Model:
@@ -108,6 +118,9 @@ def read_model(weights_path: Path | None = None, meta_path: Path | None = None) 
     ask, crisis = float(meta["ask_threshold"]), float(meta["crisis_threshold"])
     if not 0.0 < ask <= crisis < 1.0:
         raise ValueError(f"thresholds out of order: ask {ask}, crisis {crisis}")
+    doubt = meta.get("doubt_below", 0.0)
+    if any(not 0.0 <= float(p) < crisis for p in (doubt.values() if isinstance(doubt, dict) else [doubt])):
+        raise ValueError(f"doubt levels must lie below the crisis threshold {crisis}: {doubt}")
     return Model(
         a["support"], a["dual"], float(meta["svm_bias"]), float(meta["gamma"]), tuple(meta["platt"]),
         a["char_weights"], float(meta["char_bias"]), a["word_weights"], float(meta["word_bias"]),
@@ -220,9 +233,13 @@ def signal_of(model: Model, vector: np.ndarray) -> str:
 
 
 def band_of(model: Model, probability: float) -> str:
-    if probability >= model.crisis_threshold:
+    return band_for(probability, model.ask_threshold, model.crisis_threshold)
+
+
+def band_for(probability: float, ask_threshold: float, crisis_threshold: float) -> str:
+    if probability >= crisis_threshold:
         return "crisis"
-    if probability >= model.ask_threshold:
+    if probability >= ask_threshold:
         return "ask"
     return "none"
 
@@ -232,7 +249,7 @@ def score(model: Model, texts: list[str], vectors: np.ndarray) -> ClassifierVerd
     p, best = message_probability(crisis_probabilities(model, texts, vectors))
     signal = signal_of(model, vectors[best])
     return ClassifierVerdict(band_of(model, p), p, signal, SIGNAL_SEVERITY[signal] or "elevated", texts[best],
-                             p < model.doubt_below)
+                             model.doubt)
 
 
 @lru_cache(maxsize=4096)

@@ -83,6 +83,8 @@ IDEATION_SIGNALS = frozenset({
     "suicidal_ideation_explicit", "suicidal_ideation_passive", "suicide_plan", "recent_attempt",
 })
 MEANS_SIGNALS = frozenset({"means_at_hand", "means_context"})
+# The person's past, told as past: on their own they earn the direct question, never a takeover.
+HISTORY_SIGNALS = frozenset({"past_attempt", "past_self_harm", "past_suicidal_thoughts"})
 
 # Signals a context cue may raise, with their default severity: a plan is high, means at hand or an
 # act in progress is imminent, a farewell act (letters, giving things away) counts as a plan.

@@ -1,10 +1,15 @@
-"""The blind sets (tests/crisis_corpus/blind/): written before the classifier by someone who had seen
-neither the corpora, the lexicon nor the tests; never tuned on (see the README there).
+"""The blind set and the calibration sets of the crisis detector (issue 11).
 
-They guard against a drop: the floors below are the measured result of the detector as it landed
-(issue 11's note has the numbers before and after), rounded down. Raising a floor is fine after a
-general improvement; lowering one needs a reason in the commit message. Misses are not to be fixed
-one by one with patterns or training lines: that would turn a blind set into a tuning set.
+``tests/crisis_corpus/blind/`` holds the judge: a set written by helpers who had seen nothing in this
+repository, measured on the model as it landed and never tuned on. ``tests/crisis_corpus/calibration/``
+holds the earlier blind sets (1, 3, 4), written the same way; the training script calibrates the bands
+on them (bot/crisis/training/labels.yml says why), so they are tuning data now, and their floors only
+guard against a drop. Each README says where a set came from.
+
+The floors are the measured result with every layer of the detector (what answers when the dialogue
+engine is down), rounded down by one message of slack. Raising a floor is fine after a general
+improvement; lowering one needs a reason in the commit message. Misses are not to be fixed one by one
+with patterns or training lines: that would turn a blind set into a tuning set.
 """
 from __future__ import annotations
 
@@ -17,31 +22,33 @@ import pytest
 from bot.crisis import detect
 
 ROOT = Path(__file__).resolve().parents[2]
-BLIND = ROOT / "tests" / "crisis_corpus" / "blind"
-TUNING = [ROOT / "tests" / "crisis_corpus" / name for name in
-          ("en.jsonl", "nl.jsonl", "seen_holdout_en.jsonl", "seen_holdout_nl.jsonl", "context.jsonl",
-           "reflections.jsonl")] + sorted((ROOT / "bot" / "crisis" / "training").glob("*.jsonl"))
+CORPUS = ROOT / "tests" / "crisis_corpus"
+BLIND = CORPUS / "blind"
+CALIBRATION = CORPUS / "calibration"
+TRAINING = [CORPUS / name for name in
+            ("en.jsonl", "nl.jsonl", "seen_holdout_en.jsonl", "seen_holdout_nl.jsonl", "context.jsonl",
+             "reflections.jsonl")] + sorted((ROOT / "bot" / "crisis" / "training").glob("*.jsonl"))
+TUNING = TRAINING + sorted(CALIBRATION.glob("*.jsonl"))
 
-# Per set and language, with every layer of the detector (what answers when the dialogue engine is down),
-# the measured result rounded down by one message of slack for floating-point differences between
-# machines. Set 1 (en/nl.jsonl, 66 crisis + 64 hard negatives per language) has been looked at across
-# several sessions; set 3 (v3_*.jsonl, 55 + 55, written 2026-12-03 by helpers who saw nothing here) was
-# measured once after the third training batch and never tuned on. Measured 2026-12-03:
-#   set 1  EN full 98.5 %, full-or-ask 100 %, ordinary full 3.1 %, asked 7.8 %
-#          NL full 86.4 %, full-or-ask 98.5 %, ordinary full 0 %,   asked 7.8 %
-#   set 3  EN full 90.9 %, full-or-ask 98.2 %, ordinary full 3.6 %, asked 12.7 %
-#          NL full 80.0 %, full-or-ask 98.2 %, ordinary full 1.8 %, asked 25.5 %
-# Set 4 (v4_*.jsonl, 50 + 50, written later the same day by other blind helpers) judged a fourth training
-# batch, which did not help and was dropped; these floors are the landed model's first and only result:
-#   set 4  EN full 82.0 %, full-or-ask 100 %,  ordinary full 6.0 %, asked 24.0 %
-#          NL full 80.0 %, full-or-ask 96.0 %, ordinary full 6.0 %, asked 18.0 %
+# Measured 2026-12-04 on the model calibrated on sets 1, 3 and 4 (set 5 before any change: EN full 76 %,
+# full-or-ask 98 %, ordinary full 10 %, asked 14 %; NL 80 %, 94 %, 12 %, 24 %):
+#   set 5 (blind)  EN full 86.0 %, full-or-ask 98.0 %,  ordinary full 6.0 %,  asked 18.0 %
+#                  NL full 84.0 %, full-or-ask 94.0 %,  ordinary full 12.0 %, asked 26.0 %
+#   set 1          EN full 98.5 %, full-or-ask 100 %,   ordinary full 3.1 %,  asked 7.8 %
+#                  NL full 92.4 %, full-or-ask 100 %,   ordinary full 0 %,    asked 9.4 %
+#   set 3          EN full 94.5 %, full-or-ask 98.2 %,  ordinary full 1.8 %,  asked 14.5 %
+#                  NL full 87.3 %, full-or-ask 98.2 %,  ordinary full 1.8 %,  asked 25.5 %
+#   set 4          EN full 88.0 %, full-or-ask 100 %,   ordinary full 4.0 %,  asked 26.0 %
+#                  NL full 84.0 %, full-or-ask 96.0 %,  ordinary full 6.0 %,  asked 18.0 %
 FLOORS = {
-    "en.jsonl": {"crisis_full_or_ask": 0.98, "crisis_full": 0.96, "ordinary_full_max": 0.047, "ordinary_ask_max": 0.094},
-    "nl.jsonl": {"crisis_full_or_ask": 0.96, "crisis_full": 0.84, "ordinary_full_max": 0.016, "ordinary_ask_max": 0.094},
-    "v3_en.jsonl": {"crisis_full_or_ask": 0.96, "crisis_full": 0.89, "ordinary_full_max": 0.055, "ordinary_ask_max": 0.146},
-    "v3_nl.jsonl": {"crisis_full_or_ask": 0.96, "crisis_full": 0.78, "ordinary_full_max": 0.037, "ordinary_ask_max": 0.273},
-    "v4_en.jsonl": {"crisis_full_or_ask": 0.98, "crisis_full": 0.80, "ordinary_full_max": 0.08, "ordinary_ask_max": 0.26},
-    "v4_nl.jsonl": {"crisis_full_or_ask": 0.94, "crisis_full": 0.78, "ordinary_full_max": 0.08, "ordinary_ask_max": 0.20},
+    BLIND / "v5_en.jsonl": {"crisis_full_or_ask": 0.96, "crisis_full": 0.84, "ordinary_full_max": 0.08, "ordinary_ask_max": 0.20},
+    BLIND / "v5_nl.jsonl": {"crisis_full_or_ask": 0.92, "crisis_full": 0.82, "ordinary_full_max": 0.14, "ordinary_ask_max": 0.28},
+    CALIBRATION / "v1_en.jsonl": {"crisis_full_or_ask": 0.98, "crisis_full": 0.96, "ordinary_full_max": 0.047, "ordinary_ask_max": 0.094},
+    CALIBRATION / "v1_nl.jsonl": {"crisis_full_or_ask": 0.98, "crisis_full": 0.90, "ordinary_full_max": 0.016, "ordinary_ask_max": 0.11},
+    CALIBRATION / "v3_en.jsonl": {"crisis_full_or_ask": 0.96, "crisis_full": 0.92, "ordinary_full_max": 0.037, "ordinary_ask_max": 0.164},
+    CALIBRATION / "v3_nl.jsonl": {"crisis_full_or_ask": 0.96, "crisis_full": 0.85, "ordinary_full_max": 0.037, "ordinary_ask_max": 0.273},
+    CALIBRATION / "v4_en.jsonl": {"crisis_full_or_ask": 0.98, "crisis_full": 0.86, "ordinary_full_max": 0.06, "ordinary_ask_max": 0.28},
+    CALIBRATION / "v4_nl.jsonl": {"crisis_full_or_ask": 0.94, "crisis_full": 0.82, "ordinary_full_max": 0.08, "ordinary_ask_max": 0.20},
 }
 
 
@@ -49,24 +56,33 @@ def plain(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.lower().replace("\u2019", "'")).split())
 
 
-def blind_rows(name: str = "*.jsonl") -> list[dict]:
+def rows_of(*paths: Path) -> list[dict]:
     rows = []
-    for path in sorted(BLIND.glob(name)):
+    for path in paths:
         rows += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return rows
 
 
-def test_blind_sets_are_there_and_half_hard_negatives():
-    rows = blind_rows()
+def blind_rows() -> list[dict]:
+    return rows_of(*sorted(BLIND.glob("*.jsonl")))
+
+
+@pytest.mark.parametrize("directory", [BLIND, CALIBRATION], ids=["blind", "calibration"])
+def test_sets_are_there_and_half_hard_negatives(directory):
+    rows = rows_of(*sorted(directory.glob("*.jsonl")))
     for lang in ("en", "nl"):
         mine = [r for r in rows if r["lang"] == lang]
         assert len(mine) >= 100
         assert 0.4 <= sum(not r["crisis"] for r in mine) / len(mine) <= 0.6
 
 
-def test_no_blind_sentence_is_in_any_tuning_file():
-    blind = {plain(r["text"]) for r in blind_rows()}
-    for path in TUNING:
+@pytest.mark.parametrize(("judged", "tuning"), [(BLIND, TUNING), (CALIBRATION, TRAINING)],
+                         ids=["blind-vs-all-tuning", "calibration-vs-training"])
+def test_no_judged_sentence_is_in_a_file_it_is_kept_apart_from(judged, tuning):
+    # A calibration sentence in the training data would make the model look surer on it than on
+    # text it has never seen, and the bands would be set too loose.
+    blind = {plain(r["text"]) for r in rows_of(*sorted(judged.glob("*.jsonl")))}
+    for path in tuning:
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip():
                 continue
@@ -86,9 +102,10 @@ def test_no_blind_sentence_is_in_the_lexicon():
             assert text not in lexicon, row["text"]
 
 
-@pytest.mark.parametrize("name", sorted(FLOORS))
-def test_blind_floors(name):
-    rows = blind_rows(name)
+@pytest.mark.parametrize("path", sorted(FLOORS), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_floors(path):
+    assert set(FLOORS) >= set(BLIND.glob("*.jsonl")) | set(CALIBRATION.glob("*.jsonl")), "a set without floors"
+    rows = rows_of(path)
     crisis = [r for r in rows if r["crisis"]]
     ordinary = [r for r in rows if not r["crisis"]]
     bands = {id(r): detect(r["text"], r["lang"]).band for r in rows}
@@ -96,7 +113,7 @@ def test_blind_floors(name):
     def share(group, wanted):
         return sum(bands[id(r)] in wanted for r in group) / len(group)
 
-    floor = FLOORS[name]
+    floor = FLOORS[path]
     measured = {
         "crisis_full_or_ask": share(crisis, {"crisis", "ask"}),
         "crisis_full": share(crisis, {"crisis"}),

@@ -32,10 +32,10 @@ def test_the_stored_model_was_trained_on_the_current_data():
     assert train_crisis_classifier.main(["--check"]) == 0
 
 
-def test_training_sources_share_no_sentence_with_the_blind_sets():
-    from test_crisis_blind import blind_rows, plain
+def test_training_sources_share_no_sentence_with_the_blind_or_calibration_sets():
+    from test_crisis_blind import BLIND, CALIBRATION, plain, rows_of
 
-    blind = {plain(r["text"]) for r in blind_rows()}
+    blind = {plain(r["text"]) for r in rows_of(*BLIND.glob("*.jsonl"), *CALIBRATION.glob("*.jsonl"))}
     cfg = train_crisis_classifier.config()
     for path in train_crisis_classifier.source_files(cfg):
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -46,7 +46,13 @@ def test_training_sources_share_no_sentence_with_the_blind_sets():
 
 
 def test_thresholds_are_ordered_and_the_meta_says_how_they_were_chosen(model):
-    assert 0.0 < model.doubt_below < model.ask_threshold < model.crisis_threshold < 1.0
+    assert 0.0 < model.ask_threshold < model.crisis_threshold < 1.0
+    doubt = dict(model.doubt)
+    assert set(doubt) == {"concern", "elevated", "high"}   # never "imminent"
+    assert all(0.0 <= level < model.crisis_threshold for level in doubt.values())
+    # The bands were calibrated on the calibration sets, whose results are kept beside the model.
+    assert set(model.meta["calibration"]) == {"en", "nl"}
+    assert all(r["probe_full"] <= 1 for r in model.meta["calibration"].values())
     oof = model.meta["out_of_fold"]
     assert set(oof) == {"en", "nl"}
     assert all(model.meta["lines"][lang] >= 1500 for lang in ("en", "nl"))   # the minimum
@@ -90,11 +96,23 @@ def test_a_lexicon_match_the_classifier_reads_as_ordinary_only_asks(model):
     # "off a bridge" is a lexicon pattern; the classifier sees a holiday plan: ask, never take over.
     verdict = detect("we are going bungee jumping off a bridge this summer", "en")
     assert verdict.band == "ask" and not verdict.crisis
-    assert verdict.probability < model.doubt_below
+    assert verdict.probability < dict(model.doubt)[verdict.severity]
+
+
+def _doubting(probability: float = 0.01) -> classifier.ClassifierVerdict:
+    return classifier.ClassifierVerdict("none", probability, "suicidal_ideation_passive", "elevated", "x",
+                                        (("concern", 0.5), ("elevated", 0.2), ("high", 0.2)))
+
+
+def test_doubt_depends_on_the_lexicon_severity():
+    # A concern-level match (abuse, a friend) needs more of the classifier's belief than a high one.
+    verdict = _doubting(0.3)
+    assert verdict.doubts("concern") and not verdict.doubts("high") and not verdict.doubts("imminent")
+    assert not verdict.doubts(None)
 
 
 def test_an_imminent_lexicon_signal_is_never_doubted(model, monkeypatch):
-    doubting = classifier.ClassifierVerdict("none", 0.01, "suicidal_ideation_passive", "elevated", "x", True)
+    doubting = _doubting()
     monkeypatch.setattr(classifier, "check", lambda text, lang: doubting)
     verdict = detect("i took all my pills an hour ago and i'm getting sleepy", "en")
     assert verdict.crisis and verdict.severity == "imminent"
@@ -127,3 +145,24 @@ def test_a_worrying_sentence_inside_a_long_message_counts(model):
                               "Honestly I have decided to end my life this weekend.", "en")
     assert alone.band == "none"
     assert buried.band in ("ask", "crisis") and buried.probability > alone.probability
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("I tried to end my life five years ago. Today I got my degree.", "en"),
+    ("I used to self harm as a teenager, six years clean now", "en"),
+    ("vijf jaar geleden heb ik een poging gedaan, nu gaat het goed met me", "nl"),
+])
+def test_the_persons_history_alone_is_asked_about_not_taken_over(text, lang):
+    # Without the classifier too: the lexicon alone hears only the past, so the person is asked.
+    verdict = detect(text, lang, use_embeddings=False)
+    assert verdict.band == "ask" and not verdict.crisis, verdict
+    assert set(verdict.signals) & {"past_attempt", "past_self_harm", "past_suicidal_thoughts"}
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("I tried to end my life five years ago and now I want to die again", "en"),
+    ("vijf jaar geleden heb ik een poging gedaan en nu wil ik weer dood", "nl"),
+])
+def test_history_with_a_present_wish_still_takes_over(text, lang):
+    verdict = detect(text, lang, use_embeddings=False)
+    assert verdict.crisis and verdict.band == "crisis", verdict

@@ -6,6 +6,7 @@ import threading
 import pytest
 
 from bot.crisis import SEVERITIES, CrisisAssessment, combine, detect, rules, severity_rank
+from bot.crisis.rules import HISTORY_SIGNALS
 
 
 def rules_only(text: str, lang: str = "en") -> CrisisAssessment:
@@ -95,6 +96,8 @@ def test_lexicons_compile_and_reject_unknown_signals():
     ("ik zie het niet meer zitten", "nl", "elevated", "suicidal_ideation_passive"),
     ("het hoeft voor mij niet meer", "nl", "elevated", "suicidal_ideation_passive"),
     ("ik wil niet meer leven", "nl", "elevated", "suicidal_ideation_passive"),
+    ("nu wil ik weer dood", "nl", "elevated", "suicidal_ideation_passive"),      # "again" in between
+    ("kwil terug dood", "nl", "elevated", "suicidal_ideation_passive"),          # Flemish "terug"
     ("ik heb net alle pillen genomen", "nl", "imminent", "act_in_progress"),
     ("ik snij mezelf", "nl", "elevated", "self_harm"),
     ("mijn vader slaat me", "nl", "concern", "abuse_or_violence"),
@@ -103,7 +106,9 @@ def test_lexicons_compile_and_reject_unknown_signals():
 ])
 def test_signal_and_severity(text, lang, severity, signal):
     a = rules_only(text, lang)
-    assert a.crisis and a.severity == severity, a
+    # The person's past alone earns the direct question, not a takeover.
+    band = "ask" if signal in HISTORY_SIGNALS else "crisis"
+    assert a.band == band and a.crisis == (band == "crisis") and a.severity == severity, a
     assert signal in a.signals
 
 
