@@ -17,8 +17,9 @@ sets in tests/crisis_corpus/blind/):
    thresholds and the per-severity doubt levels that come closest to the issue's targets (crisis
    messages full >= 90 %; hard negatives full <= 3 %, asked <= 10 %) in both languages, where
    every crisis message left without any response costs most and every question on one of the
-   listening probe's plain reflections costs too, while at most ``max_full_on_probe`` ordinary reflections of the listening probe per
-   language get the full response (labels.yml says why not out of fold on the training lines);
+   listening probe's plain reflections costs too, while at most ``max_full_on_probe`` of those
+   reflections per language get the full response (labels.yml says why not out of fold on the
+   training lines);
 5. prints the out-of-fold results at those thresholds and writes
    ``bot/crisis/model/classifier.{npz,json}`` with the data hash, so a test can tell when the data
    changed and the model was not retrained.
@@ -299,7 +300,7 @@ def calibrate(cfg: dict, model: classifier.Model) -> tuple[float, float, dict, d
                                                       *(grid[f"doubt_{lv}"] for lv in levels)):
         if ask_t > crisis_t or any(d >= crisis_t for d in doubts):
             continue
-        doubt = dict(zip(levels, (float(d) for d in doubts)))
+        doubt = dict(zip(levels, (float(d) for d in doubts), strict=True))
         _, result = measure(ask_t, crisis_t, doubt)
         if max(r["probe_full"] for r in result.values()) > int(spec["max_full_on_probe"]):
             continue

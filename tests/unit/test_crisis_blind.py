@@ -41,14 +41,14 @@ TUNING = TRAINING + sorted(CALIBRATION.glob("*.jsonl"))
 #   set 4          EN full 88.0 %, full-or-ask 100 %,   ordinary full 4.0 %,  asked 26.0 %
 #                  NL full 84.0 %, full-or-ask 96.0 %,  ordinary full 6.0 %,  asked 18.0 %
 FLOORS = {
-    BLIND / "v5_en.jsonl": {"crisis_full_or_ask": 0.96, "crisis_full": 0.84, "ordinary_full_max": 0.08, "ordinary_ask_max": 0.20},
-    BLIND / "v5_nl.jsonl": {"crisis_full_or_ask": 0.92, "crisis_full": 0.82, "ordinary_full_max": 0.14, "ordinary_ask_max": 0.28},
-    CALIBRATION / "v1_en.jsonl": {"crisis_full_or_ask": 0.98, "crisis_full": 0.96, "ordinary_full_max": 0.047, "ordinary_ask_max": 0.094},
-    CALIBRATION / "v1_nl.jsonl": {"crisis_full_or_ask": 0.98, "crisis_full": 0.90, "ordinary_full_max": 0.016, "ordinary_ask_max": 0.11},
-    CALIBRATION / "v3_en.jsonl": {"crisis_full_or_ask": 0.96, "crisis_full": 0.92, "ordinary_full_max": 0.037, "ordinary_ask_max": 0.164},
-    CALIBRATION / "v3_nl.jsonl": {"crisis_full_or_ask": 0.96, "crisis_full": 0.85, "ordinary_full_max": 0.037, "ordinary_ask_max": 0.273},
-    CALIBRATION / "v4_en.jsonl": {"crisis_full_or_ask": 0.98, "crisis_full": 0.86, "ordinary_full_max": 0.06, "ordinary_ask_max": 0.28},
-    CALIBRATION / "v4_nl.jsonl": {"crisis_full_or_ask": 0.94, "crisis_full": 0.82, "ordinary_full_max": 0.08, "ordinary_ask_max": 0.20},
+    BLIND / "v5_en.jsonl": {"full_or_ask": 0.96, "full": 0.84, "ordinary_full_max": 0.08, "ordinary_ask_max": 0.20},
+    BLIND / "v5_nl.jsonl": {"full_or_ask": 0.92, "full": 0.82, "ordinary_full_max": 0.14, "ordinary_ask_max": 0.28},
+    CALIBRATION / "v1_en.jsonl": {"full_or_ask": 0.98, "full": 0.96, "ordinary_full_max": 0.047, "ordinary_ask_max": 0.094},
+    CALIBRATION / "v1_nl.jsonl": {"full_or_ask": 0.98, "full": 0.90, "ordinary_full_max": 0.016, "ordinary_ask_max": 0.11},
+    CALIBRATION / "v3_en.jsonl": {"full_or_ask": 0.96, "full": 0.92, "ordinary_full_max": 0.037, "ordinary_ask_max": 0.164},
+    CALIBRATION / "v3_nl.jsonl": {"full_or_ask": 0.96, "full": 0.85, "ordinary_full_max": 0.037, "ordinary_ask_max": 0.273},
+    CALIBRATION / "v4_en.jsonl": {"full_or_ask": 0.98, "full": 0.86, "ordinary_full_max": 0.06, "ordinary_ask_max": 0.28},
+    CALIBRATION / "v4_nl.jsonl": {"full_or_ask": 0.94, "full": 0.82, "ordinary_full_max": 0.08, "ordinary_ask_max": 0.20},
 }
 
 
@@ -120,7 +120,7 @@ def test_floors(path):
         "ordinary_full": share(ordinary, {"crisis"}),
         "ordinary_ask": share(ordinary, {"ask"}),
     }
-    assert measured["crisis_full_or_ask"] >= floor["crisis_full_or_ask"], measured
-    assert measured["crisis_full"] >= floor["crisis_full"], measured
+    assert measured["crisis_full_or_ask"] >= floor["full_or_ask"], measured
+    assert measured["crisis_full"] >= floor["full"], measured
     assert measured["ordinary_full"] <= floor["ordinary_full_max"], measured
     assert measured["ordinary_ask"] <= floor["ordinary_ask_max"], measured
