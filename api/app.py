@@ -20,13 +20,18 @@ from api.mentor_api import router as mentor_router
 from api.pages import router as pages_router
 from api.rasa_client import RasaClient
 from api.rate_limits import ChatLimits
-from bot import crisis
+from bot import crisis, reflection
 from bot.config import Settings, load_settings
 from bot.storage import Database
 from bot.storage.tracker_events import TrackerEvents
 
 log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+def _warm_up() -> None:
+    crisis.warm_up(background=False)
+    reflection.ready()   # the safety question starts by saying back what it heard
 
 
 def create_app(settings: Settings | None = None, *, warm_up_models: bool = True) -> FastAPI:
@@ -37,7 +42,7 @@ def create_app(settings: Settings | None = None, *, warm_up_models: bool = True)
         app.state.db.upgrade()
         if warm_up_models:
             # The rules layer answers at once; the embedding layer joins when its model is loaded.
-            threading.Thread(target=crisis.warm_up, name="crisis-warm-up", daemon=True).start()
+            threading.Thread(target=_warm_up, name="models-warm-up", daemon=True).start()
         yield
         await app.state.rasa.close()
         app.state.db.dispose()

@@ -120,7 +120,8 @@ async def webhook(body: ChatRequest, request: Request) -> Any:
         def ask() -> list[dict[str, Any]] | None:
             with state.db.session() as session:
                 person = session.get(Person, body.sender)
-                asked = safety_check.ask(session, person, assessment, message_id=message_id, source="gateway")
+                asked = safety_check.ask(session, person, assessment, message_id=message_id, source="gateway",
+                                         text=body.message)
                 if asked is None:
                     return None  # they said no to this kind of message not long ago: go on
                 _mark(session, message_id, "held_for_safety_check")

@@ -230,6 +230,19 @@ def begin(text: str, lang: str, kind: str = "share", recent: list[str] | None = 
     return _send(thread, f"{_reflection(thread, text)} {_question(thread, text)}")
 
 
+def reflect_back(text: str, lang: str) -> str | None:
+    """Only the words that say back what was heard (no question), or None when the side of life is
+    not clear enough (``safety_question_probability``). The safety question starts with them: a person who shared something heavy first
+    hears that they were listened to, then is asked directly."""
+    check_language(lang)
+    heard = hear(text, lang)
+    if heard.dimension is None or heard.probability < float(settings()["mapping"]["safety_question_probability"]):
+        return None
+    thread = Thread(lang)
+    _on_side(thread, heard)
+    return _reflection(thread, text)
+
+
 def answer(text: str, thread: Thread) -> Reply:
     """The reply to the person's answer inside a thread (see the module docstring)."""
     thread.open = True

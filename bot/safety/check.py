@@ -31,6 +31,7 @@ from bot.config import SUPPORTED_LANGUAGES
 from bot.content import section
 from bot.content import text as content_text
 from bot.crisis import CrisisAssessment, max_severity
+from bot.reflection import reflect_back
 from bot.safety.directory import helpline_payload, helplines_for, normalise_country
 from bot.storage.models import Person, SafetyCheck, utcnow
 
@@ -65,12 +66,13 @@ def _wording(lang: str, unanswered: int) -> str:
     return variants[(unanswered - 1) % len(variants)]
 
 
-def question(lang: str, country: str | None, unanswered: int = 0) -> dict[str, Any]:
-    """The question as one REST-channel message, with the help lines in text and ``custom``."""
+def question(lang: str, country: str | None, unanswered: int = 0, heard: str | None = None) -> dict[str, Any]:
+    """The question as one REST-channel message, with the help lines in text and ``custom``.
+    *heard* (what the person said, in the bot's words) comes first: listened to, then asked."""
     code = normalise_country(country)
     lines = helplines_for(code, lang, "elevated")
     listed = ", ".join(f"{h.name(lang)} {h.phone}" for h in lines if h.phone)
-    body = _wording(lang, unanswered) + "\n" + _t(lang, "helplines_hint", lines=listed)
+    body = (f"{heard}\n\n" if heard else "") + _wording(lang, unanswered) + "\n" + _t(lang, "helplines_hint", lines=listed)
     return {
         "text": body,
         "buttons": [{"title": _t(lang, f"buttons.{a}"), "payload": answer_payload(a)} for a in ANSWERS],
@@ -99,11 +101,12 @@ def kind_of(assessment: CrisisAssessment) -> str:
 
 
 def ask(session: Session, person: Person, assessment: CrisisAssessment, *, message_id: int | None,
-        source: str) -> list[dict[str, Any]] | None:
+        source: str, text: str | None = None) -> list[dict[str, Any]] | None:
     """The replies that ask the question about *assessment* (band "ask", or the dialogue's crisis
     intent alone), or None when the person already said "no" to this kind of message recently. The dialogue's intent
     alone is the weakest signal: after any "no" it does not ask again (the gateway sends the message
-    that raised the question on to the engine after a "no", and its intent must not ask twice)."""
+    that raised the question on to the engine after a "no", and its intent must not ask twice).
+    With the person's *text*, the question starts by saying back which side of life it touches."""
     kind = kind_of(assessment)
     if declined_recently(session, person.id, None if source == "dialogue" else kind):
         return None
@@ -118,7 +121,8 @@ def ask(session: Session, person: Person, assessment: CrisisAssessment, *, messa
         signals=list(assessment.signals),
     )
     session.add(check)
-    return [question(person.language, person.country, unanswered=unanswered)]
+    heard = reflect_back(text, person.language) if text else None
+    return [question(person.language, person.country, unanswered=unanswered, heard=heard)]
 
 
 def supersede_open(session: Session, person_id: str) -> None:

@@ -128,7 +128,8 @@ def handle_dialogue_crisis(
         if not (assessment.crisis or _is_button(text)):
             asking = CrisisAssessment(False, DIALOGUE_FLOOR_SEVERITY, ("dialogue_intent", "layer:dialogue"), language,
                                       band="ask")
-            return DialogueCrisis(False, safety_check.ask(db, person, asking, message_id=None, source="dialogue") or [])
+            asked = safety_check.ask(db, person, asking, message_id=None, source="dialogue", text=text)
+            return DialogueCrisis(False, asked or [])
         severity = assessment.severity if assessment.crisis else None
         if severity_rank(severity) < severity_rank(DIALOGUE_FLOOR_SEVERITY):
             severity = DIALOGUE_FLOOR_SEVERITY

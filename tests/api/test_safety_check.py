@@ -14,13 +14,14 @@ from bot.storage.models import Case, Message, SafetyCheck
 
 UNCERTAIN = "i just want everything to stop for a while"
 ALSO_UNCERTAIN = "i want it all to stop"
+HEAVY_BODY_NL = "ik slaap al weken slecht en ik ben altijd moe, mijn lijf kan gewoon niet meer"
 
 
 @pytest.fixture
 def uncertain(monkeypatch):
     """Messages listed in UNCERTAIN_TEXTS land in the ask band; everything else is judged for real."""
     def detect(text, lang="en", **kwargs):
-        if text in (UNCERTAIN, ALSO_UNCERTAIN, "ik wil dat alles gewoon stopt"):
+        if text in (UNCERTAIN, ALSO_UNCERTAIN, "ik wil dat alles gewoon stopt", HEAVY_BODY_NL):
             return CrisisAssessment(False, "elevated", ("suicidal_ideation_passive", "layer:classifier"), lang,
                                     band="ask", probability=0.7)
         return real_detect(text, lang, use_embeddings=False, **kwargs)
@@ -61,6 +62,25 @@ def test_uncertain_message_gets_the_direct_question_with_help_lines(client, fake
     assert not _customs(replies, "crisis")           # not the full response
     assert fake_rasa.sent == []                        # the engine waits for the answer
     assert _cases(client) == []                        # no case until they answer
+
+
+def test_the_question_first_says_back_which_side_of_life_it_heard(client, fake_rasa, uncertain):
+    from bot.reflection import reflect_back
+    from bot.wellbeing.model import dimension
+
+    replies = _post(client, HEAVY_BODY_NL, sender=sid("heavy-body"), language="nl")
+    heard = reflect_back(HEAVY_BODY_NL, "nl")
+    assert heard and dimension("physical", "nl").area in heard      # "… je lichaam."
+    text = replies[0]["text"]
+    assert text.startswith(heard) and "einde aan je leven" in text   # listened to, then asked
+    assert _customs(replies, "safety_check")[0]["question"] not in heard
+
+
+def test_a_message_without_a_clear_side_of_life_gets_the_question_alone(client, fake_rasa, uncertain):
+    from bot.content import text as content_text
+
+    replies = _post(client, ALSO_UNCERTAIN, sender=sid("no-side"))
+    assert replies[0]["text"].startswith(content_text("en", "crisis.safety_check.question"))
 
 
 def test_yes_opens_the_full_crisis_response_and_a_case_with_the_original_message(client, fake_rasa, uncertain):
