@@ -55,6 +55,10 @@ def main(argv: list[str] | None = None) -> int:
     def say(sender: str, message: str, lang: str) -> list[dict]:
         response = client.post("/webhooks/rest/webhook",
                                json={"sender": sender, "message": message, "metadata": {"language": lang}})
+        if response.status_code == 429:
+            # One person sends all reflections in a row: a rate-limited reply would count as a repeat.
+            raise SystemExit("the gateway's rate limit answered 429: start it with CHAT_LIMIT_PER_ID=100000/minute "
+                             "and CHAT_LIMIT_PER_ADDRESS=100000/minute for the probe")
         return response.json() if response.status_code == 200 else [{"text": f"HTTP {response.status_code}"}]
 
     result = {}
