@@ -1,10 +1,10 @@
 """Listening probe (issue 12): does the running bot hear what a person says?
 
-    .venv/bin/python scripts/listening_probe.py --gateway http://127.0.0.1:8000 [--json out.json]
+    .venv/bin/python scripts/listening_probe.py --gateway http://127.0.0.1:8000 [--set v1] [--json out.json]
 
-Sends every reflection of the blind probe set (tests/listening_probe/{en,nl}.jsonl, written by
-someone who had not seen the NLU data; never train on it) through the gateway, each after a
-greeting under a fresh id, and prints per language:
+Sends every reflection of a probe set through the gateway, each after a greeting under a fresh id,
+and prints per language (sets in tests/listening_probe/, see its README: ``v2`` is the blind one
+and the default; ``v1``, the first, has been tuned against since):
 
 * crisis takeovers (a reply with ``custom.crisis``) and safety questions (``custom.safety_check``);
 * replies that name a right dimension: the reply mentions a name or area of one of the labelled
@@ -41,6 +41,10 @@ def dimension_words(lang: str) -> dict[str, list[str]]:
     return words
 
 
+def probe_file(which: str, lang: str) -> Path:
+    return PROBE / (f"{lang}.jsonl" if which == "v1" else f"{which}_{lang}.jsonl")
+
+
 def texts(replies: list[dict]) -> str:
     return " ".join(r.get("text") or "" for r in replies)
 
@@ -48,6 +52,7 @@ def texts(replies: list[dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--gateway", required=True, metavar="URL")
+    parser.add_argument("--set", choices=("v1", "v2"), default="v2")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     client = httpx.Client(base_url=args.gateway.rstrip("/"), timeout=60)
@@ -63,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
 
     result = {}
     for lang in ("en", "nl"):
-        rows = [json.loads(line) for line in (PROBE / f"{lang}.jsonl").read_text(encoding="utf-8").splitlines()
+        rows = [json.loads(line) for line in probe_file(args.set, lang).read_text(encoding="utf-8").splitlines()
                 if line.strip()]
         words = dimension_words(lang)
         takeovers, asked, named, samples = [], [], 0, []

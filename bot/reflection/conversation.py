@@ -231,13 +231,15 @@ def begin(text: str, lang: str, kind: str = "share", recent: list[str] | None = 
 
 
 def reflect_back(text: str, lang: str) -> str | None:
-    """Only the words that say back what was heard (no question), or None when the side of life is
-    not clear enough (``safety_question_probability``). The safety question starts with them: a
+    """Only the words that say back what was heard (no question), or None unless the person named a
+    topic in their own words (sleep, work, their mother…) and the side of life is clear enough
+    (``safety_question_probability``). The safety question starts with them: a
     person who shared something heavy first hears that they were listened to, then is asked
     directly."""
     check_language(lang)
     heard = hear(text, lang)
-    if heard.dimension is None or heard.probability < float(settings()["mapping"]["safety_question_probability"]):
+    sure = heard.probability >= float(settings()["mapping"]["safety_question_probability"])
+    if heard.dimension is None or heard.topic is None or not sure:
         return None
     thread = Thread(lang)
     _on_side(thread, heard)

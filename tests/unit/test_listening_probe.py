@@ -1,7 +1,7 @@
-"""The blind listening probe (tests/listening_probe/, written before the listening was built, by a
-helper who saw neither the training data nor the code) as a floor: the detector must not take over
-on these ordinary reflections, and the first reply must name a side of life the writer labelled.
-The numbers through the running gateway are printed by scripts/listening_probe.py."""
+"""The listening probes (tests/listening_probe/, see its README; v2 is the blind one) as floors: the
+detector must not take over on these ordinary reflections, and the first reply must name a side of
+life the writer labelled. The numbers through the running gateway are printed by
+scripts/listening_probe.py."""
 from __future__ import annotations
 
 import glob
@@ -17,14 +17,17 @@ from bot.reflection import begin
 from bot.wellbeing.model import dimension
 
 ROOT = Path(__file__).resolve().parents[2]
-# Measured on 2026-12-03 (issue 12 note): EN 69/70, NL 63/70 name a right side; floors are one
-# message below that.
-NAMED_FLOOR = {"en": 0.97, "nl": 0.88}
+# First reply names a right side, one message below what was measured on 2026-12-04: v1 EN 69/70,
+# NL 64/70 (v1 is tuned against, see the README); v2 EN 64/70, NL 60/70 (v2 before any change: 65/70,
+# 60/70). Crisis takeovers then: v1 0 and 0, v2 0 and 1 (v2 before: 2 and 2).
+NAMED_FLOOR = {("v1", "en"): 0.97, ("v1", "nl"): 0.90, ("v2", "en"): 0.90, ("v2", "nl"): 0.84}
 MAX_TAKEOVERS = 1
+SETS = [("v1", "en"), ("v1", "nl"), ("v2", "en"), ("v2", "nl")]
 
 
-def _probe(lang: str) -> list[dict]:
-    path = ROOT / "tests" / "listening_probe" / f"{lang}.jsonl"
+def _probe(lang: str, which: str = "v1") -> list[dict]:
+    name = f"{lang}.jsonl" if which == "v1" else f"{which}_{lang}.jsonl"
+    path = ROOT / "tests" / "listening_probe" / name
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
@@ -40,21 +43,21 @@ def test_the_probe_is_not_training_data():
         for item in yaml.safe_load(Path(path).read_text(encoding="utf-8"))["nlu"]:
             training |= {_norm(l.strip()[2:]) for l in (item.get("examples") or "").splitlines()
                          if l.strip().startswith("- ")}
-    for lang in ("en", "nl"):
-        assert not {_norm(r["text"]) for r in _probe(lang)} & training
+    for which, lang in SETS:
+        assert not {_norm(r["text"]) for r in _probe(lang, which)} & training
 
 
-@pytest.mark.parametrize("lang", ["en", "nl"])
-def test_ordinary_reflections_are_not_taken_over_by_the_crisis_flow(lang):
-    full = [r["text"] for r in _probe(lang) if detect(r["text"], lang).band == "crisis"]
+@pytest.mark.parametrize(("which", "lang"), SETS)
+def test_ordinary_reflections_are_not_taken_over_by_the_crisis_flow(which, lang):
+    full = [r["text"] for r in _probe(lang, which) if detect(r["text"], lang).band == "crisis"]
     assert len(full) <= MAX_TAKEOVERS, full
 
 
-@pytest.mark.parametrize("lang", ["en", "nl"])
-def test_the_first_reply_names_a_side_of_life_the_person_spoke_about(lang):
-    rows = _probe(lang)
+@pytest.mark.parametrize(("which", "lang"), SETS)
+def test_the_first_reply_names_a_side_of_life_the_person_spoke_about(which, lang):
+    rows = _probe(lang, which)
     named = 0
     for row in rows:
         text = " ".join(m.get("text") or "" for m in begin(row["text"], lang).messages).lower()
         named += any(dimension(d, lang).area.lower() in text for d in row["dimensions"])
-    assert named / len(rows) >= NAMED_FLOOR[lang], f"{named}/{len(rows)}"
+    assert named / len(rows) >= NAMED_FLOOR[(which, lang)], f"{named}/{len(rows)}"
