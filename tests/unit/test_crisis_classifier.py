@@ -166,3 +166,18 @@ def test_the_persons_history_alone_is_asked_about_not_taken_over(text, lang):
 def test_history_with_a_present_wish_still_takes_over(text, lang):
     verdict = detect(text, lang, use_embeddings=False)
     assert verdict.crisis and verdict.band == "crisis", verdict
+
+
+def test_calibration_judges_every_message_exactly_as_the_detector_does(model):
+    # The bands are chosen on what calibration believes the detector would do; if the two drifted
+    # apart, the thresholds would be tuned for a detector that does not exist.
+    rows = [json.loads(line) for name in ("v3_en.jsonl", "v3_nl.jsonl")
+            for line in (ROOT / "tests" / "crisis_corpus" / "calibration" / name).read_text(encoding="utf-8").splitlines()
+            if line.strip()][::3]
+    probability = train_crisis_classifier.model_probabilities(model, rows)
+    severity, table = train_crisis_classifier.outcome_table(rows, probability)
+    codes = train_crisis_classifier.detector_bands(probability, severity, table, model.ask_threshold,
+                                                   model.crisis_threshold, dict(model.doubt))
+    names = {code: band for band, code in train_crisis_classifier.BAND_CODES.items()}
+    assert [names[int(c)] for c in codes] == [detect(r["text"], r["lang"]).band for r in rows]
+    assert {"crisis", "ask", "none"} <= {names[int(c)] for c in codes}   # all three bands are exercised
