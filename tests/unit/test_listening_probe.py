@@ -19,10 +19,12 @@ from bot.wellbeing.model import dimension
 ROOT = Path(__file__).resolve().parents[2]
 # First reply names a right side, one message below what was measured on 2026-12-04: v1 EN 69/70,
 # NL 64/70 (v1 is tuned against, see the README); v2 EN 64/70, NL 60/70 (v2 before any change: 65/70,
-# 60/70). Crisis takeovers then: v1 0 and 0, v2 0 and 1 (v2 before: 2 and 2).
-NAMED_FLOOR = {("v1", "en"): 0.97, ("v1", "nl"): 0.90, ("v2", "en"): 0.90, ("v2", "nl"): 0.84}
+# 60/70). Crisis takeovers then: v1 0 and 0, v2 0 and 1 (v2 before: 2 and 2). v3 (blind, written after
+# this session's changes, measured once): EN 67/70, NL 49/70, no takeover.
+NAMED_FLOOR = {("v1", "en"): 0.97, ("v1", "nl"): 0.90, ("v2", "en"): 0.90, ("v2", "nl"): 0.84,
+               ("v3", "en"): 0.94, ("v3", "nl"): 0.68}
 MAX_TAKEOVERS = 1
-SETS = [("v1", "en"), ("v1", "nl"), ("v2", "en"), ("v2", "nl")]
+SETS = sorted(NAMED_FLOOR)
 
 
 def _probe(lang: str, which: str = "v1") -> list[dict]:
