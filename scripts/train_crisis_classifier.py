@@ -193,22 +193,25 @@ def fit_platt(decisions: np.ndarray, crisis: np.ndarray) -> tuple[float, float]:
     return float(lr.coef_[0][0]), float(lr.intercept_[0])
 
 
+def _calibration_paths(cfg: dict, kind: str) -> list[Path]:
+    """The files of one kind of calibration source ("sets" or "ordinary_probe")."""
+    return [Path(p) for pattern in cfg["bands"]["calibration"][kind] for p in sorted(glob.glob(str(ROOT / pattern)))]
+
+
 def calibration_files(cfg: dict) -> list[Path]:
-    spec = cfg["bands"]["calibration"]
-    return [Path(p) for pattern in spec["sets"] + spec["ordinary_probe"] for p in sorted(glob.glob(str(ROOT / pattern)))]
+    return _calibration_paths(cfg, "sets") + _calibration_paths(cfg, "ordinary_probe")
 
 
 def calibration_rows(cfg: dict) -> list[dict]:
     """The calibration sets ({"text", "lang", "crisis"}) and the listening probe's ordinary reflections."""
-    spec, rows = cfg["bands"]["calibration"], []
+    rows = []
     for kind in ("sets", "ordinary_probe"):
-        for pattern in spec[kind]:
-            for path in sorted(Path(p) for p in glob.glob(str(ROOT / pattern))):
-                for line in path.read_text(encoding="utf-8").splitlines():
-                    if line.strip():
-                        row = json.loads(line)
-                        rows.append({"text": row["text"], "lang": row["lang"], "probe": kind == "ordinary_probe",
-                                     "crisis": bool(row.get("crisis", False))})
+        for path in _calibration_paths(cfg, kind):
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    row = json.loads(line)
+                    rows.append({"text": row["text"], "lang": row["lang"], "probe": kind == "ordinary_probe",
+                                 "crisis": bool(row.get("crisis", False))})
     if not any(r["probe"] for r in rows) or all(r["probe"] for r in rows):
         raise SystemExit("calibration needs both the calibration sets and the listening probe")
     return rows
@@ -268,7 +271,7 @@ def calibrate(cfg: dict, model: classifier.Model) -> tuple[float, float, dict, d
             for k, v in spec["grid"].items()}
     levels = [k.removeprefix("doubt_") for k in grid if k.startswith("doubt_")]
 
-    def measure(ask_t: float, crisis_t: float, doubt: dict) -> tuple[np.ndarray, dict]:
+    def measure(ask_t: float, crisis_t: float, doubt: dict) -> dict:
         out = detector_bands(p, sev, table, ask_t, crisis_t, doubt)
         result = {}
         for lang in ("en", "nl"):
@@ -279,7 +282,7 @@ def calibrate(cfg: dict, model: classifier.Model) -> tuple[float, float, dict, d
                             "ordinary_ask": float((out[neg] == 1).mean()),
                             "probe_full": int((out[probe & (langs == lang)] == 2).sum()),
                             "probe_ask": int((out[probe & (langs == lang)] == 1).sum())}
-        return out, result
+        return result
 
     probe_size = {lang: int((probe & (langs == lang)).sum()) for lang in ("en", "nl")}
 
@@ -301,7 +304,7 @@ def calibrate(cfg: dict, model: classifier.Model) -> tuple[float, float, dict, d
         if ask_t > crisis_t or any(d >= crisis_t for d in doubts):
             continue
         doubt = dict(zip(levels, (float(d) for d in doubts), strict=True))
-        _, result = measure(ask_t, crisis_t, doubt)
+        result = measure(ask_t, crisis_t, doubt)
         if max(r["probe_full"] for r in result.values()) > int(spec["max_full_on_probe"]):
             continue
         # Closest to the targets; then most crisis messages fully answered; then fewest questions on
@@ -395,8 +398,8 @@ def main(argv: list[str] | None = None) -> int:
     severities, table = outcome_table(rows, oof)
     detector = detector_bands(oof, severities, table, ask_t, crisis_t, doubt)
     full, asked = detector == 2, detector == 1
-    lexicon = severities != ""
-    doubted = lexicon & (oof < np.array([doubt.get(sev, 0.0) for sev in severities])) & (oof < crisis_t)
+    # Lexicon takeovers the classifier's doubt turned into a question: where doubt changes the band.
+    doubted = detector != detector_bands(oof, severities, table, ask_t, crisis_t, {})
     report = {}
     for lang in ("en", "nl"):
         pos, neg = (~ordinary) & (langs == lang), hard & (langs == lang)

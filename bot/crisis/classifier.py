@@ -99,9 +99,7 @@ class Model:
     def doubt(self) -> tuple[tuple[str, float], ...]:
         """Per lexicon severity, the probability below which the classifier doubts a lexicon match
         of that severity alone (see bot.crisis.detect); imminent signals are never doubted."""
-        levels = self.meta.get("doubt_below", 0.0)
-        if not isinstance(levels, dict):
-            levels = {sev: levels for sev in ("concern", "elevated", "high")}
+        levels = self.meta.get("doubt_below", {})   # a model fitted but not yet calibrated doubts nothing
         return tuple((sev, float(p)) for sev, p in sorted(levels.items()) if sev != "imminent")
 
 
@@ -118,8 +116,8 @@ def read_model(weights_path: Path | None = None, meta_path: Path | None = None) 
     ask, crisis = float(meta["ask_threshold"]), float(meta["crisis_threshold"])
     if not 0.0 < ask <= crisis < 1.0:
         raise ValueError(f"thresholds out of order: ask {ask}, crisis {crisis}")
-    doubt = meta.get("doubt_below", 0.0)
-    if any(not 0.0 <= float(p) < crisis for p in (doubt.values() if isinstance(doubt, dict) else [doubt])):
+    doubt = meta.get("doubt_below", {})
+    if any(not 0.0 <= float(p) < crisis for p in doubt.values()):
         raise ValueError(f"doubt levels must lie below the crisis threshold {crisis}: {doubt}")
     return Model(
         a["support"], a["dual"], float(meta["svm_bias"]), float(meta["gamma"]), tuple(meta["platt"]),
@@ -233,13 +231,9 @@ def signal_of(model: Model, vector: np.ndarray) -> str:
 
 
 def band_of(model: Model, probability: float) -> str:
-    return band_for(probability, model.ask_threshold, model.crisis_threshold)
-
-
-def band_for(probability: float, ask_threshold: float, crisis_threshold: float) -> str:
-    if probability >= crisis_threshold:
+    if probability >= model.crisis_threshold:
         return "crisis"
-    if probability >= ask_threshold:
+    if probability >= model.ask_threshold:
         return "ask"
     return "none"
 

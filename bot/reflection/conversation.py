@@ -233,9 +233,8 @@ def begin(text: str, lang: str, kind: str = "share", recent: list[str] | None = 
 def reflect_back(text: str, lang: str) -> str | None:
     """Only the words that say back what was heard (no question), or None unless the person named a
     topic in their own words (sleep, work, their mother…) and the side of life is clear enough
-    (``safety_question_probability``). The safety question starts with them: a
-    person who shared something heavy first hears that they were listened to, then is asked
-    directly."""
+    (``safety_question_probability``). The safety question starts with them: a person who shared
+    something heavy first hears that they were listened to, then is asked directly."""
     check_language(lang)
     heard = hear(text, lang)
     sure = heard.probability >= float(settings()["mapping"]["safety_question_probability"])
