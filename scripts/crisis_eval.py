@@ -4,6 +4,7 @@
     .venv/bin/python scripts/crisis_eval.py --no-embeddings          # lexicon + context only
     .venv/bin/python scripts/crisis_eval.py --gateway http://127.0.0.1:8000   # a running gateway
     .venv/bin/python scripts/crisis_eval.py --json out.json FILE...  # other labelled files
+    .venv/bin/python scripts/crisis_eval.py --quiet                  # rates only, no message texts
 
 Bands: "crisis" (the full response), "ask" (the direct safety question), "none". Through the
 gateway each message goes out under a fresh random id; a reply with ``custom.crisis`` counts as the
@@ -119,7 +120,7 @@ def meets_targets(lang_result: dict) -> bool:
             and lang_result["ordinary_ask"] <= TARGETS["ordinary_ask"])
 
 
-def print_report(result: dict, title: str) -> None:
+def print_report(result: dict, title: str, quiet: bool = False) -> None:
     print(f"== {title}")
     for lang, res in result.items():
         if lang == "seconds":
@@ -128,6 +129,8 @@ def print_report(result: dict, title: str) -> None:
               f"{res['crisis_full_or_ask']:.1%} | ordinary n={res['ordinary']}: full {res['ordinary_full']:.1%}, "
               f"ask {res['ordinary_ask']:.1%}" + (f" | errors {res['errors']}" if res["errors"] else "")
               + ("  [targets met]" if meets_targets(res) else ""))
+        if quiet:
+            continue
         for key, label in (("missed", "missed (no response)"), ("asked_only", "crisis asked only"),
                            ("false_full", "ordinary with full response"), ("false_ask", "ordinary asked")):
             for text in res[key]:
@@ -142,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-embeddings", action="store_true", help="detector without its semantic layers")
     parser.add_argument("--timeout", type=float, default=30.0)
     parser.add_argument("--json", type=Path, help="also write the full result here")
+    parser.add_argument("--quiet", action="store_true",
+                        help="rates only, no message texts (measuring a blind set without reading it)")
     args = parser.parse_args(argv)
     paths = args.files or BLIND
     if not paths:
@@ -153,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         band = cli_band(not args.no_embeddings)
         title = "detector (rules + context)" if args.no_embeddings else "detector (all layers: what answers without the engine)"
     result = evaluate(rows, band)
-    print_report(result, f"{title} on {', '.join(p.name for p in paths)}")
+    print_report(result, f"{title} on {', '.join(p.name for p in paths)}", quiet=args.quiet)
     if args.json:
         args.json.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
     return 0

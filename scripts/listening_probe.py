@@ -1,10 +1,10 @@
 """Listening probe (issue 12): does the running bot hear what a person says?
 
-    .venv/bin/python scripts/listening_probe.py --gateway http://127.0.0.1:8000 [--set v1|v2|v3] [--json out.json]
+    .venv/bin/python scripts/listening_probe.py --gateway http://127.0.0.1:8000 [--set v1|v2|v3|v4] [--json out.json]
 
 Sends every reflection of a probe set through the gateway, each after a greeting under a fresh id,
-and prints per language (sets in tests/listening_probe/, see its README: ``v3`` is the blind one
-and the default; ``v1`` and ``v2`` have been tuned or chosen against since):
+and prints per language (sets in tests/listening_probe/, see its README: ``v4`` is the blind one
+and the default; the older sets have been tuned or chosen against since):
 
 * crisis takeovers (a reply with ``custom.crisis``) and safety questions (``custom.safety_check``);
 * replies that name a right dimension: the reply mentions a name or area of one of the labelled
@@ -52,7 +52,7 @@ def texts(replies: list[dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--gateway", required=True, metavar="URL")
-    parser.add_argument("--set", choices=("v1", "v2", "v3"), default="v3")
+    parser.add_argument("--set", choices=("v1", "v2", "v3", "v4"), default="v4")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     client = httpx.Client(base_url=args.gateway.rstrip("/"), timeout=60)

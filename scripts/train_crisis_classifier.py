@@ -44,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot import embeddings  # noqa: E402
 from bot.crisis import classifier  # noqa: E402
+from bot.text_features import char_features, word_features  # noqa: E402
 
 LABELS = ROOT / "bot" / "crisis" / "training" / "labels.yml"
 # Training files the lexicon was never tuned on: its out-of-fold contribution is measured on these.
@@ -169,9 +170,9 @@ def fit(cfg: dict, texts: list[str], vectors: np.ndarray, labels: np.ndarray,
     svm = SVC(C=float(m["svm_c"]), kernel="rbf", gamma="scale").fit(vectors, crisis)
     n_features = int(m["n_features"])
     spelling = LogisticRegression(C=float(m["char_c"]), max_iter=3000).fit(
-        classifier.char_features(texts, n_features), crisis)
+        char_features(texts, n_features), crisis)
     words = LogisticRegression(C=float(m["word_c"]), max_iter=3000).fit(
-        classifier.word_features(texts, n_features), crisis)
+        word_features(texts, n_features), crisis)
     positive = labels != "none"
     namer = LogisticRegression(C=float(m["signal_c"]), max_iter=3000).fit(vectors[positive], labels[positive])
     return classifier.Model(

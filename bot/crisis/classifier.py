@@ -48,6 +48,7 @@ import numpy as np
 
 from bot import embeddings
 from bot.lazy import LazyModel
+from bot.text_features import char_features, word_features
 
 from .normalise import normalise
 from .rules import SIGNAL_SEVERITY
@@ -169,25 +170,6 @@ def ready() -> bool:
 def pieces(text: str, lang: str) -> list[str]:
     """What gets scored: the whole normalised message and each of its sentences."""
     return embeddings.pieces(normalise(text[:MAX_CHARS], lang), MAX_CHARS, MAX_SENTENCES)
-
-
-@lru_cache(maxsize=4)
-def _hasher(analyzer: str, n_features: int):
-    from sklearn.feature_extraction.text import HashingVectorizer
-
-    ngrams = (2, 5) if analyzer == "char_wb" else (1, 2)
-    return HashingVectorizer(analyzer=analyzer, ngram_range=ngrams, n_features=n_features,
-                             alternate_sign=False, norm="l2", dtype=np.float32)
-
-
-def char_features(texts: list[str], n_features: int):
-    """Hashed character n-grams 2-5 (sparse rows); the training script uses the same function."""
-    return _hasher("char_wb", n_features).transform(texts)
-
-
-def word_features(texts: list[str], n_features: int):
-    """Hashed words and word pairs (sparse rows)."""
-    return _hasher("word", n_features).transform(texts)
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:

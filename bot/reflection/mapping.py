@@ -1,7 +1,10 @@
 """What a message is about: the side of life it touches, the direction, and a topic to name.
 
 * **Side of life** (dimension): a logistic regression over the multilingual sentence vector
-  (:func:`bot.embeddings.multilingual_encode`), so English and Dutch share one model. It learns from
+  (:func:`bot.embeddings.multilingual_encode`), so English and Dutch share one model, next to hashed
+  words and word pairs (:mod:`bot.text_features`), which carry what the encoder reads poorly in
+  Dutch chat and Flemish ("ons ma", "nie doorgeslapen"): on the seen probes v1+v2 they named the right
+  side for 124 instead of 116 of 140 Dutch reflections (English 129 vs 129). It learns from
   ``training/{en,nl}.jsonl`` (messages labelled by a writer who never saw the blind probe) and the
   English prototypes of ``dimensions.yml``, with a fifth class "none" for messages about no side of
   life ("hmm", "what do you mean"). Trained once per process on first use (about two seconds).
@@ -27,6 +30,7 @@ import yaml
 from bot import embeddings
 from bot.content import check_language, section
 from bot.lazy import LazyModel
+from bot.text_features import word_features
 from bot.wellbeing.answers import normalise
 from bot.wellbeing.model import DIMENSIONS, dimensions
 from bot.wellbeing.reflection import lexicon_regex
@@ -68,23 +72,31 @@ def training_examples() -> list[tuple[str, list[str], str | None]]:
     return out
 
 
+def features(texts: list[str]) -> Any:
+    """The sentence vectors with the weighted hashed words beside them (sparse rows)."""
+    from scipy import sparse
+
+    cfg = settings()["mapping"]
+    words = word_features(texts, int(cfg["word_features"])) * float(cfg["word_weight"])
+    return sparse.hstack([sparse.csr_matrix(embeddings.multilingual_encode(texts)), words]).tocsr()
+
+
 def _fit() -> Any:
-    import numpy as np
     from sklearn.linear_model import LogisticRegression
 
     examples = training_examples()
-    vectors = embeddings.multilingual_encode([text for text, _, _ in examples])
+    vectors = features([text for text, _, _ in examples])
     c = float(settings()["mapping"]["C"])
     rows, labels, d_rows, d_labels = [], [], [], []
-    for vec, (_, dims, direction) in zip(vectors, examples, strict=True):
+    for i, (_, dims, direction) in enumerate(examples):
         for dim in dims or [NONE]:
-            rows.append(vec)
+            rows.append(i)
             labels.append(dim)
         if dims:
-            d_rows.append(vec)
+            d_rows.append(i)
             d_labels.append(direction if direction in DIRECTIONS else "unclear")
-    side = LogisticRegression(C=c, max_iter=2000).fit(np.array(rows), labels)
-    direction = LogisticRegression(C=c, max_iter=2000).fit(np.array(d_rows), d_labels)
+    side = LogisticRegression(C=c, max_iter=3000).fit(vectors[rows], labels)
+    direction = LogisticRegression(C=c, max_iter=3000).fit(vectors[d_rows], d_labels)
     return side, direction
 
 
@@ -171,7 +183,7 @@ def hear(text: str, lang: str) -> Heard:
         return Heard(dim, _direction_cue(text, lang), topic)
     side, direction_model = models
     cfg = settings()["mapping"]
-    vector = embeddings.multilingual_encode([text])
+    vector = features([text])
     probs = dict(zip(side.classes_, side.predict_proba(vector)[0], strict=True))
     ranked = sorted(DIMENSIONS, key=lambda d: -probs.get(d, 0.0))
     best, second = ranked[0], ranked[1]

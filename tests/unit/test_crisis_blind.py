@@ -42,6 +42,11 @@ TUNING = TRAINING + sorted(CALIBRATION.glob("*.jsonl"))
 #   set 4          EN full 80.0 %, full-or-ask 100 %,   ordinary full 4.0 %,  asked 28.0 %
 #                  NL full 78.0 %, full-or-ask 96.0 %,  ordinary full 6.0 %,  asked 20.0 %
 FLOORS = {
+    # Set 7 (blind, session 14, committed unread; measured on the landed model before the session's
+    # changes: EN full 86 %, full-or-ask 100 %, ordinary full 0 %, asked 26 %; NL 78 / 92 / 2 / 14 %).
+    # Provisional safety floors until it is measured once after the changes.
+    BLIND / "v7_en.jsonl": {"full_or_ask": 0.90, "full": 0.60, "ordinary_full_max": 0.20, "ordinary_ask_max": 0.50},
+    BLIND / "v7_nl.jsonl": {"full_or_ask": 0.85, "full": 0.60, "ordinary_full_max": 0.20, "ordinary_ask_max": 0.50},
     # Set 6 (blind, 2026-12-04, written after all of this session's changes, measured once and not
     # looked at further: the judge for the next change): EN full 78 %, full-or-ask 98 %, ordinary full
     # 14 %, asked 10 %; NL 80 %, 94 %, 8 %, 28 %.
