@@ -42,24 +42,25 @@ TUNING = TRAINING + sorted(CALIBRATION.glob("*.jsonl"))
 #   set 4          EN full 80.0 %, full-or-ask 100 %,   ordinary full 4.0 %,  asked 28.0 %
 #                  NL full 78.0 %, full-or-ask 96.0 %,  ordinary full 6.0 %,  asked 20.0 %
 FLOORS = {
-    # Set 7 (blind, session 14, committed unread; measured on the landed model before the session's
-    # changes: EN full 86 %, full-or-ask 100 %, ordinary full 0 %, asked 26 %; NL 78 / 92 / 2 / 14 %).
-    # Provisional safety floors until it is measured once after the changes.
-    BLIND / "v7_en.jsonl": {"full_or_ask": 0.90, "full": 0.60, "ordinary_full_max": 0.20, "ordinary_ask_max": 0.50},
-    BLIND / "v7_nl.jsonl": {"full_or_ask": 0.85, "full": 0.60, "ordinary_full_max": 0.20, "ordinary_ask_max": 0.50},
-    # Set 6 (blind, 2026-12-04, written after all of this session's changes, measured once and not
-    # looked at further: the judge for the next change): EN full 78 %, full-or-ask 98 %, ordinary full
-    # 14 %, asked 10 %; NL 80 %, 94 %, 8 %, 28 %.
-    BLIND / "v6_en.jsonl": {"full_or_ask": 0.96, "full": 0.76, "ordinary_full_max": 0.16, "ordinary_ask_max": 0.12},
-    BLIND / "v6_nl.jsonl": {"full_or_ask": 0.92, "full": 0.78, "ordinary_full_max": 0.10, "ordinary_ask_max": 0.30},
-    BLIND / "v5_en.jsonl": {"full_or_ask": 0.98, "full": 0.72, "ordinary_full_max": 0.08, "ordinary_ask_max": 0.22},
-    BLIND / "v5_nl.jsonl": {"full_or_ask": 0.92, "full": 0.78, "ordinary_full_max": 0.14, "ordinary_ask_max": 0.28},
-    CALIBRATION / "v1_en.jsonl": {"full_or_ask": 0.98, "full": 0.96, "ordinary_full_max": 0.047, "ordinary_ask_max": 0.094},
-    CALIBRATION / "v1_nl.jsonl": {"full_or_ask": 0.98, "full": 0.86, "ordinary_full_max": 0.016, "ordinary_ask_max": 0.11},
-    CALIBRATION / "v3_en.jsonl": {"full_or_ask": 0.96, "full": 0.89, "ordinary_full_max": 0.037, "ordinary_ask_max": 0.182},
-    CALIBRATION / "v3_nl.jsonl": {"full_or_ask": 0.96, "full": 0.80, "ordinary_full_max": 0.037, "ordinary_ask_max": 0.273},
-    CALIBRATION / "v4_en.jsonl": {"full_or_ask": 0.98, "full": 0.78, "ordinary_full_max": 0.06, "ordinary_ask_max": 0.30},
-    CALIBRATION / "v4_nl.jsonl": {"full_or_ask": 0.94, "full": 0.76, "ordinary_full_max": 0.08, "ordinary_ask_max": 0.22},
+    # One message below (above) what the detector did after session 14's changes. Set 7 (blind,
+    # committed unread at that session's start) and set 6 (the judge session 13 left) were measured
+    # once before and once after those changes, never looked at line by line:
+    #   v7 before: EN full 86 %, full-or-ask 100 %, ordinary full 0 %, asked 26 %; NL 78 / 92 / 2 / 14 %
+    #   v7 after:  EN 92 / 100 / 2 / 20 %; NL 80 / 94 / 0 / 20 %
+    #   v6 before: EN 78 / 98 / 14 / 10 %; NL 80 / 94 / 8 / 28 %;  after: EN 86 / 100 / 10 / 12 %; NL 84 / 96 / 8 / 30 %
+    # v5 chose among calibrations in session 13 and is dev data since.
+    BLIND / "v7_en.jsonl": {"full_or_ask": 0.98, "full": 0.90, "ordinary_full_max": 0.04, "ordinary_ask_max": 0.22},
+    BLIND / "v7_nl.jsonl": {"full_or_ask": 0.92, "full": 0.78, "ordinary_full_max": 0.02, "ordinary_ask_max": 0.22},
+    BLIND / "v6_en.jsonl": {"full_or_ask": 0.98, "full": 0.84, "ordinary_full_max": 0.12, "ordinary_ask_max": 0.14},
+    BLIND / "v6_nl.jsonl": {"full_or_ask": 0.94, "full": 0.82, "ordinary_full_max": 0.10, "ordinary_ask_max": 0.32},
+    BLIND / "v5_en.jsonl": {"full_or_ask": 0.98, "full": 0.80, "ordinary_full_max": 0.04, "ordinary_ask_max": 0.26},
+    BLIND / "v5_nl.jsonl": {"full_or_ask": 0.92, "full": 0.82, "ordinary_full_max": 0.08, "ordinary_ask_max": 0.30},
+    CALIBRATION / "v1_en.jsonl": {"full_or_ask": 0.985, "full": 0.97, "ordinary_full_max": 0.031, "ordinary_ask_max": 0.109},
+    CALIBRATION / "v1_nl.jsonl": {"full_or_ask": 0.985, "full": 0.864, "ordinary_full_max": 0.016, "ordinary_ask_max": 0.078},
+    CALIBRATION / "v3_en.jsonl": {"full_or_ask": 0.964, "full": 0.909, "ordinary_full_max": 0.018, "ordinary_ask_max": 0.20},
+    CALIBRATION / "v3_nl.jsonl": {"full_or_ask": 0.982, "full": 0.873, "ordinary_full_max": 0.018, "ordinary_ask_max": 0.291},
+    CALIBRATION / "v4_en.jsonl": {"full_or_ask": 0.98, "full": 0.84, "ordinary_full_max": 0.04, "ordinary_ask_max": 0.30},
+    CALIBRATION / "v4_nl.jsonl": {"full_or_ask": 0.96, "full": 0.82, "ordinary_full_max": 0.06, "ordinary_ask_max": 0.26},
 }
 
 
