@@ -55,6 +55,8 @@ def test_join_asks_code_then_nickname_and_explains_privacy(database, circle):
     assert "Tuesday circle" in texts(nick) and "nickname" in texts(nick)
     assert joined.status == "done"
     assert "Welcome to Tuesday circle, Sam" in texts(joined) and "only sees what you choose to share" in texts(joined)
+    # Honest about who else can read: mentors read a conversation that shows crisis signals.
+    assert "mentor" in texts(joined) and "between you and me" not in texts(joined)
     assert joined.messages[-1]["custom"]["link"]["href"] == f"/groups/{group_id}?lang=en"
     with database.session() as session:
         assert [m.nickname for m in groups.memberships(session, "p1")] == ["Sam"]
@@ -82,6 +84,7 @@ def test_taken_nickname_asks_again_in_dutch(database, circle):
     _, _, taken, joined = say(database, "p2", "nl", code, "sam", "Samira", begin=("join", "ik wil lid worden"))
     assert "gebruikt die bijnaam al" in texts(taken) and not taken.finished
     assert "Welkom in Tuesday circle, Samira" in texts(joined)
+    assert "mentor" in texts(joined) and "tussen jou en mij" not in texts(joined)
 
 
 def test_stop_while_joining(database, circle):

@@ -244,3 +244,13 @@ def test_centre_loader_rejects_missing_offers(tmp_path):
     }
     with pytest.raises(DirectoryError, match=r"centre.*offers"):
         load_recovery_centres(_write(tmp_path, [centre], key="recovery_centres"))
+
+
+@pytest.mark.parametrize(("lang", "word"), [("en", "free"), ("nl", "gratis")])
+def test_the_help_panel_promises_no_cost_the_directory_does_not_state(lang, word):
+    """Not every line is free (a line's own description says when it is): the panel's introduction
+    must not promise it for all of them."""
+    from bot.content import text
+
+    assert word not in text(lang, "ui.help_intro").lower()
+    assert "confidential" in text("en", "ui.help_intro") and "vertrouwelijk" in text("nl", "ui.help_intro")
