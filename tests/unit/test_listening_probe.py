@@ -53,6 +53,10 @@ def test_the_probe_is_not_training_data():
                          if l.strip().startswith("- ")}
     for which, lang in SETS:
         assert not {_norm(r["text"]) for r in _probe(lang, which)} & training
+    # The next change's judge (unread/, never measured) is kept out too; only the overlap is asserted.
+    for path in (ROOT / "tests" / "listening_probe" / "unread").glob("*.jsonl"):
+        unread = {_norm(json.loads(l)["text"]) for l in path.read_text(encoding="utf-8").splitlines() if l.strip()}
+        assert len(unread) >= 60 and not unread & training, path.name
 
 
 @pytest.mark.parametrize(("which", "lang"), SETS)
