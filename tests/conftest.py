@@ -10,6 +10,8 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# No background model fitting when a test imports `actions` (actions/__init__.py).
+os.environ.setdefault("WELLBEING_WARM_UP", "0")
 
 from fake_engine import FakeRasa  # noqa: E402
 

@@ -7,7 +7,8 @@
   side for 124 instead of 116 of 140 Dutch reflections (English 129 vs 129). It learns from
   ``training/{en,nl}.jsonl`` (messages labelled by a writer who never saw the blind probe) and the
   English prototypes of ``dimensions.yml``, with a fifth class "none" for messages about no side of
-  life ("hmm", "what do you mean"). Trained once per process on first use (about two seconds).
+  life ("hmm", "what do you mean"). Trained once per process on first use (about ten seconds with the
+  hashed words; the gateway and the action server do it while they start).
 * **Direction** (too much / too little): cue words from the content (``cues`` in
   ``reflection.yml``: "te veel", "barely") speak first, then a second regression over the same vector.
 * **Topic** ("your work", "je slaap"): the ``topics`` lexicon of the content, so the bot can say
