@@ -22,7 +22,8 @@ def live(tmp_path_factory):
     stack = stack_module.Stack(
         api_port=stack_module.free_port(), rasa_port=stack_module.free_port(),
         action_port=stack_module.free_port(), var_dir=var_dir, model=stack_module.ensure_model(quiet=True),
-        extra_env={"DATABASE_URL": ""},
+        # The action server fits the reflection mapping while it starts (the suite's own default is off).
+        extra_env={"DATABASE_URL": "", "WELLBEING_WARM_UP": "1"},
     )
     stack.start()
     try:
@@ -263,7 +264,9 @@ def test_a_crisis_in_a_group_reflection_is_not_shared_and_stays_in_the_crisis_fl
 
 
 @pytest.mark.parametrize(("language", "text", "no"), [
-    ("en", "sometimes i just want to disappear", "no"),
+    # An uncertain message: the classifier's middle band. ("sometimes i just want to disappear" was
+    # the example until session 14's model put it in the full band, p 0.69; issue 11's note.)
+    ("en", "whats the point of it all", "no"),
     ("nl", "soms wil ik gewoon verdwijnen", "nee"),
 ])
 def test_the_direct_question_and_a_no_bring_the_conversation_back(live, language, text, no):
@@ -284,7 +287,7 @@ def test_the_direct_question_and_a_no_bring_the_conversation_back(live, language
 
 def test_a_yes_to_the_direct_question_opens_the_crisis_flow_in_the_engine(live):
     sender = sid("e2e-ask-yes")
-    asked = _say(live, sender, "sometimes i just want to disappear")
+    asked = _say(live, sender, "whats the point of it all")
     assert any("safety_check" in (m.get("custom") or {}) for m in asked.json()), asked.json()
     yes = _say(live, sender, '/safety_check{"answer":"yes"}')
     assert any("crisis" in (m.get("custom") or {}) for m in yes.json()), yes.json()

@@ -44,7 +44,7 @@ def scaled(tmp_path_factory):
         api_port=stack_module.free_port(), rasa_port=stack_module.free_port(),
         action_port=stack_module.free_port(), var_dir=tmp_path_factory.mktemp("scaled-var"),
         model=stack_module.ensure_model(quiet=True),
-        extra_env={"DATABASE_URL": url, "REDIS_URL": "redis://127.0.0.1:6379/0"},
+        extra_env={"DATABASE_URL": url, "REDIS_URL": "redis://127.0.0.1:6379/0", "WELLBEING_WARM_UP": "1"},
     )
     stack.start()
     try:
