@@ -17,16 +17,13 @@ from bot.reflection import begin
 from bot.wellbeing.model import dimension
 
 ROOT = Path(__file__).resolve().parents[2]
-# First reply names a right side, one message below what was measured on 2026-12-04: v1 EN 69/70,
-# NL 64/70 (v1 is tuned against, see the README); v2 EN 64/70, NL 60/70 (v2 before any change: 65/70,
-# 60/70). Crisis takeovers then: v1 0 and 0, v2 0 and 1 (v2 before: 2 and 2). v3 (blind, written after
-# this session's changes, measured once): EN 67/70, NL 49/70, no takeover.
-# Session 14 (word features in the mapping, 500 more reflections, crisis batches 4-5), bot level:
-# v1 EN 67/70 (was 69; tuned against), NL 66/70 (64); v2 EN 67/70 (64), NL 63/70 (60); v3 (the judge
-# session 13 left, measured once before and once after) EN 67 -> 68/70, NL 49 -> 59/70; v4 (blind,
-# committed unread at session 14's start, measured once before and once after) EN 60 -> 64/70, NL
-# 56 -> 59/70. Detector takeovers on v4 stayed at EN 2, NL 5 (the classifier alone, reading heavy
-# reflections as a crisis): pinned here as they are, not hidden; the issue's target is 1.
+# First reply names a right side, one message below what was measured at bot level after session 14
+# (word features in the mapping, 500 more reflections, crisis batches 4 and NL 5): v1 EN 67/70 (69
+# before; v1 is tuned against), NL 66/70 (64); v2 EN 67/70 (64), NL 63/70 (60); v3 (session 13's judge,
+# measured once before and once after) EN 67 -> 68/70, NL 49 -> 59/70; v4 (blind, committed unread at
+# session 14's start, measured once before and once after) EN 60 -> 64/70, NL 56 -> 59/70. Detector
+# takeovers on v4 stayed at EN 2, NL 5 (the classifier alone, reading heavy reflections as a crisis):
+# pinned as they are, not hidden; the issue's target is 1.
 NAMED_FLOOR = {("v1", "en"): 0.94, ("v1", "nl"): 0.92, ("v2", "en"): 0.94, ("v2", "nl"): 0.88,
                ("v3", "en"): 0.95, ("v3", "nl"): 0.82, ("v4", "en"): 0.90, ("v4", "nl"): 0.82}
 MAX_TAKEOVERS = {("v4", "en"): 2, ("v4", "nl"): 5}   # the issue's target, 1, for every other set
