@@ -34,7 +34,7 @@ def _read_password(stream=None) -> str:
     if stream.isatty():
         first = getpass.getpass("Password: ")
         if getpass.getpass("Password again: ") != first:
-            raise mentors.AccountError("The two passwords are not the same.")
+            raise mentors.AccountError("passwords_differ")
         return first
     return stream.readline().rstrip("\r\n")
 
@@ -52,7 +52,7 @@ def password_link(db: Database, email: str, base_url: str) -> str:
     with db.session() as session:
         mentor = mentors.find_mentor(session, email)
         if mentor is None or not mentor.active:
-            raise mentors.AccountError(f"No active account for {email}.")
+            raise mentors.AccountError("no_active_account", email=email)
         token = mentors.invitation_link_token(session, config, mentor, "cli")
         mentors.audit(session, "cli", "password_link_created", detail={"mentor": mentor.email})
     return f"{base_url.rstrip('/')}/dashboard/invite/{token}"
@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
             with db.session() as session:
                 mentor = mentors.find_mentor(session, args.email)
                 if mentor is None or not mentor.active:
-                    raise mentors.AccountError(f"No active account for {args.email}.")
+                    raise mentors.AccountError("no_active_account", email=args.email)
                 issued = mentors.issue_api_token(session, mentor)
                 mentors.audit(session, "cli", "api_token_issued", detail={"mentor": mentor.email})
             print(issued)

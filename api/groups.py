@@ -15,8 +15,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from api.dashboard.i18n import request_language, say, stamp
 from api.dashboard.security import (
-    TEMPLATES,
     Forbidden,
     Viewer,
     address,
@@ -26,10 +26,10 @@ from api.dashboard.security import (
     form_protected,
     issue_form_token,
     redirect,
+    render,
     secure_headers,
     signed_in,
 )
-from api.pages import asset_version
 from api.schemas import RowId, SenderId
 from bot import checkins, groups, mentors
 from bot.content import text as content_text
@@ -52,15 +52,13 @@ def _run(request: Request, work):
 
 def _render(request: Request, template: str, context: dict[str, Any], *, viewer: Viewer | None = None,
             status_code: int = 200) -> Response:
-    values = {"me": viewer, "csrf": viewer.csrf if viewer else "", "base": base(request),
-              "asset_version": asset_version, "path": request.url.path, "notice": None, "error": None}
-    values.update(context)
-    return secure_headers(TEMPLATES.TemplateResponse(request, f"groups/{template}", values, status_code=status_code))
+    """The dashboard's renderer (frame, language, headers) for a template in templates/groups/."""
+    return render(request, template, context, viewer=viewer, status_code=status_code, folder="groups")
 
 
 async def facilitator(viewer: Viewer = Depends(signed_in)) -> Viewer:
     if viewer.role not in groups.FACILITATING_ROLES:
-        raise Forbidden("This page is for group facilitators.")
+        raise Forbidden("facilitators_only")
     return viewer
 
 
@@ -69,7 +67,8 @@ async def facilitator(viewer: Viewer = Depends(signed_in)) -> Viewer:
 def _register_page(request: Request, *, error: str | None = None, email: str = "", name: str = "",
                    status_code: int = 200) -> Response:
     token = current_form_token(request) if request.method == "POST" else secrets.token_urlsafe(24)
-    response = _render(request, "register.html", {"title": "Register as a facilitator", "error": error,
+    title = say(request_language(request), "register.title")
+    response = _render(request, "register.html", {"title": title, "error": error,
                                                   "email": email, "name": name, "form_token": token,
                                                   "min_chars": mentors.MIN_PASSWORD_CHARS}, status_code=status_code)
     issue_form_token(request, response, token)
@@ -86,18 +85,18 @@ async def register(request: Request) -> Response:
     form = await request.form()
     email, name = str(form.get("email", ""))[:255].strip(), str(form.get("display_name", ""))[:120].strip()
     password, again = (str(form.get(k, ""))[:mentors.MAX_PASSWORD_CHARS] for k in ("password", "password_again"))
-    cfg, where = config(request), address(request)
+    cfg, where, lang = config(request), address(request), request_language(request)
 
     def work(session: Session) -> tuple[int, str | None]:
         if mentors.login_blocked(session, cfg, where, email):
-            return 429, "Too many attempts from your network. Please wait a minute, then try again."
+            return 429, say(lang, "errors.register_blocked")
         mentors.record_login_attempt(session, cfg, where, email, succeeded=False)
         if password != again:
-            return 422, "The two passwords are not the same."
+            return 422, say(lang, "errors.passwords_differ")
         try:
             mentors.check_password(password, email)
         except mentors.AccountError as problem:
-            return 422, str(problem)
+            return 422, problem.text(lang)
         if mentors.find_mentor(session, email) is not None:
             # The same answer as a new registration: this page must not tell who has an account.
             mentors.audit(session, None, "registration_for_existing_account", detail={"mentor": email}, address=where)
@@ -106,7 +105,7 @@ async def register(request: Request) -> Response:
             account = mentors.create_account(session, email=email, display_name=name, role="facilitator",
                                              password=password)
         except mentors.AccountError as problem:
-            return 422, str(problem)
+            return 422, problem.text(lang)
         # Nobody checked this address yet: the account waits until an admin activates it (Mentors page).
         account.active = False
         mentors.audit(session, account, "facilitator_registered", detail={"awaiting_approval": True}, address=where)
@@ -115,7 +114,8 @@ async def register(request: Request) -> Response:
     status, problem = await _run(request, work)
     if problem:
         return _register_page(request, error=problem, email=email, name=name, status_code=status)
-    return _render(request, "register_received.html", {"title": "Registration received"}, status_code=202)
+    return _render(request, "register_received.html", {"title": say(lang, "register_received.title")},
+                   status_code=202)
 
 
 # ------------------------------------------------------------------------------------ facilitator pages
@@ -124,26 +124,30 @@ def _own(session: Session, viewer: Viewer, group_id: int) -> Group:
     try:
         return groups.group_for_facilitator(session, group_id, viewer.id)
     except groups.NotAllowed:
-        raise Forbidden("This group is not yours.") from None
+        raise Forbidden("not_your_group") from None
+
+
+def _day(moment, lang: str) -> str:
+    return stamp(moment, lang, year=True, clock=False)
 
 
 def _group_rows(session: Session, viewer: Viewer) -> list[dict[str, Any]]:
     return [{"id": g.id, "name": g.name, "language": g.language, "status": g.status,
-             "members": len(groups.active_members(session, g)), "closed": groups.when(g.closed_at)}
+             "members": len(groups.active_members(session, g)), "closed": _day(g.closed_at, viewer.lang)}
             for g in groups.facilitated(session, viewer.id)]
 
 
-def _list_context(rows: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+def _list_context(rows: list[dict[str, Any]], lang: str, **extra: Any) -> dict[str, Any]:
     """Open groups first; closed ones in their own list (members no longer see them)."""
-    return {"title": "Groups", "groups": [r for r in rows if r["status"] == "open"],
+    return {"title": say(lang, "groups.title"), "groups": [r for r in rows if r["status"] == "open"],
             "closed_groups": [r for r in rows if r["status"] != "open"], **extra}
 
 
 @router.get("/dashboard/groups")
 async def group_list(request: Request, viewer: Viewer = Depends(facilitator)) -> Response:
     rows = await _run(request, lambda session: _group_rows(session, viewer))
-    notice = "The group is closed." if request.query_params.get("closed") else None
-    return _render(request, "list.html", _list_context(rows, notice=notice), viewer=viewer)
+    notice = say(viewer.lang, "notices.group_closed") if request.query_params.get("closed") else None
+    return _render(request, "list.html", _list_context(rows, viewer.lang, notice=notice), viewer=viewer)
 
 
 @router.post("/dashboard/groups")
@@ -156,25 +160,29 @@ async def group_create(request: Request, viewer: Viewer = Depends(facilitator)) 
             group = groups.create_group(session, session.get(Mentor, viewer.id), name=name, language=language or "en",
                                         rhythm=rhythm)
         except groups.GroupError as problem:
-            return None, str(problem), _group_rows(session, viewer)
+            return None, problem.text(viewer.lang), _group_rows(session, viewer)
         mentors.audit(session, session.get(Mentor, viewer.id), "group_created", detail={"group": group.id},
                       address=address(request))
         return group.id, None, None
 
     group_id, problem, rows = await _run(request, work)
     if problem:
-        return _render(request, "list.html", _list_context(rows, error=problem), viewer=viewer, status_code=422)
+        return _render(request, "list.html", _list_context(rows, viewer.lang, error=problem), viewer=viewer,
+                       status_code=422)
     return redirect(request, f"/dashboard/groups/{group_id}")
 
 
 def _detail_context(request: Request, session: Session, viewer: Viewer, group: Group) -> dict[str, Any]:
-    page = groups.group_page(session, group)
-    members = [{"id": m.id, "nickname": m.nickname, "joined": groups.when(m.joined_at)}
+    """The facilitator reads the page in their own language, whatever the group's: theme choices and
+    labels included (a theme is stored as an id, and members read it in the group's language)."""
+    lang = viewer.lang
+    page = groups.group_page(session, group, lang)
+    members = [{"id": m.id, "nickname": m.nickname, "joined": _day(m.joined_at, lang)}
                for m in groups.active_members(session, group)]
     link = str(request.base_url).rstrip("/") + base(request) + f"/?group={group.invite_code}"
     return {"title": group.name, "group": page, "code": group.invite_code, "link": link, "member_rows": members,
-            "dimensions": [(d, dimension(d, group.language).name) for d in DIMENSIONS],
-            "exercises": groups.exercise_choices(group.language)}
+            "dimensions": [(d, dimension(d, lang).name) for d in DIMENSIONS],
+            "exercises": groups.exercise_choices(lang)}
 
 
 @router.get("/dashboard/groups/{group_id}")
@@ -189,7 +197,7 @@ async def _action(request: Request, viewer: Viewer, group_id: int, action: str, 
         try:
             fn(session, group)
         except groups.GroupError as problem:
-            return _detail_context(request, session, viewer, group) | {"error": str(problem)}
+            return _detail_context(request, session, viewer, group) | {"error": problem.text(viewer.lang)}
         mentors.audit(session, session.get(Mentor, viewer.id), action, detail={"group": group.id},
                       address=address(request))
         return None
@@ -211,7 +219,7 @@ async def group_close(group_id: RowId, request: Request, viewer: Viewer = Depend
     if form.get("confirm") != "yes":
         def unconfirmed(session: Session):
             context = _detail_context(request, session, viewer, _own(session, viewer, group_id))
-            return context | {"error": "Tick the box to confirm that you want to close the group."}
+            return context | {"error": say(viewer.lang, "errors.confirm_close")}
         return _render(request, "detail.html", await _run(request, unconfirmed), viewer=viewer, status_code=422)
     response = await _action(request, viewer, group_id, "group_closed", lambda s, g: groups.close_group(s, g))
     if response.status_code == 303:
@@ -251,7 +259,8 @@ async def group_map_png(group_id: RowId, request: Request, viewer: Viewer = Depe
 async def group_prepare(group_id: RowId, request: Request, viewer: Viewer = Depends(facilitator)) -> Response:
     def work(session: Session):
         group = _own(session, viewer, group_id)
-        return {"title": f"Meeting preparation · {group.name}", "group": groups.meeting_preparation(session, group)}
+        return {"title": say(viewer.lang, "prepare.title", name=group.name),
+                "group": groups.meeting_preparation(session, group, viewer.lang)}
     return _render(request, "prepare.html", await _run(request, work), viewer=viewer)
 
 

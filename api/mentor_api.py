@@ -93,7 +93,7 @@ async def read_case(case_id: RowId, request: Request, mentor_id: int = Depends(a
     def work(session, mentor, address):
         case = casework.load_case(session, case_id)
         if case.status == "closed" and case.claimed_by != mentor.email and mentor.role != "admin":
-            raise casework.Refused("There is no such case.", 404)  # closed cases: holder and admins only
+            raise casework.Refused("no_such_case", 404)  # closed cases: holder and admins only
         escalation.log_event(session, case, mentor.email, "viewed", {})
         mentors.audit(session, mentor, "case_viewed", case_id=case_id, detail={"via": "api"}, address=address)
         session.expire(case, ["events"])  # the audit entry of this very read shows up too

@@ -8,16 +8,23 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from bot import escalation, handover, mentors
+from bot import content, escalation, handover, mentors
 from bot.storage.models import Case, Mentor, Person
 
 
-class Refused(Exception):
-    """An action the rules do not allow; ``message`` is shown to the mentor as it is."""
+class Refused(content.Explained, Exception):
+    """An action the rules do not allow, shown to the mentor in their language (`text(lang)`;
+    ``message`` is the English words, for the JSON API)."""
 
-    def __init__(self, message: str, status_code: int = 409) -> None:
-        super().__init__(message)
-        self.message, self.status_code = message, status_code
+    where = "dashboard_ui.errors"
+
+    def __init__(self, key: str, status_code: int = 409, **fill) -> None:
+        super().__init__(key, **fill)
+        self.status_code = status_code
+
+    @property
+    def message(self) -> str:
+        return self.text("en")
 
 
 @dataclass(frozen=True)
@@ -31,16 +38,17 @@ def load_case(session: Session, case_id: int) -> Case:
     try:
         return escalation.get_case(session, case_id)
     except escalation.CaseNotFound:
-        raise Refused("There is no such case.", 404) from None
+        raise Refused("no_such_case", 404) from None
 
 
-def holder_only(case: Case, mentor: Mentor, what: str) -> None:
+def holder_only(case: Case, mentor: Mentor, action: str) -> None:
+    """`action` names what the mentor tried (write, send_entry, hand_back, close) for the refusal."""
     if case.status == "closed":
-        raise Refused("This case is closed.")
+        raise Refused("case_closed")
     if not mentors.may_act_on(case, mentor):
         if case.status == "claimed":
-            raise Refused(f"Someone else holds this case; only they can {what}.", 403)
-        raise Refused(f"Claim the case first; then you can {what}.")
+            raise Refused(f"held_by_other.{action}", 403)
+        raise Refused(f"claim_first.{action}")
 
 
 def claim(session: Session, case_id: int, mentor: Mentor, cap: int, address: str | None) -> Case:
@@ -61,11 +69,11 @@ def release(session: Session, case_id: int, mentor: Mentor, address: str | None)
     id when a hand-over ended, so the door resumes the engine."""
     case = load_case(session, case_id)
     if case.status != "claimed":
-        raise Refused("Nobody holds this case.")
+        raise Refused("nobody_holds")
     holder = case.claimed_by
     on_behalf = holder != mentor.email
     if on_behalf and mentor.role != "admin":
-        raise Refused("Only the mentor holding this case can release it.", 403)
+        raise Refused("only_holder_releases", 403)
     ended = handover.leave(session, case, mentor.email) is not None
     escalation.release(session, case_id, holder)
     mentors.audit(session, mentor, "case_released", case_id=case_id,
@@ -76,9 +84,9 @@ def release(session: Session, case_id: int, mentor: Mentor, address: str | None)
 def add_note(session: Session, case_id: int, mentor: Mentor, text: str, address: str | None) -> Case:
     case = load_case(session, case_id)
     if case.status == "claimed" and case.claimed_by != mentor.email:
-        raise Refused("Someone else holds this case; only they can add notes.", 403)
+        raise Refused("held_by_other.note", 403)
     if not text.strip():
-        raise Refused("A note needs some text.", 422)
+        raise Refused("note_empty", 422)
     escalation.add_note(session, case_id, mentor.email, text)
     mentors.audit(session, mentor, "note_added", case_id=case_id, address=address)
     return case
@@ -88,11 +96,11 @@ def close(session: Session, case_id: int, mentor: Mentor, outcome: str, note: st
     """Only the holder closes; closing ends the hand-over (the bot speaks again) and clears the pending
     crisis flag, so a later crisis opens a new case that any mentor can take."""
     case = load_case(session, case_id)
-    holder_only(case, mentor, "close it")
+    holder_only(case, mentor, "close")
     if outcome not in escalation.OUTCOMES:
-        raise Refused("Choose how the case ended.", 422)
+        raise Refused("outcome_missing", 422)
     if not note.strip():
-        raise Refused("Add a short note: what happened, and what a colleague should know.", 422)
+        raise Refused("closing_note_missing", 422)
     ended = handover.end_for_closed_case(session, case, mentor.email)
     escalation.close(session, case_id, mentor.email, outcome, note)
     person = session.get(Person, case.person_id)

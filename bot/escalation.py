@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from bot import content
 from bot.crisis import SEVERITIES, severity_rank
 from bot.storage.models import Case, CaseEvent, CaseTrigger, Message, Person, utcnow
 
@@ -23,8 +24,10 @@ class CaseNotFound(LookupError):
     pass
 
 
-class CaseConflict(RuntimeError):
+class CaseConflict(content.Explained, RuntimeError):
     """The action does not fit the case's state (closed, or held by someone else)."""
+
+    where = "dashboard_ui.errors"
 
 
 @dataclass(frozen=True)
@@ -127,9 +130,9 @@ def consented_transcript(session: Session, case: Case) -> list[Message]:
 def claim(session: Session, case_id: int, mentor: str) -> Case:
     case = get_case(session, case_id)
     if case.status == "closed":
-        raise CaseConflict("case is closed")
+        raise CaseConflict("case_closed")
     if case.status == "claimed" and case.claimed_by != mentor:
-        raise CaseConflict(f"case is held by {case.claimed_by}")
+        raise CaseConflict("case_held_by", holder=case.claimed_by)
     case.status, case.claimed_by, case.updated_at = "claimed", mentor, utcnow()
     _event(session, case, mentor, "claimed", {})
     return case
@@ -138,7 +141,7 @@ def claim(session: Session, case_id: int, mentor: str) -> Case:
 def release(session: Session, case_id: int, mentor: str) -> Case:
     case = get_case(session, case_id)
     if case.status != "claimed" or case.claimed_by != mentor:
-        raise CaseConflict("only the mentor holding a case can release it")
+        raise CaseConflict("only_holder_releases")
     case.status, case.claimed_by, case.updated_at = "open", None, utcnow()
     _event(session, case, mentor, "released", {})
     return case
@@ -159,7 +162,7 @@ def close(session: Session, case_id: int, mentor: str, outcome: str, note: str =
         raise ValueError(f"outcome must be one of {', '.join(OUTCOMES)}")
     case = get_case(session, case_id)
     if case.status == "closed":
-        raise CaseConflict("case is already closed")
+        raise CaseConflict("case_already_closed")
     case.status, case.outcome, case.closed_at, case.updated_at = "closed", outcome, utcnow(), utcnow()
     _event(session, case, mentor, "closed", {"outcome": outcome, "note": note.strip()})
     return case

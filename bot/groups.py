@@ -54,15 +54,10 @@ _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 _NICKNAME = re.compile(r"^[\w .'-]{1,40}$", re.UNICODE)
 
 
-class _Explained:
+class _Explained(content.Explained):
     """An error whose words live in bot/content/<lang>/groups.yml (`errors.<key>`)."""
 
-    def __init__(self, key: str, **fill: Any) -> None:
-        self.key, self.fill = key, fill
-        super().__init__(self.text("en"))
-
-    def text(self, lang: str) -> str:
-        return content.text(lang if lang in LANGUAGES else "en", f"groups.errors.{self.key}", **self.fill)
+    where = "groups.errors"
 
 
 class GroupError(_Explained, ValueError):
@@ -460,9 +455,9 @@ def group_page(session: Session, group: Group, lang: str | None = None) -> dict[
     }
 
 
-def meeting_preparation(session: Session, group: Group) -> dict[str, Any]:
+def meeting_preparation(session: Session, group: Group, lang: str | None = None) -> dict[str, Any]:
     """The group page plus participation counts (never who)."""
-    page = group_page(session, group)
+    page = group_page(session, group, lang)
     theme = page["theme"]
     on_theme = [item for item in page["shared"] if theme is not None and item["theme_id"] == theme["id"]]
     sharing_members = session.scalar(select(func.count(func.distinct(GroupSharedItem.membership_id))).where(
@@ -471,7 +466,3 @@ def meeting_preparation(session: Session, group: Group) -> dict[str, Any]:
                       "reflections_on_theme": len(on_theme), "members_who_shared": sharing_members or 0,
                       "checkins_in_map": page["map"]["sharers"]}
     return page
-
-
-def when(moment: datetime | None) -> str:
-    return moment.strftime("%d %b %Y") if moment else ""

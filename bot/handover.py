@@ -19,13 +19,19 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from bot import escalation
+from bot import content, escalation
 from bot.content import text as content_text
 from bot.conversations import record_replies
 from bot.safety.directory import Helpline, RecoveryCentre
 from bot.storage.models import Case, Handover, Mentor, Message, Person, utcnow
 
 MAX_MENTOR_MESSAGE_CHARS = 4000
+
+
+class MessageInvalid(content.Explained, ValueError):
+    """A mentor's message that cannot be sent as it is (empty or too long)."""
+
+    where = "dashboard_ui.errors"
 
 
 def active_handover(session: Session, person_id: str) -> Handover | None:
@@ -68,7 +74,7 @@ def join(session: Session, case: Case, mentor: Mentor) -> tuple[Handover, bool]:
     if current is not None and current.case_id == case.id and current.mentor == mentor.email:
         return current, False
     if current is not None:
-        raise escalation.CaseConflict("Another mentor is in this person's conversation.")
+        raise escalation.CaseConflict("mentor_elsewhere")
     message = _system_message(session, case, "mentor_joined", True)
     handover = Handover(person_id=case.person_id, case_id=case.id, mentor_id=mentor.id, mentor=mentor.email,
                         joined_message_id=message.id)
@@ -96,9 +102,9 @@ def send_message(session: Session, case: Case, mentor: Mentor, text: str,
     Returns (message, joined_now)."""
     text = (text or "").strip()
     if not text:
-        raise ValueError("Write a message first.")
+        raise MessageInvalid("message_empty")
     if len(text) > MAX_MENTOR_MESSAGE_CHARS:
-        raise ValueError(f"A message can have at most {MAX_MENTOR_MESSAGE_CHARS} characters.")
+        raise MessageInvalid("message_long", max=MAX_MENTOR_MESSAGE_CHARS)
     _, joined_now = join(session, case, mentor)
     [message] = record_replies(
         session, case.person_id, [{"text": text, "custom": {"role": "mentor", **(custom or {})}}],

@@ -32,8 +32,8 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLS
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from bot import escalation
-from bot.config import PROJECT_ROOT
+from bot import content, escalation
+from bot.config import PROJECT_ROOT, SUPPORTED_LANGUAGES
 from bot.crisis import SEVERITIES, severity_rank
 from bot.storage.models import (
     AuditEntry,
@@ -65,22 +65,28 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a real password, only here for timing")
 
 
-class AccountError(ValueError):
+# The words of these errors live in bot/content/<lang>/dashboard_ui.yml (`errors.<key>`).
+ERRORS = "dashboard_ui.errors"
+
+
+class AccountError(content.Explained, ValueError):
     """A request about an account that cannot be done as asked (bad email, weak password, ...)."""
 
+    where = ERRORS
 
-class InvalidInvitation(ValueError):
+
+class InvalidInvitation(content.Explained, ValueError):
     """The link is unknown, used, expired or tampered with."""
 
+    where = ERRORS
 
-class CaseloadFull(RuntimeError):
+
+class CaseloadFull(content.Explained, RuntimeError):
+    where = ERRORS
+
     def __init__(self, held: int, cap: int) -> None:
         self.held, self.cap = held, cap
-        super().__init__(
-            f"You already hold {held} case{'s' if held != 1 else ''}; the cap is {cap}. "
-            "Release or close one before taking another, or ask a colleague to take this one. "
-            "The cap is there to protect you as much as the people you help."
-        )
+        super().__init__("caseload_full_one" if held == 1 else "caseload_full", held=held, cap=cap)
 
 
 # ------------------------------------------------------------------------------------ configuration
@@ -151,19 +157,19 @@ def _sha256(*parts: str) -> str:
 def normalise_email(email: str) -> str:
     email = (email or "").strip().lower()
     if not EMAIL_PATTERN.match(email) or len(email) > 255:
-        raise AccountError("Please give a valid email address.")
+        raise AccountError("email_invalid")
     return email
 
 
 def check_password(password: str, email: str = "") -> None:
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_CHARS:
-        raise AccountError(f"A password needs at least {MIN_PASSWORD_CHARS} characters; a few words make a good one.")
+        raise AccountError("password_short", min=MIN_PASSWORD_CHARS)
     if len(password) > MAX_PASSWORD_CHARS:
-        raise AccountError(f"A password can have at most {MAX_PASSWORD_CHARS} characters.")
+        raise AccountError("password_long", max=MAX_PASSWORD_CHARS)
     if email and password.strip().lower() == email.strip().lower():
-        raise AccountError("The password cannot be your email address.")
+        raise AccountError("password_is_email")
     if len(set(password)) < 5:
-        raise AccountError("That password is too easy to guess; use a few different words.")
+        raise AccountError("password_guessable")
 
 
 def hash_password(password: str) -> str:
@@ -191,11 +197,11 @@ def create_account(
     email = normalise_email(email)
     display_name = (display_name or "").strip() or email.split("@")[0]
     if len(display_name) > 120:
-        raise AccountError("A display name can have at most 120 characters.")
+        raise AccountError("name_long")
     if role not in ROLES:
-        raise AccountError(f"Role must be one of {', '.join(ROLES)}.")
+        raise AccountError("role_unknown", roles=", ".join(ROLES))
     if session.scalars(select(Mentor).where(Mentor.email == email)).first() is not None:
-        raise AccountError(f"There is already an account for {email}.")
+        raise AccountError("account_exists", email=email)
     mentor = Mentor(email=email, display_name=display_name, role=role, active=True)
     if password is not None:
         check_password(password, email)
@@ -277,6 +283,13 @@ def set_active(session: Session, mentor: Mentor, active: bool) -> None:
     mentor.active = active
     if not active:
         end_all_sessions(session, mentor.id)
+
+
+def set_language(mentor: Mentor, language: str | None) -> None:
+    """The dashboard's language for this account; None (or "") follows the browser."""
+    if language and language not in SUPPORTED_LANGUAGES:
+        raise AccountError("language_unknown")
+    mentor.language = language or None
 
 
 def list_mentors(session: Session) -> list[Mentor]:
@@ -419,19 +432,19 @@ def read_invitation(session: Session, config: DashboardConfig, token: str) -> tu
     try:
         data = _invite_serializer(config).loads(token, max_age=int(config.invitation_valid.total_seconds()))
     except SignatureExpired:
-        raise InvalidInvitation("This link has expired. Ask an admin for a new one.") from None
+        raise InvalidInvitation("invitation_expired") from None
     except BadSignature:
-        raise InvalidInvitation("This link is not valid. Check that you copied all of it.") from None
+        raise InvalidInvitation("invitation_invalid") from None
     row = session.get(MentorInvitation, data.get("i")) if isinstance(data, dict) else None
     if row is None or not hmac.compare_digest(row.nonce_hash, _sha256(str(data.get("n", "")))):
-        raise InvalidInvitation("This link is not valid. Check that you copied all of it.")
+        raise InvalidInvitation("invitation_invalid")
     if row.used_at is not None:
-        raise InvalidInvitation("This link was already used or replaced by a newer one.")
+        raise InvalidInvitation("invitation_used")
     if utcnow() > aware(row.expires_at):
-        raise InvalidInvitation("This link has expired. Ask an admin for a new one.")
+        raise InvalidInvitation("invitation_expired")
     mentor = session.get(Mentor, row.mentor_id)
     if mentor is None or not mentor.active:
-        raise InvalidInvitation("This account is not active. Ask an admin.")
+        raise InvalidInvitation("invitation_inactive")
     return row, mentor
 
 
@@ -547,7 +560,7 @@ def caseload_cap(session: Session, config: DashboardConfig) -> int:
 
 def set_caseload_cap(session: Session, cap: int, actor: str) -> None:
     if not isinstance(cap, int) or not 1 <= cap <= 50:
-        raise AccountError("The caseload cap must be a whole number from 1 to 50.")
+        raise AccountError("caseload_cap_range")
     set_setting(session, "caseload_cap", cap, actor)
 
 
@@ -563,11 +576,11 @@ def claim_case(session: Session, case_id: int, mentor: Mentor, cap: int) -> Case
     pressing "claim" at the same moment cannot both get the case."""
     case = escalation.get_case(session, case_id)
     if case.status == "closed":
-        raise escalation.CaseConflict("This case is already closed.")
+        raise escalation.CaseConflict("case_already_closed")
     if case.status == "claimed" and case.claimed_by == mentor.email:
         return case
     if case.status == "claimed":
-        raise escalation.CaseConflict("Someone else holds this case.")
+        raise escalation.CaseConflict("someone_else_holds")
     held = len(held_cases(session, mentor))
     if held >= cap:
         raise CaseloadFull(held, cap)
@@ -578,7 +591,7 @@ def claim_case(session: Session, case_id: int, mentor: Mentor, cap: int) -> Case
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        raise escalation.CaseConflict("Someone else claimed this case a moment ago.")
+        raise escalation.CaseConflict("claimed_a_moment_ago")
     session.refresh(case)
     escalation.log_event(session, case, mentor.email, "claimed", {})
     return case
@@ -601,10 +614,10 @@ def save_debrief(
     skipped: bool = False,
 ) -> MentorDebrief:
     if feeling is not None and feeling not in FEELINGS:
-        raise AccountError("Please pick one of the listed answers, or leave it open.")
+        raise AccountError("feeling_unknown")
     note = (note or "").strip()
     if len(note) > 5000:
-        raise AccountError("A debrief note can have at most 5000 characters.")
+        raise AccountError("debrief_long")
     row = MentorDebrief(
         mentor_id=mentor.id, case_id=case.id, severity=case.severity,
         status="skipped" if skipped else "written",

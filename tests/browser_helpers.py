@@ -45,3 +45,24 @@ def serve(tmp_path: Path, fake_rasa):
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+# Form controls a person must be able to name: each needs a label, aria-label or aria-labelledby.
+_UNLABELLED = """() => Array.from(document.querySelectorAll('input, select, textarea, button'))
+  .filter(el => el.type !== 'hidden' && !el.hidden && el.offsetParent !== null)
+  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                && !el.getAttribute('aria-labelledby') && !(el.tagName === 'BUTTON' && el.textContent.trim()))
+  .map(el => el.outerHTML.slice(0, 120))"""
+
+
+def unlabelled_controls(page) -> list[str]:
+    """Visible form controls without an accessible name (empty when every one has one)."""
+    return page.evaluate(_UNLABELLED)
+
+
+def sign_in(page, url: str, email: str, password: str) -> None:
+    """The dashboard's sign-in form, filled the way a person does it (English labels)."""
+    page.goto(f"{url}/dashboard/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()

@@ -10,24 +10,19 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from api.dashboard.i18n import done_notice, say, stamp
 from api.dashboard.security import Viewer, address, admin_only, base, config, redirect, render
 from api.schemas import RowId
 from bot import mentors
 from bot.config import SUPPORTED_LANGUAGES
 from bot.safety import directory_edit
-from bot.safety.directory import COUNTRIES, KINDS, MAX_VERIFICATION_AGE_DAYS, DirectoryError
+from bot.safety.directory import COUNTRIES, KINDS, MAX_VERIFICATION_AGE_DAYS, PLACE_KINDS, DirectoryError
 from bot.storage.models import Mentor
 
 router = APIRouter(prefix="/dashboard/admin", include_in_schema=False, dependencies=[Depends(admin_only)])
 
-DONE = {
-    "settings": "Settings saved.",
-    "role": "The role is changed.",
-    "active": "The account is active again.",
-    "inactive": "The account is deactivated and signed out everywhere.",
-    "saved": "The entry is saved; the previous file was kept as a backup.",
-    "deleted": "The entry is removed; the previous file was kept as a backup.",
-}
+# ?done=... after an action: the notice's key in dashboard_ui.yml's `notices`.
+DONE = ("settings", "role", "active", "inactive", "saved", "deleted")
 
 
 def _run(request: Request, fn):
@@ -43,20 +38,20 @@ def _link(request: Request, token: str) -> str:
 
 # ------------------------------------------------------------------------------------ mentors
 
-def _mentors_context(session: Session) -> dict[str, Any]:
+def _mentors_context(session: Session, lang: str) -> dict[str, Any]:
     rows = []
     for mentor in mentors.list_mentors(session):
         rows.append({"id": mentor.id, "email": mentor.email, "name": mentor.display_name, "role": mentor.role,
                      "active": mentor.active, "has_password": mentor.password_hash is not None,
                      "totp": mentor.totp_enabled, "held": len(mentors.held_cases(session, mentor)),
-                     "last_login": mentors.aware(mentor.last_login_at).strftime("%d %b %Y %H:%M")
-                     if mentor.last_login_at else "never"})
+                     "last_login": stamp(mentors.aware(mentor.last_login_at), lang, year=True)
+                     if mentor.last_login_at else say(lang, "labels.never")})
     return {"mentors": rows, "roles": mentors.ROLES}
 
 
 async def _mentors_page(request: Request, viewer: Viewer, *, status_code: int = 200, **extra: Any) -> Response:
-    context = await _run(request, _mentors_context)
-    context.update(title="Mentors", **extra)
+    context = await _run(request, lambda session: _mentors_context(session, viewer.lang))
+    context.update(title=say(viewer.lang, "admin_mentors.title"), **extra)
     return render(request, "admin_mentors.html", context, viewer=viewer, status_code=status_code)
 
 
@@ -67,7 +62,7 @@ def admin_home(request: Request) -> Response:
 
 @router.get("/mentors")
 async def mentors_page(request: Request, viewer: Viewer = Depends(admin_only)) -> Response:
-    return await _mentors_page(request, viewer, notice=DONE.get(request.query_params.get("done", "")))
+    return await _mentors_page(request, viewer, notice=done_notice(request, viewer.lang, DONE))
 
 
 @router.post("/mentors")
@@ -81,7 +76,7 @@ async def invite_mentor(request: Request, viewer: Viewer = Depends(admin_only)) 
                                            "mentor", invited_by=viewer.email)
         except mentors.AccountError as problem:
             session.rollback()
-            return None, str(problem)
+            return None, problem.text(viewer.lang)
         mentors.audit(session, session.get(Mentor, viewer.id), "mentor_invited",
                       detail={"mentor": mentor.email, "role": mentor.role}, address=address(request))
         return token, None
@@ -106,7 +101,7 @@ async def new_link(mentor_id: RowId, request: Request, viewer: Viewer = Depends(
 
     token, email = await _run(request, work)
     if token is None:
-        return await _mentors_page(request, viewer, error="That account does not exist or is not active.",
+        return await _mentors_page(request, viewer, error=say(viewer.lang, "errors.account_missing"),
                                    status_code=404)
     return await _mentors_page(request, viewer, invite_link=_link(request, token), invite_for=email)
 
@@ -118,9 +113,9 @@ async def set_active(mentor_id: RowId, request: Request, viewer: Viewer = Depend
     def work(session: Session):
         mentor = session.get(Mentor, mentor_id)
         if mentor is None:
-            return "There is no such account."
+            return say(viewer.lang, "errors.no_such_account")
         if mentor.id == viewer.id:
-            return "You cannot deactivate your own account."
+            return say(viewer.lang, "errors.cannot_deactivate_self")
         mentors.set_active(session, mentor, active)
         mentors.audit(session, session.get(Mentor, viewer.id), "mentor_activated" if active else "mentor_deactivated",
                       detail={"mentor": mentor.email}, address=address(request))
@@ -142,9 +137,9 @@ async def set_role(mentor_id: RowId, request: Request, viewer: Viewer = Depends(
     def work(session: Session):
         mentor = session.get(Mentor, mentor_id)
         if mentor is None or role not in mentors.ROLES:
-            return "Choose an existing account and role.", None, None
+            return say(viewer.lang, "errors.role_choice"), None, None
         if mentor.id == viewer.id and role != "admin":
-            return "You cannot take away your own admin role; ask another admin.", None, None
+            return say(viewer.lang, "errors.cannot_drop_own_admin"), None, None
         raised = mentors.role_rank(role) > mentors.role_rank(mentor.role)
         mentor.role = role
         token = None
@@ -170,7 +165,8 @@ async def set_role(mentor_id: RowId, request: Request, viewer: Viewer = Depends(
 async def settings_page(request: Request, viewer: Viewer = Depends(admin_only)) -> Response:
     cap = await _run(request, lambda s: mentors.caseload_cap(s, config(request)))
     return render(request, "admin_settings.html", {
-        "title": "Settings", "cap": cap, "notice": DONE.get(request.query_params.get("done", ""))}, viewer=viewer)
+        "title": say(viewer.lang, "admin_settings.title"), "cap": cap,
+        "notice": done_notice(request, viewer.lang, DONE)}, viewer=viewer)
 
 
 @router.post("/settings")
@@ -181,14 +177,15 @@ async def save_settings(request: Request, viewer: Viewer = Depends(admin_only)) 
         try:
             mentors.set_caseload_cap(session, int(raw) if raw.isdigit() else -1, viewer.email)
         except mentors.AccountError as problem:
-            return str(problem)
+            return problem.text(viewer.lang)
         mentors.audit(session, session.get(Mentor, viewer.id), "settings_changed",
                       detail={"caseload_cap": int(raw)}, address=address(request))
         return None
 
     problem = await _run(request, work)
     if problem:
-        return render(request, "admin_settings.html", {"title": "Settings", "cap": raw, "error": problem},
+        return render(request, "admin_settings.html", {"title": say(viewer.lang, "admin_settings.title"), "cap": raw,
+                                                       "error": problem},
                       viewer=viewer, status_code=422)
     return redirect(request, "/dashboard/admin/settings", done="settings")
 
@@ -214,7 +211,8 @@ async def audit_page(request: Request, viewer: Viewer = Depends(admin_only)) -> 
 
     entries = await _run(request, work)
     return render(request, "admin_audit.html", {
-        "title": "Audit log", "entries": entries, "filters": {"case": case or "", "actor": actor, "action": action},
+        "title": say(viewer.lang, "admin_audit.title"), "entries": entries,
+        "filters": {"case": case or "", "actor": actor, "action": action},
         "older": entries[-1]["id"] if len(entries) == 100 else None}, viewer=viewer)
 
 
@@ -224,7 +222,8 @@ async def care_page(request: Request, viewer: Viewer = Depends(admin_only)) -> R
         return {"week": mentors.debrief_counts(session, 7), "month": mentors.debrief_counts(session, 30)}
 
     counts = await _run(request, work)
-    return render(request, "admin_care.html", {"title": "Care", **counts}, viewer=viewer)
+    return render(request, "admin_care.html", {"title": say(viewer.lang, "admin_care.title"), **counts},
+                  viewer=viewer)
 
 
 # ------------------------------------------------------------------------------------ directory
@@ -243,23 +242,26 @@ def _stale(value: str) -> bool:
 @router.get("/directory")
 def directory_page(request: Request, viewer: Viewer = Depends(admin_only)) -> Response:
     groups = []
-    for name, title in (("helpline", "Help lines"), ("recovery_centre", "Recovery centres")):
+    for name, title in (("helpline", "helplines"), ("recovery_centre", "recovery_centres")):
         kind = directory_edit.kind_of(name)
         rows = directory_edit.entries(kind, _folder(request))
         for row in rows:
             row["stale"] = _stale(row["last_verified"])
-        groups.append({"kind": name, "title": title, "rows": rows})
+            row["name"] = row.get(f"name_{viewer.lang}") or row.get("name_en")
+        groups.append({"kind": name, "title": say(viewer.lang, f"admin_directory.{title}"), "rows": rows})
     return render(request, "admin_directory.html", {
-        "title": "Directory", "groups": groups, "max_age": MAX_VERIFICATION_AGE_DAYS,
-        "notice": DONE.get(request.query_params.get("done", ""))}, viewer=viewer)
+        "title": say(viewer.lang, "admin_directory.title"), "groups": groups, "max_age": MAX_VERIFICATION_AGE_DAYS,
+        "notice": done_notice(request, viewer.lang, DONE)}, viewer=viewer)
 
 
 def _edit_page(request: Request, viewer: Viewer, kind_name: str, values: dict[str, Any], *, create: bool,
                error: str | None = None, status_code: int = 200) -> Response:
     kind = directory_edit.kind_of(kind_name)
+    title = say(viewer.lang, f"directory_edit.{'title_new' if create else 'title_edit'}.{kind_name}")
     return render(request, "admin_directory_edit.html", {
-        "title": ("New " if create else "Edit ") + kind_name.replace("_", " "), "kind": kind, "values": values,
-        "create": create, "countries": COUNTRIES, "kinds": KINDS, "languages": SUPPORTED_LANGUAGES,
+        "title": title, "kind": kind, "values": values,
+        "create": create, "countries": COUNTRIES, "kinds": KINDS, "place_kinds": PLACE_KINDS,
+        "languages": SUPPORTED_LANGUAGES,
         "error": error, "today": date.today().isoformat()}, viewer=viewer, status_code=status_code)
 
 
@@ -268,7 +270,8 @@ def new_entry_form(kind_name: str, request: Request, viewer: Viewer = Depends(ad
     try:
         directory_edit.kind_of(kind_name)
     except DirectoryError:
-        return render(request, "error.html", {"title": "Not found", "message": "No such directory."},
+        return render(request, "error.html", {"title": say(viewer.lang, "errors.not_found"),
+                                              "message": say(viewer.lang, "errors.no_such_directory")},
                       viewer=viewer, status_code=404)
     return _edit_page(request, viewer, kind_name, {"kinds": []}, create=True)
 
@@ -281,7 +284,8 @@ def edit_entry_form(kind_name: str, entry_id: str, request: Request, viewer: Vie
     except DirectoryError:
         values = None
     if values is None:
-        return render(request, "error.html", {"title": "Not found", "message": "No such entry."},
+        return render(request, "error.html", {"title": say(viewer.lang, "errors.not_found"),
+                                              "message": say(viewer.lang, "errors.no_such_entry")},
                       viewer=viewer, status_code=404)
     return _edit_page(request, viewer, kind_name, values, create=False)
 
@@ -323,8 +327,8 @@ async def _save(request: Request, viewer: Viewer, kind_name: str, entry_id: str,
     problem = await run_in_threadpool(work)
     if problem:
         if delete or verified_today:
-            return render(request, "error.html", {"title": "Not saved", "message": problem}, viewer=viewer,
-                          status_code=422)
+            return render(request, "error.html", {"title": say(viewer.lang, "errors.not_saved"), "message": problem},
+                          viewer=viewer, status_code=422)
         return _edit_page(request, viewer, kind_name, values, create=create, error=problem, status_code=422)
     return redirect(request, "/dashboard/admin/directory", done="deleted" if delete else "saved")
 

@@ -1,5 +1,5 @@
 """Signing in and out, setting a password from an invitation link, and one's own account
-(password, optional TOTP second factor)."""
+(password, optional TOTP second factor, the dashboard's language)."""
 from __future__ import annotations
 
 import secrets
@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from api.dashboard.i18n import request_language, say
 from api.dashboard.security import (
     FORM_COOKIE,
     SESSION_COOKIE,
@@ -25,6 +26,7 @@ from api.dashboard.security import (
     signed_in,
 )
 from bot import mentors
+from bot.config import SUPPORTED_LANGUAGES
 from bot.storage.models import Mentor
 
 router = APIRouter(prefix="/dashboard", include_in_schema=False)
@@ -41,7 +43,7 @@ def _login_page(request: Request, *, status_code: int = 200, error: str | None =
                 next_path: str = "", notice: str | None = None) -> Response:
     token = _form_token_for(request)
     response = render(request, "login.html", {
-        "title": "Sign in", "error": error, "notice": notice, "email": email,
+        "title": say(request_language(request), "login.title"), "error": error, "notice": notice, "email": email,
         "next": _safe_next(next_path or request.query_params.get("next")), "form_token": token,
     }, status_code=status_code)
     # The token rendered in the form and its signed twin in the cookie are set together.
@@ -58,13 +60,8 @@ def _form_token_for(request: Request) -> str:
 def login_form(request: Request) -> Response:
     if optional_viewer(request) is not None:
         return redirect(request, _safe_next(request.query_params.get("next")))
-    notice = None
-    if request.query_params.get("expired"):
-        notice = "Your session expired after a while without activity. Please sign in again."
-    elif request.query_params.get("signed_out"):
-        notice = "You are signed out. Take care of yourself."
-    elif request.query_params.get("password_set"):
-        notice = "Your password is set. You can sign in now."
+    flag = next((f for f in ("expired", "signed_out", "password_set") if request.query_params.get(f)), None)
+    notice = say(request_language(request), f"login.{flag}") if flag else None
     return _login_page(request, notice=notice)
 
 
@@ -92,13 +89,13 @@ async def login(request: Request) -> Response:
             return ("facilitator" if mentor.role == "facilitator" else "ok"), cookie
 
     outcome, cookie = await run_in_threadpool(work)
+    lang = request_language(request)
     if outcome == "blocked":
-        return _login_page(request, status_code=429, email=email, next_path=next_path, error=(
-            "Too many sign-in attempts for this account from your network. "
-            "Please wait a minute, then try again."))
+        return _login_page(request, status_code=429, email=email, next_path=next_path,
+                           error=say(lang, "errors.login_blocked"))
     if outcome == "failed":
-        return _login_page(request, status_code=401, email=email, next_path=next_path, error=(
-            "That email, password or authentication code is not right. Please try again."))
+        return _login_page(request, status_code=401, email=email, next_path=next_path,
+                           error=say(lang, "errors.login_failed"))
     target = _safe_next(next_path)
     if outcome == "facilitator" and not target.startswith("/dashboard/groups") and target != "/dashboard/account":
         target = "/dashboard/groups"  # facilitators have no queue
@@ -121,14 +118,15 @@ def logout(request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
 # ------------------------------------------------------------------------------------ invitations
 
 def _invite_page(request: Request, token: str, *, error: str | None = None, status_code: int = 200) -> Response:
+    lang = request_language(request)
     with request.app.state.db.session() as session:
         try:
             _, mentor = mentors.read_invitation(session, config(request), token)
-            context = {"title": "Set your password", "invited": {"email": mentor.email, "name": mentor.display_name,
-                                                                  "role": mentor.role}, "error": error,
+            context = {"title": say(lang, "invite.title"), "invited": {"email": mentor.email, "name": mentor.display_name,
+                                                                       "role": mentor.role}, "error": error,
                        "min_chars": mentors.MIN_PASSWORD_CHARS, "token": token}
         except mentors.InvalidInvitation as problem:
-            context = {"title": "This link does not work", "invited": None, "error": str(problem)}
+            context = {"title": say(lang, "invite.broken_title"), "invited": None, "error": problem.text(lang)}
             status_code = 400
     context["form_token"] = _form_token_for(request)
     response = render(request, "invite.html", context, status_code=status_code)
@@ -145,9 +143,10 @@ def invitation(request: Request, token: str) -> Response:
 async def accept_invitation(request: Request, token: str) -> Response:
     form = await request.form()
     password, again = str(form.get("password", "")), str(form.get("password_again", ""))
+    lang = request_language(request)
     if password != again:
         return await run_in_threadpool(lambda: _invite_page(
-            request, token, error="The two passwords are not the same.", status_code=422))
+            request, token, error=say(lang, "errors.passwords_differ"), status_code=422))
 
     def work() -> str | None:
         with request.app.state.db.session() as session:
@@ -155,7 +154,7 @@ async def accept_invitation(request: Request, token: str) -> Response:
                 mentor = mentors.accept_invitation(session, config(request), token, password)
             except (mentors.AccountError, mentors.InvalidInvitation) as problem:
                 session.rollback()
-                return str(problem)
+                return problem.text(lang)
             mentors.audit(session, mentor, "password_set_from_link", address=address(request))
             return None
 
@@ -172,17 +171,41 @@ def _account_page(request: Request, viewer: Viewer, *, error: str | None = None,
     with request.app.state.db.session() as session:
         mentor = session.get(Mentor, viewer.id)
         pending = mentor.totp_secret if (mentor.totp_secret and not mentor.totp_enabled) else None
-        context = {"title": "Your account", "error": error, "notice": notice, "totp_enabled": mentor.totp_enabled,
-                   "totp_pending": pending, "totp_uri": mentors.totp_uri(mentor, pending) if pending else None,
-                   "min_chars": mentors.MIN_PASSWORD_CHARS}
+        context = {"title": say(viewer.lang, "account.title"), "error": error, "notice": notice,
+                   "totp_enabled": mentor.totp_enabled, "totp_pending": pending,
+                   "totp_uri": mentors.totp_uri(mentor, pending) if pending else None,
+                   "min_chars": mentors.MIN_PASSWORD_CHARS, "chosen_language": mentor.language,
+                   "browser_language": request_language(request), "languages": SUPPORTED_LANGUAGES}
     return render(request, "account.html", context, viewer=viewer, status_code=status_code)
 
 
 @router.get("/account")
 def account(request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
-    notice = {"password": "Your password is changed.", "totp_on": "Two-step sign-in is on.",
-              "totp_off": "Two-step sign-in is off."}.get(request.query_params.get("done", ""))
+    done = request.query_params.get("done", "")
+    notice = say(viewer.lang, f"notices.{done}") if done in ("password", "totp_on", "totp_off", "language") else None
     return _account_page(request, viewer, notice=notice)
+
+
+@router.post("/account/language")
+async def set_language(request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
+    """The account's language for every dashboard page; empty: follow the browser again."""
+    choice = str((await request.form()).get("language", "")).strip().lower()
+
+    def work() -> str | None:
+        with request.app.state.db.session() as session:
+            mentor = session.get(Mentor, viewer.id)
+            try:
+                mentors.set_language(mentor, choice)
+            except mentors.AccountError as problem:
+                return problem.text(viewer.lang)
+            mentors.audit(session, mentor, "language_changed", detail={"language": choice or None},
+                          address=address(request))
+            return None
+
+    problem = await run_in_threadpool(work)
+    if problem:
+        return await run_in_threadpool(lambda: _account_page(request, viewer, error=problem, status_code=422))
+    return redirect(request, "/dashboard/account", done="language")
 
 
 @router.post("/account/password")
@@ -194,13 +217,13 @@ async def change_password(request: Request, viewer: Viewer = Depends(signed_in))
         with request.app.state.db.session() as session:
             mentor = session.get(Mentor, viewer.id)
             if not mentors.verify_password(mentor.password_hash, current):
-                return "Your current password is not right.", None
+                return say(viewer.lang, "errors.current_password_wrong"), None
             if new != again:
-                return "The two new passwords are not the same.", None
+                return say(viewer.lang, "errors.new_passwords_differ"), None
             try:
                 mentors.set_password(session, mentor, new)  # ends every session of this account
             except mentors.AccountError as problem:
-                return str(problem), None
+                return problem.text(viewer.lang), None
             cookie, _ = mentors.start_session(session, config(request), mentor)
             mentors.audit(session, mentor, "password_changed", address=address(request))
             return None, cookie
@@ -239,7 +262,7 @@ async def totp_confirm(request: Request, viewer: Viewer = Depends(signed_in)) ->
     if not await run_in_threadpool(work):
         return await run_in_threadpool(lambda: _account_page(
             request, viewer, status_code=422,
-            error="That code did not match. Check the time on your phone and try the newest code."))
+            error=say(viewer.lang, "errors.totp_mismatch")))
     return redirect(request, "/dashboard/account", done="totp_on")
 
 
@@ -260,5 +283,5 @@ async def totp_disable(request: Request, viewer: Viewer = Depends(signed_in)) ->
 
     if not await run_in_threadpool(work):
         return await run_in_threadpool(lambda: _account_page(
-            request, viewer, error="Your password or the code is not right.", status_code=422))
+            request, viewer, error=say(viewer.lang, "errors.totp_off_refused"), status_code=422))
     return redirect(request, "/dashboard/account", done="totp_off")

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from api.dashboard.i18n import done_notice, explain, label, say, stamp, waiting
 from api.dashboard.security import (
     Viewer,
     address,
@@ -36,45 +37,19 @@ from bot.storage.models import Case, Handover, Mentor, Message, Person, utcnow
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/dashboard", include_in_schema=False, dependencies=[Depends(case_worker)])
 
-OUTCOME_LABELS = {
-    "reached_safe": "Reached, and safe for now",
-    "referred": "Referred to a recovery centre or professional",
-    "emergency_services": "Emergency services contacted",
-    "no_response": "No response",
-    "other": "Other (say what in the note)",
-}
-FEELING_LABELS = {
-    "steady": "Steady enough",
-    "tired": "Tired",
-    "shaken": "Shaken",
-    "heavy": "It weighs on me",
-    "numb": "Numb or far away",
-    "rather_not_say": "I'd rather not say",
-}
 ALERT_SEVERITIES = ("imminent", "high")
-DONE = {
-    "claimed": "You hold this case now. Others see that you do.",
-    "released": "You released the case; it is back in the queue.",
-    "note": "Your note is saved.",
-    "sent": "Your message was sent. The person sees it marked as coming from a mentor.",
-    "entry": "The entry was sent to the person.",
-    "handed_back": "You handed the conversation back to the bot; the person was told.",
-    "closed": "The case is closed.",
-    "debrief": "Thank you. Your debrief is saved; only you can read it.",
-    "debrief_skipped": "No debrief this time. It stays available on your load page.",
-}
+# ?done=... after an action: the notice's key in dashboard_ui.yml's `notices`.
+DONE = ("claimed", "released", "note", "sent", "entry", "handed_back", "closed", "debrief", "debrief_skipped")
 
 
 # ------------------------------------------------------------------------------------ helpers
 
-def waiting_text(since: datetime, now: datetime | None = None) -> str:
-    minutes = max(0, int(((now or utcnow()) - mentors.aware(since)).total_seconds() // 60))
-    if minutes < 60:
-        return f"{minutes} min"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 48:
-        return f"{hours} h {minutes} min"
-    return f"{hours // 24} days"
+def waiting_text(since: datetime, lang: str, now: datetime | None = None) -> str:
+    return waiting(max(0, int(((now or utcnow()) - mentors.aware(since)).total_seconds() // 60)), lang)
+
+
+def _choices(group: str, ids, lang: str) -> dict[str, str]:
+    return {value: label(lang, group, value) for value in ids}
 
 
 def _person_waiting(session: Session, person_id: str) -> bool:
@@ -96,10 +71,10 @@ def queue_rows(session: Session, viewer: Viewer) -> list[dict[str, Any]]:
             "severity": case.severity,
             "status": case.status,
             "opened_at": mentors.aware(case.opened_at).isoformat(),
-            "waiting": waiting_text(case.opened_at, now),
+            "waiting": waiting_text(case.opened_at, viewer.lang, now),
             "waiting_s": int((now - mentors.aware(case.opened_at)).total_seconds()),
             "language": case.language,
-            "country": case.country or "unknown",
+            "country": case.country or say(viewer.lang, "labels.country_unknown"),
             "held_by": names.get(case.claimed_by, case.claimed_by) if case.claimed_by else None,
             "mine": case.claimed_by == viewer.email,
             "consent_transcript": case.consent_transcript,
@@ -112,14 +87,14 @@ def queue_rows(session: Session, viewer: Viewer) -> list[dict[str, Any]]:
     return rows
 
 
-def _message_view(message: Message, trigger_ids: set[int]) -> dict[str, Any]:
+def _message_view(message: Message, trigger_ids: set[int], lang: str) -> dict[str, Any]:
     custom = (message.payload or {}).get("custom") or {}
     return {
         "id": message.id,
         "role": message.role,
         "text": message.text or "",
         "at": mentors.aware(message.created_at).isoformat() if message.created_at else None,
-        "time": mentors.aware(message.created_at).strftime("%d %b %H:%M") if message.created_at else "",
+        "time": stamp(mentors.aware(message.created_at), lang),
         "trigger": message.id in trigger_ids,
         "held": message.status == "held_for_mentor",
         "entry": bool(custom.get("directory_entry")),
@@ -127,21 +102,23 @@ def _message_view(message: Message, trigger_ids: set[int]) -> dict[str, Any]:
     }
 
 
-def _event_view(event, names: dict[str, str]) -> dict[str, Any]:
-    return {"actor": names.get(event.actor, event.actor), "kind": event.kind, "detail": event.detail or {},
-            "time": mentors.aware(event.created_at).strftime("%d %b %H:%M")}
+def _event_view(event, names: dict[str, str], lang: str) -> dict[str, Any]:
+    actor = names.get(event.actor) or label(lang, "actor", event.actor)
+    return {"actor": actor, "kind": event.kind, "detail": event.detail or {},
+            "time": stamp(mentors.aware(event.created_at), lang)}
 
 
-def _directory_for(case: Case, language: str) -> dict[str, list[dict[str, Any]]]:
+def _directory_for(case: Case, language: str, lang: str) -> dict[str, list[dict[str, Any]]]:
+    """Entries to send: centres that serve the person's `language`, named in the mentor's `lang`."""
     lines = directory.load_helplines()
     country = directory.normalise_country(case.country)
     chosen = [h for h in lines if country is None or h.country == country]
     centres = directory.recovery_centres_for(case.country, language)
     return {
-        "helplines": [{"id": h.id, "name": h.name("en"), "phone": h.phone, "country": h.country,
-                       "kinds": ", ".join(h.kinds)} for h in chosen],
-        "centres": [{"id": c.id, "name": c.name("en"), "phone": c.phone or "", "country": c.country,
-                     "region": c.region} for c in centres],
+        "helplines": [{"id": h.id, "name": h.name(lang), "phone": h.phone, "country": h.country,
+                       "kinds": ", ".join(label(lang, "directory_kind", k) for k in h.kinds)} for h in chosen],
+        "centres": [{"id": c.id, "name": c.name(lang), "phone": c.phone or "", "country": c.country,
+                     "region": c.region, "kind": label(lang, "place_kind", c.kind)} for c in centres],
     }
 
 
@@ -156,29 +133,30 @@ def case_context(session: Session, case_id: int, viewer: Viewer) -> dict[str, An
     mentor = session.get(Mentor, viewer.id)
     held = len(mentors.held_cases(session, mentor))
     cap = mentors.caseload_cap(session, config_of(session))
+    lang = viewer.lang
     return {
         "case": {
             "id": case.id, "severity": case.severity, "status": case.status, "language": language,
-            "country": case.country or "unknown", "consent_transcript": case.consent_transcript,
+            "country": case.country, "consent_transcript": case.consent_transcript,
             "consent_contact": case.consent_contact, "outcome": case.outcome,
-            "outcome_label": OUTCOME_LABELS.get(case.outcome or "", case.outcome),
-            "opened": mentors.aware(case.opened_at).strftime("%d %b %Y %H:%M UTC"),
-            "waiting": waiting_text(case.opened_at),
+            "outcome_label": label(lang, "outcome", case.outcome),
+            "opened": stamp(mentors.aware(case.opened_at), lang, year=True) + " UTC",
+            "waiting": waiting_text(case.opened_at, lang),
             "held_by": names.get(case.claimed_by, case.claimed_by) if case.claimed_by else None,
             "mine": case.claimed_by == viewer.email and case.status == "claimed",
             "mentor_present": current is not None and current.case_id == case.id,
             "present_elsewhere": current is not None and current.case_id != case.id,
         },
         "triggers": [{"text": t.text, "severity": t.severity, "signals": ", ".join(t.signals or []),
-                      "source": t.source, "time": mentors.aware(t.created_at).strftime("%d %b %H:%M")}
+                      "source": t.source, "time": stamp(mentors.aware(t.created_at), lang)}
                      for t in case.triggers],
         "helplines_shown": case.helplines_shown or [],
-        "messages": [_message_view(m, trigger_ids) for m in visible],
+        "messages": [_message_view(m, trigger_ids, lang) for m in visible],
         "last_message_id": visible[-1].id if visible else 0,
-        "notes": [_event_view(e, names) for e in case.events if e.kind == "note"],
-        "events": [_event_view(e, names) for e in case.events],
-        "outcomes": OUTCOME_LABELS,
-        "directory": _directory_for(case, language),
+        "notes": [_event_view(e, names, lang) for e in case.events if e.kind == "note"],
+        "events": [_event_view(e, names, lang) for e in case.events],
+        "outcomes": _choices("outcome", escalation.OUTCOMES, lang),
+        "directory": _directory_for(case, language, lang),
         "held": held, "cap": cap,
         "may_note": case.status == "open" or (case.status == "claimed" and case.claimed_by == viewer.email),
     }
@@ -211,9 +189,10 @@ async def _case_page(request: Request, viewer: Viewer, case_id: int, *, error: s
     try:
         context = await _work(request, work)
     except casework.Refused as refused:
-        return render(request, "error.html", {"title": "Case not found", "message": refused.message},
+        return render(request, "error.html", {"title": say(viewer.lang, "errors.case_not_found"),
+                                              "message": refused.text(viewer.lang)},
                       viewer=viewer, status_code=refused.status_code)
-    context.update(title=f"Case {case_id}", error=error, notice=notice)
+    context.update(title=say(viewer.lang, "case.title", id=case_id), error=error, notice=notice)
     return render(request, "case.html", context, viewer=viewer, status_code=status_code)
 
 
@@ -222,13 +201,12 @@ async def _act(request: Request, viewer: Viewer, case_id: int, fn, *, done: str,
     try:
         result = await _work(request, fn)
     except casework.Refused as refused:
-        return await _case_page(request, viewer, case_id, error=refused.message, status_code=refused.status_code)
-    except mentors.CaseloadFull as full:
-        return await _case_page(request, viewer, case_id, error=str(full), status_code=409)
-    except escalation.CaseConflict as conflict:
-        return await _case_page(request, viewer, case_id, error=str(conflict), status_code=409)
+        return await _case_page(request, viewer, case_id, error=refused.text(viewer.lang),
+                                status_code=refused.status_code)
+    except (mentors.CaseloadFull, escalation.CaseConflict) as conflict:
+        return await _case_page(request, viewer, case_id, error=explain(conflict, viewer.lang), status_code=409)
     except ValueError as invalid:
-        return await _case_page(request, viewer, case_id, error=str(invalid), status_code=422)
+        return await _case_page(request, viewer, case_id, error=explain(invalid, viewer.lang), status_code=422)
     if isinstance(result, Response):
         return result
     return redirect(request, f"/dashboard/cases/{case_id}", done=done) if not anchor else \
@@ -281,8 +259,8 @@ async def queue(request: Request, viewer: Viewer = Depends(signed_in)) -> Respon
                 "cap": mentors.caseload_cap(session, config(request))}
 
     context = await _work(request, work)
-    context.update(title="Queue", alert=any(row["alert"] for row in context["rows"]),
-                   notice=DONE.get(request.query_params.get("done", "")))
+    context.update(title=say(viewer.lang, "queue.title"), alert=any(row["alert"] for row in context["rows"]),
+                   notice=done_notice(request, viewer.lang, DONE))
     return render(request, "queue.html", context, viewer=viewer)
 
 
@@ -300,7 +278,7 @@ async def queue_json(request: Request, viewer: Viewer = Depends(signed_in_pollin
 
 @router.get("/cases/{case_id}")
 async def case_view(case_id: RowId, request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
-    return await _case_page(request, viewer, case_id, notice=DONE.get(request.query_params.get("done", "")))
+    return await _case_page(request, viewer, case_id, notice=done_notice(request, viewer.lang, DONE))
 
 
 @router.get("/cases/{case_id}/live.json")
@@ -310,7 +288,8 @@ async def case_live(case_id: RowId, request: Request, after: int = Query(0, ge=0
     def work(session: Session):
         case = casework.load_case(session, case_id)
         trigger_ids = {t.message_id for t in case.triggers if t.message_id}
-        new = [_message_view(m, trigger_ids) for m in handover.mentor_visible_messages(session, case, after_id=after)]
+        new = [_message_view(m, trigger_ids, viewer.lang)
+               for m in handover.mentor_visible_messages(session, case, after_id=after)]
         if new:
             mentors.audit(session, session.get(Mentor, viewer.id), "case_messages_viewed", case_id=case_id,
                           detail={"message_ids": [m["id"] for m in new]}, address=address(request))
@@ -321,7 +300,7 @@ async def case_live(case_id: RowId, request: Request, after: int = Query(0, ge=0
     try:
         data = await _work(request, work)
     except casework.Refused as refused:
-        return JSONResponse({"error": {"code": "not_found", "message": refused.message}}, status_code=404)
+        return JSONResponse({"error": {"code": "not_found", "message": refused.text(viewer.lang)}}, status_code=404)
     response = JSONResponse(data)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -374,10 +353,9 @@ async def reach_out(case_id: RowId, request: Request, viewer: Viewer = Depends(s
     def work(session: Session):
         mentor = session.get(Mentor, viewer.id)
         case = casework.load_case(session, case_id)
-        casework.holder_only(case, mentor, "write to the person")
+        casework.holder_only(case, mentor, "write")
         if case.consent_contact is False and not despite:
-            raise casework.Refused("The person said they did not want to be contacted. If you have a reason to "
-                                "write anyway (for example their safety), tick the box that says so.", 422)
+            raise casework.Refused("no_contact", 422)
         message, joined_now = handover.send_message(session, case, mentor, text)
         mentors.audit(session, mentor, "message_sent", case_id=case_id,
                       detail={"message_id": message.id, "despite_no_consent": bool(case.consent_contact is False)},
@@ -401,12 +379,12 @@ async def send_entry(case_id: RowId, request: Request, viewer: Viewer = Depends(
     def work(session: Session):
         mentor = session.get(Mentor, viewer.id)
         case = casework.load_case(session, case_id)
-        casework.holder_only(case, mentor, "send directory entries")
+        casework.holder_only(case, mentor, "send_entry")
         pool = directory.load_helplines() if kind == "helpline" else \
             directory.load_recovery_centres() if kind == "recovery_centre" else ()
         entry = next((e for e in pool if e.id == entry_id), None)
         if entry is None:
-            raise casework.Refused("That directory entry does not exist (any more).", 422)
+            raise casework.Refused("entry_missing", 422)
         message, joined_now = handover.send_entry(session, case, mentor, entry)
         mentors.audit(session, mentor, "directory_entry_sent", case_id=case_id,
                       detail={"kind": kind, "entry_id": entry_id, "message_id": message.id}, address=address(request))
@@ -427,9 +405,9 @@ async def hand_back(case_id: RowId, request: Request, viewer: Viewer = Depends(s
     def work(session: Session):
         mentor = session.get(Mentor, viewer.id)
         case = casework.load_case(session, case_id)
-        casework.holder_only(case, mentor, "hand the conversation back")
+        casework.holder_only(case, mentor, "hand_back")
         if handover.leave(session, case, mentor.email) is None:
-            raise casework.Refused("You are not in this person's conversation.")
+            raise casework.Refused("not_in_conversation")
         mentors.audit(session, mentor, "mentor_left", case_id=case_id, address=address(request))
         person["id"] = case.person_id
 
@@ -479,7 +457,8 @@ async def debrief_form(case_id: RowId, request: Request, viewer: Viewer = Depend
     found = await _work(request, work)
     if found is None:
         return redirect(request, "/dashboard/queue")
-    return render(request, "debrief.html", {"title": "A moment for you", "feelings": FEELING_LABELS, **found},
+    return render(request, "debrief.html", {"title": say(viewer.lang, "debrief.title"),
+                                            "feelings": _choices("feeling", mentors.FEELINGS, viewer.lang), **found},
                   viewer=viewer)
 
 
@@ -501,12 +480,13 @@ async def debrief_save(case_id: RowId, request: Request, viewer: Viewer = Depend
             mentors.save_debrief(session, mentor, case, feeling=feeling, wants_colleague=wants, note=note,
                                  skipped=skipped)
         except mentors.AccountError as problem:
-            return str(problem)
+            return problem.text(viewer.lang)
         return "ok"
 
     result = await _work(request, work)
     if result not in ("ok", "done", "gone"):
-        return render(request, "debrief.html", {"title": "A moment for you", "feelings": FEELING_LABELS,
+        return render(request, "debrief.html", {"title": say(viewer.lang, "debrief.title"),
+                                                "feelings": _choices("feeling", mentors.FEELINGS, viewer.lang),
                                                 "case_id": case_id, "error": result, "done": False},
                       viewer=viewer, status_code=422)
     return redirect(request, "/dashboard/my-load", done="debrief_skipped" if skipped else "debrief")
@@ -519,13 +499,14 @@ async def my_load(request: Request, viewer: Viewer = Depends(signed_in)) -> Resp
         return {
             "load": mentors.load_summary(session, mentor),
             "cap": mentors.caseload_cap(session, config(request)),
-            "debriefs": [{"time": mentors.aware(d.created_at).strftime("%d %b %Y"), "severity": d.severity,
-                          "feeling": FEELING_LABELS.get(d.feeling or "", ""), "note": d.note or "",
+            "debriefs": [{"time": stamp(mentors.aware(d.created_at), viewer.lang, year=True, clock=False),
+                          "severity": d.severity, "feeling": label(viewer.lang, "feeling", d.feeling),
+                          "note": d.note or "",
                           "wants_colleague": d.wants_colleague, "case_id": d.case_id}
                          for d in mentors.own_debriefs(session, mentor)],
             "severities": sorted(("imminent", "high", "elevated", "concern"), key=severity_rank, reverse=True),
         }
 
     context = await _work(request, work)
-    context.update(title="My load", notice=DONE.get(request.query_params.get("done", "")))
+    context.update(title=say(viewer.lang, "my_load.title"), notice=done_notice(request, viewer.lang, DONE))
     return render(request, "my_load.html", context, viewer=viewer)

@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -21,12 +21,16 @@ from fastapi.templating import Jinja2Templates
 from itsdangerous import BadSignature, URLSafeSerializer
 from starlette.concurrency import run_in_threadpool
 
+from api.dashboard import i18n
+from api.dashboard.i18n import request_language, say
 from api.pages import CONTENT_SECURITY_POLICY, asset_version
 from bot import mentors
+from bot.config import SUPPORTED_LANGUAGES
 from bot.mentors import DashboardConfig
 from bot.storage.models import Mentor
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
+i18n.install(TEMPLATES)
 SESSION_COOKIE = "compass_dashboard"
 FORM_COOKIE = "compass_dashboard_form"
 CSRF_FIELD = "csrf_token"
@@ -41,8 +45,10 @@ class LoginRequired(Exception):
 
 
 class Forbidden(Exception):
-    def __init__(self, message: str = "This page is for admins.") -> None:
-        self.message = message
+    """`key` names the reason in dashboard_ui.yml's `errors`."""
+
+    def __init__(self, key: str = "admins_only") -> None:
+        self.key = key
 
 
 class CsrfFailed(Exception):
@@ -59,15 +65,16 @@ class Viewer:
     role: str
     csrf: str
     totp_enabled: bool
+    lang: str  # the pages' language: the account's choice, else the browser's
 
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
 
     @classmethod
-    def of(cls, mentor: Mentor, csrf: str) -> Viewer:
+    def of(cls, mentor: Mentor, csrf: str, lang: str) -> Viewer:
         return cls(id=mentor.id, email=mentor.email, name=mentor.display_name, role=mentor.role, csrf=csrf,
-                   totp_enabled=mentor.totp_enabled)
+                   totp_enabled=mentor.totp_enabled, lang=lang)
 
 
 def config(request: Request) -> DashboardConfig:
@@ -117,7 +124,7 @@ def _resolve(request: Request, touch: bool) -> Viewer:
         if found is None:
             raise LoginRequired()
         row, mentor = found
-        return Viewer.of(mentor, row.csrf_token)
+        return Viewer.of(mentor, row.csrf_token, request_language(request, mentor.language))
 
 
 async def _form_token(request: Request) -> str | None:
@@ -157,7 +164,7 @@ async def case_worker(request: Request) -> None:
     the routes' own dependencies still sign in and check CSRF)."""
     viewer = await run_in_threadpool(_resolve, request, False)
     if viewer.role == "facilitator":
-        raise Forbidden("This page is for mentors. Your groups are under /dashboard/groups.")
+        raise Forbidden("mentors_only")
 
 
 def optional_viewer(request: Request) -> Viewer | None:
@@ -208,14 +215,29 @@ def secure_headers(response: Response) -> Response:
     return response
 
 
+def page_language(request: Request, viewer: Viewer | None) -> str:
+    return viewer.lang if viewer else request_language(request)
+
+
+def _language_links(request: Request) -> list[tuple[str, str]]:
+    """Before signing in: this page in each language (the other query parameters kept)."""
+    query = {key: value for key, value in request.query_params.items() if key != "lang"}
+    return [(code, request.url.path + "?" + urlencode({**query, "lang": code})) for code in SUPPORTED_LANGUAGES]
+
+
 def render(request: Request, template: str, context: dict[str, Any] | None = None, *,
-           viewer: Viewer | None = None, status_code: int = 200) -> HTMLResponse:
+           viewer: Viewer | None = None, status_code: int = 200, folder: str = "dashboard") -> HTMLResponse:
+    lang = page_language(request, viewer)
     values = {
         "me": viewer, "csrf": viewer.csrf if viewer else "", "base": base(request),
         "asset_version": asset_version, "path": request.url.path, "notice": None, "error": None,
+        "lang": lang, "t": i18n.texts(lang), "lang_query": i18n.lang_query(request),
+        "language_links": [] if viewer else _language_links(request),
     }
     values.update(context or {})
-    response = TEMPLATES.TemplateResponse(request, f"dashboard/{template}", values, status_code=status_code)
+    response = TEMPLATES.TemplateResponse(request, f"{folder}/{template}", values, status_code=status_code)
+    response.headers["Content-Language"] = lang
+    response.headers["Vary"] = "Accept-Language, Cookie"
     return secure_headers(response)
 
 
@@ -239,6 +261,8 @@ def install_handlers(app) -> None:
             query = {"next": request.url.path + (f"?{request.url.query}" if request.url.query else "")}
             if exc.expired:
                 query["expired"] = "1"
+            if i18n.lang_query(request):
+                query["lang"] = request.query_params["lang"].strip().lower()
             response = redirect(request, "/dashboard/login", **query)
         if exc.expired:
             clear_cookie(request, response, SESSION_COOKIE)
@@ -247,13 +271,15 @@ def install_handlers(app) -> None:
     @app.exception_handler(Forbidden)
     async def _forbidden(request: Request, exc: Forbidden) -> Response:
         viewer = optional_viewer(request)
-        return render(request, "error.html", {"title": "Not for this account", "message": exc.message},
+        lang = page_language(request, viewer)
+        return render(request, "error.html", {"title": say(lang, "errors.not_for_account"),
+                                              "message": say(lang, f"errors.{exc.key}")},
                       viewer=viewer, status_code=403)
 
     @app.exception_handler(CsrfFailed)
     async def _csrf(request: Request, exc: CsrfFailed) -> Response:
         viewer = optional_viewer(request)
-        return render(request, "error.html", {
-            "title": "This form could not be accepted",
-            "message": "The form was missing its security token or it was out of date. "
-                       "Go back, reload the page and try again."}, viewer=viewer, status_code=403)
+        lang = page_language(request, viewer)
+        return render(request, "error.html", {"title": say(lang, "errors.form_refused_title"),
+                                              "message": say(lang, "errors.form_refused")},
+                      viewer=viewer, status_code=403)

@@ -2,6 +2,7 @@
  * Mentor dashboard: live queue and live conversation. Plain JavaScript, no dependencies.
  * The pages work without it (server-rendered, with a Refresh link); this only keeps them current.
  * Message content is never parsed as HTML: text goes in with textContent.
+ * Its words come from the page (#dash-text, in the page's language; bot/content/<lang>/dashboard_ui.yml).
  *
  *   queue page: polls data-queue-url (JSON) every 10 s, rebuilds the table, announces changes in a
  *               live region, shows an alert for new imminent/high cases, and beeps if the mentor
@@ -12,9 +13,24 @@
   "use strict";
 
   var body = document.body;
+  var TEXT = readText();
   var QUEUE_EVERY_MS = 10000;
   var LIVE_EVERY_MS = 4000;
   var SOUND_KEY = "dash.sound";
+
+  function readText() {
+    var node = document.getElementById("dash-text");
+    try { return node ? JSON.parse(node.textContent) : null; } catch (e) { return null; }
+  }
+
+  /* "Case {id}" with values filled in; the server's Python templates use the same placeholders. */
+  function fill(template, values) {
+    return String(template).replace(/\{(\w+)\}/g, function (whole, name) {
+      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
+    });
+  }
+
+  function severityLabel(id) { return (TEXT.severity && TEXT.severity[id]) || id; }
 
   function make(tag, className, text) {
     var el = document.createElement(tag);
@@ -53,7 +69,7 @@
 
   function signedOut() {
     var main = document.getElementById("main");
-    var note = make("p", "flash flash-error", "Your session has ended. Reload the page to sign in again.");
+    var note = make("p", "flash flash-error", TEXT.js.signed_out);
     note.setAttribute("role", "alert");
     main.insertBefore(note, main.firstChild);
   }
@@ -87,7 +103,7 @@
     function show() {
       var on = soundOn();
       button.setAttribute("aria-pressed", on ? "true" : "false");
-      button.textContent = "Sound alert: " + (on ? "on" : "off");
+      button.textContent = on ? TEXT.queue.sound_on : TEXT.queue.sound_off;
     }
     button.hidden = false;
     show();
@@ -101,8 +117,9 @@
   /* ---------- queue ---------- */
 
   function consentText(row) {
-    var text = row.consent_transcript ? "transcript" : (row.consent_transcript === false ? "no transcript" : "not asked");
-    if (row.consent_contact) { text += " · contact ok"; } else if (row.consent_contact === false) { text += " · no contact"; }
+    var q = TEXT.queue;
+    var text = row.consent_transcript ? q.transcript : (row.consent_transcript === false ? q.no_transcript : q.not_asked);
+    if (row.consent_contact) { text += " · " + q.contact_ok; } else if (row.consent_contact === false) { text += " · " + q.no_contact; }
     return text;
   }
 
@@ -111,30 +128,30 @@
     tr.setAttribute("data-case", row.id);
     var th = make("th");
     th.setAttribute("scope", "row");
-    var link = make("a", null, "Case " + row.id);
+    var link = make("a", null, fill(TEXT.queue.case_link, { id: row.id }));
     link.href = caseUrl + row.id;
     th.appendChild(link);
     tr.appendChild(th);
     var sev = make("td");
-    sev.appendChild(make("span", "badge badge-" + row.severity, row.severity));
+    sev.appendChild(make("span", "badge badge-" + row.severity, severityLabel(row.severity)));
     tr.appendChild(sev);
     tr.appendChild(make("td", null, row.waiting));
     tr.appendChild(make("td", null, String(row.language).toUpperCase() + " · " + row.country));
     var holder = make("td");
-    if (row.mine) { holder.textContent = "you"; } else if (row.held_by) { holder.textContent = row.held_by; } else {
-      holder.appendChild(make("span", "muted", "nobody yet"));
+    if (row.mine) { holder.textContent = TEXT.queue.you; } else if (row.held_by) { holder.textContent = row.held_by; } else {
+      holder.appendChild(make("span", "muted", TEXT.queue.nobody));
     }
     tr.appendChild(holder);
     tr.appendChild(make("td", null, consentText(row)));
     var convo = make("td");
     if (row.mentor_present) {
-      convo.appendChild(document.createTextNode("mentor in conversation"));
+      convo.appendChild(document.createTextNode(TEXT.queue.mentor_in));
       if (row.person_waiting) {
         convo.appendChild(document.createTextNode(" · "));
-        convo.appendChild(make("strong", null, "new message"));
+        convo.appendChild(make("strong", null, TEXT.queue.new_message));
       }
     } else {
-      convo.appendChild(make("span", "muted", "bot"));
+      convo.appendChild(make("span", "muted", TEXT.queue.bot));
     }
     tr.appendChild(convo);
     return tr;
@@ -144,7 +161,7 @@
     var url = body.getAttribute("data-queue-url");
     var caseUrl = body.getAttribute("data-case-url");
     var tbody = document.getElementById("queue-body");
-    if (!url || !tbody) { return; }
+    if (!url || !tbody || !TEXT) { return; }
     var live = document.getElementById("queue-live");
     var alertBox = document.getElementById("queue-alert");
     var alertText = document.getElementById("queue-alert-text");
@@ -172,30 +189,33 @@
         document.getElementById("cap").textContent = data.cap;
         var waitingUrgent = rows.filter(function (row) { return row.alert; });
         if (urgent.length) {
-          alertText.textContent = "new " + urgent.map(function (r) { return "case " + r.id + " (" + r.severity + ")"; }).join(", ") +
-            ". Someone needs to pick it up.";
+          alertText.textContent = fill(TEXT.js.alert_new, { cases: urgent.map(function (r) {
+            return fill(TEXT.js.alert_case, { id: r.id, severity: severityLabel(r.severity) });
+          }).join(", ") });
           alertBox.hidden = false;
           beep();
         } else if (!waitingUrgent.length) {
           alertBox.hidden = true;
         }
         if (fresh.length) {
-          live.textContent = fresh.length + " new case" + (fresh.length > 1 ? "s" : "") + " in the queue: " +
-            fresh.map(function (r) { return "case " + r.id + ", " + r.severity; }).join("; ") + ".";
+          var cases = fresh.map(function (r) {
+            return fill(TEXT.js.live_case, { id: r.id, severity: severityLabel(r.severity) });
+          }).join("; ");
+          live.textContent = fill(fresh.length > 1 ? TEXT.js.live_many : TEXT.js.live_one,
+            { count: fresh.length, cases: cases });
         }
-        updated.textContent = "Updated " + new Date().toLocaleTimeString() + ".";
+        updated.textContent = fill(TEXT.js.updated,
+          { time: new Date().toLocaleTimeString(document.documentElement.lang || undefined) });
       });
     });
   }
 
   /* ---------- live conversation on a case ---------- */
 
-  var WHO = { user: "Person", mentor: "Mentor", system: "Notice", bot: "Bot" };
-
   function setupLiveCase() {
     var url = body.getAttribute("data-live-url");
     var list = document.getElementById("transcript");
-    if (!url || !list || body.getAttribute("data-live") !== "on") { return; }
+    if (!url || !list || !TEXT || body.getAttribute("data-live") !== "on") { return; }
     var lastId = parseInt(body.getAttribute("data-last-id"), 10) || 0;
     every(LIVE_EVERY_MS, function () {
       return getJson(url + "?after=" + lastId).then(function (data) {
@@ -205,10 +225,12 @@
           lastId = m.id;
           var item = make("li", "tmsg tmsg-" + m.role + (m.trigger ? " is-trigger" : "") + " is-new");
           item.setAttribute("data-id", m.id);
-          item.appendChild(make("span", "who", WHO[m.role] || "Bot"));
+          item.appendChild(make("span", "who", TEXT.who[m.role] || TEXT.who.bot));
           item.appendChild(document.createTextNode(" "));
           item.appendChild(make("span", "time", m.time));
-          item.appendChild(make("p", "text", m.text));
+          var text = make("p", "text", m.text);
+          text.setAttribute("lang", body.getAttribute("data-person-lang") || "");
+          item.appendChild(text);
           list.appendChild(item);
         });
         var emptyNote = document.getElementById("transcript-empty");

@@ -1,6 +1,8 @@
 """Text content lives in YAML files, one per language and topic: `bot/content/<lang>/<topic>.yml`.
 
 `text(lang, "topic.key")` returns one string; `section(lang, "topic")` returns the whole mapping.
+Errors whose words people read derive from `Explained`, so each door can show them in its reader's
+language.
 """
 from __future__ import annotations
 
@@ -40,6 +42,20 @@ def text(lang: str, dotted_key: str, **fill: Any) -> str:
     if not isinstance(node, str):
         raise TypeError(f"{dotted_key} in {lang} is not a string")
     return node.format(**fill) if fill else node
+
+
+class Explained:
+    """Mixin for an exception whose words live in a content file under `where` (`topic.section`):
+    `text(lang)` in any language; str() is the English text, for logs, the CLI and English APIs."""
+
+    where = ""
+
+    def __init__(self, key: str, **fill: Any) -> None:
+        self.key, self.fill = key, fill
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str) -> str:
+        return text(lang if lang in SUPPORTED_LANGUAGES else "en", f"{self.where}.{self.key}", **self.fill)
 
 
 @cache

@@ -22,6 +22,10 @@ from bot.content import shared
 
 COUNTRIES = ("BE", "NL")
 KINDS = ("suicide", "listening", "emergency", "youth", "domestic_violence")
+# What a place in recovery_centres.yml is (that file's header says what each means).
+PLACE_KINDS = ("recovery", "welfare", "peer", "family", "bereaved")
+# Shown after a crisis signal, beside the help lines: first help and recovery close to home.
+CRISIS_PLACE_KINDS = ("recovery", "welfare")
 # Entries checked longer ago than this are reported again by `unverified_entries`.
 MAX_VERIFICATION_AGE_DAYS = 365
 
@@ -71,6 +75,8 @@ class RecoveryCentre:
     offers: Mapping[str, str]
     languages: tuple[str, ...]
     last_verified: date | None
+    kind: str = "recovery"       # one of PLACE_KINDS
+    source: str | None = None    # where the details were seen publicly; for operators only
 
     def name(self, lang: str) -> str:
         return _pick(self.names, lang)
@@ -184,6 +190,12 @@ class _Entry:
                 raise self.fail(f"unknown {field} {unknown}; use {', '.join(allowed)}")
         return tuple(value)
 
+    def choice(self, field: str, allowed: Sequence[str], default: str) -> str:
+        value = self.text(field, required=False) or default
+        if value not in allowed:
+            raise self.fail(f"'{field}' must be one of {', '.join(allowed)}, got {value!r}")
+        return value
+
     def verified(self) -> date | None:
         value = self.raw.get("last_verified", "missing")
         if value == "missing":
@@ -248,6 +260,8 @@ def _parse_centres(data: Any, source: str) -> tuple[RecoveryCentre, ...]:
             offers=entry.per_language("offers", required=True) or {},
             languages=entry.word_list("languages"),
             last_verified=entry.verified(),
+            kind=entry.choice("kind", PLACE_KINDS, default="recovery"),   # files from before kinds
+            source=entry.text("source", required=False),
         ))
     _unique(centres, source)
     return tuple(centres)
@@ -360,8 +374,10 @@ def recovery_centres_for(
     *,
     include_incomplete: bool = False,
     centres: Sequence[RecoveryCentre] | None = None,
+    kinds: Sequence[str] = PLACE_KINDS,
 ) -> list[RecoveryCentre]:
-    """Centres in the person's country (all countries when unknown), those speaking `lang` first.
+    """Places of these kinds in the person's country (all countries when unknown), those speaking
+    `lang` first.
 
     Placeholders without phone and website are left out unless `include_incomplete`.
     """
@@ -369,7 +385,7 @@ def recovery_centres_for(
     code = normalise_country(country)
     chosen = [
         c for c in centres
-        if (code is None or c.country == code) and (include_incomplete or c.contactable)
+        if (code is None or c.country == code) and c.kind in kinds and (include_incomplete or c.contactable)
     ]
     return sorted(chosen, key=lambda c: lang not in c.languages)
 
@@ -402,6 +418,7 @@ def recovery_centre_payload(c: RecoveryCentre, lang: str) -> dict[str, Any]:
         "web": c.web,
         "hours": c.hours_in(lang),
         "offers": c.offers_in(lang),
+        "kind": c.kind,
     }
 
 

@@ -44,7 +44,7 @@ KINDS_BY_NAME = {
                      ("name", "hours", "description"), ("phone", "alt_phone", "chat_url", "web")),
     "recovery_centre": Kind("recovery_centre", "recovery_centres.yml", "recovery_centres",
                             directory.load_recovery_centres,
-                            ("name", "hours", "offers"), ("region", "city", "phone", "web")),
+                            ("name", "hours", "offers"), ("region", "city", "phone", "web", "kind", "source")),
 }
 
 

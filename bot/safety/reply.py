@@ -17,6 +17,7 @@ from bot.content import section, text
 from bot.crisis import SEVERITIES
 from bot.safety.directory import (
     COUNTRIES,
+    CRISIS_PLACE_KINDS,
     Helpline,
     RecoveryCentre,
     has_abuse_signal,
@@ -138,7 +139,7 @@ def _compose(
     # Recovery centres are for later and for nearby: not while life is in danger now, and only
     # once the country is known.
     if not repeat and severity != "imminent" and code is not None:
-        centres = recovery_centres_for(code, lang)
+        centres = recovery_centres_for(code, lang, kinds=CRISIS_PLACE_KINDS)
         if centres:
             body.append(_t(lang, "helplines.centres_intro"))
             body += [_centre_line(c, lang) for c in centres]

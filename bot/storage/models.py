@@ -183,6 +183,8 @@ class Mentor(Base):
     api_token_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True, index=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)  # wrong tries in a row, any address
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # The dashboard's language for this account (en | nl); None follows the browser's Accept-Language.
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 

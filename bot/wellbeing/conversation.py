@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 
 from bot import checkins
 from bot.content import section
+from bot.safety import peers
 from bot.wellbeing import answers, findings, reflection
 from bot.wellbeing.answers import Kind
 from bot.wellbeing.chart import radar_alt_text
-from bot.wellbeing.model import DIMENSIONS, CheckIn, DimensionAnswer, dimension
+from bot.wellbeing.model import DIMENSIONS, CheckIn, DimensionAnswer, dimension, thresholds
 
 RATING_STEPS = ("investment", "fulfilment")
 CHART_URL = "/charts/checkin/{public_id}/radar.png"
@@ -263,7 +264,7 @@ class CheckinConversation:
             turn.say(sentence)
         turn.say(self.texts["closing_reminder"])
         turn.messages.append(next_step_offer(findings.focus_dimension(found), self.lang,
-                                             self._suggestions(current, found)))
+                                             self._suggestions(current, found), low_bond_dimension(current)))
         turn.status = "complete"
 
     def _suggestions(self, current: CheckIn, found: list[findings.Finding]) -> list[Any]:
@@ -275,9 +276,21 @@ class CheckinConversation:
         return suggest.suggest(found, values, feedback_history(self.session, self.person_id), self.lang, limit=2)
 
 
-def next_step_offer(focus: str | None, lang: str, suggestions: list[Any] = ()) -> dict[str, Any]:
+def low_bond_dimension(checkin: CheckIn) -> str | None:
+    """The social or spiritual dimension (thresholds.yml, `peers`) that gives the person little
+    back, lowest first; None when neither does or both were skipped."""
+    spec = thresholds()["peers"]
+    low = [(a.fulfilment, d) for d in spec["dimensions"]
+           if (a := checkin.answer(d)) is not None and a.fulfilment is not None
+           and a.fulfilment <= spec["max_fulfilment"]]
+    return min(low)[1] if low else None
+
+
+def next_step_offer(focus: str | None, lang: str, suggestions: list[Any] = (),
+                    low_bond: str | None = None) -> dict[str, Any]:
     """Only steps that exist: an exercise chosen from the findings, a closer look at one dimension,
-    or coming back later (my map keeps the answers)."""
+    people who have been there (when `low_bond` names a dimension that gives little back), or
+    coming back later (my map keeps the answers)."""
     from bot.exercises.suggest import start_payload
 
     words = _texts(lang)["dialogue"]
@@ -286,10 +299,15 @@ def next_step_offer(focus: str | None, lang: str, suggestions: list[Any] = ()) -
         name = dimension(focus, lang).name
         buttons.append({"title": words["next_look_closer"].format(name=name),
                         "payload": f'/look_closer{{"dimension":"{focus}"}}'})
+    if low_bond:
+        buttons.append(peers.button(lang))
     buttons.append({"title": words["next_later"], "payload": "/checkin_later"})
     text = words["next_offer"]
     if suggestions:
         text = " ".join([text] + [s.reason for s in suggestions])
+    if low_bond:
+        text = " ".join([text, " ".join(section(lang, "peers")["checkin_offer"].split()).format(
+            area=dimension(low_bond, lang).area)])
     return {"text": text, "buttons": buttons,
             "custom": {"link": {"href": "/my-map", "title": words["next_my_map"]}}}
 

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
-from browser_helpers import CHROMIUM, CHROMIUM_ARGS, serve
+from browser_helpers import CHROMIUM, CHROMIUM_ARGS, serve, sign_in
 
 from bot import mentors
 
@@ -44,10 +44,7 @@ def test_mentor_reaches_a_person_in_crisis_through_the_dashboard(live_server, fa
             expect = playwright_api.expect
 
             # The mentor signs in and waits with an empty queue.
-            mentor.goto(f"{url}/dashboard/login")
-            mentor.get_by_label("Email").fill("ann@example.org")
-            mentor.get_by_label("Password").fill(PASSWORD)
-            mentor.get_by_role("button", name="Sign in").click()
+            sign_in(mentor, url, "ann@example.org", PASSWORD)
             expect(mentor.get_by_role("heading", name="Queue")).to_be_visible()
             expect(mentor.locator("#queue-empty")).to_be_visible()
 

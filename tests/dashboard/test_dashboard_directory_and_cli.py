@@ -89,6 +89,23 @@ def test_admin_adds_a_recovery_centre_and_marks_one_verified(app, admin, directo
     assert duplicate.status_code == 422
 
 
+def test_admin_files_a_peer_group_by_kind_and_sees_which_places_are_unverified(app, admin, directory_copy):
+    form = admin.get("/dashboard/admin/directory/recovery_centre/new")
+    assert '<select id="e-kind" name="kind">' in form.text and "peer group / experts by experience" in form.text
+    created = admin.post("/dashboard/admin/directory/recovery_centre/new", {
+        "id": "praatgroep-leuven", "name_en": "Talking group Leuven", "name_nl": "Praatgroep Leuven", "country": "BE",
+        "region": "Vlaams-Brabant", "city": "Leuven", "phone": "", "web": "https://example.org", "kind": "peer",
+        "source": "", "offers_en": "A weekly group of peers.", "offers_nl": "Een wekelijkse groep lotgenoten.",
+        "languages": "nl", "last_verified": ""})
+    assert created.status_code == 303
+    centres = {c.id: c for c in load_recovery_centres(directory_copy / "recovery_centres.yml")}
+    assert centres["praatgroep-leuven"].kind == "peer"
+    listing = admin.get("/dashboard/admin/directory").text
+    # The shipped places came from public pages: the operator sees where, and that nobody checked them.
+    assert 'Seen on: <span translate="no">uilenspiegel.net' in listing and "unverified: details from public pages" in listing
+    assert "peer group / experts by experience" in listing
+
+
 def test_mentors_cannot_edit_the_directory(app, ann, directory_copy):
     before = (directory_copy / "helplines.yml").read_text(encoding="utf-8")
     assert ann.post("/dashboard/admin/directory/helpline/zelfmoordlijn-1813/delete").status_code == 403

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_helpers import CHROMIUM, CHROMIUM_ARGS, serve
+from browser_helpers import CHROMIUM, CHROMIUM_ARGS, serve, sign_in
 
 from bot import mentors
 
@@ -55,10 +55,7 @@ def test_facilitator_and_two_members_share_in_a_group(tmp_path, fake_rasa):
             bea = browser.new_context(viewport={"width": 420, "height": 850}).new_page()
 
             # The facilitator signs in, opens a group and sets this fortnight's theme.
-            fay.goto(f"{url}/dashboard/login")
-            fay.get_by_label("Email").fill("fay@example.org")
-            fay.get_by_label("Password").fill(PASSWORD)
-            fay.get_by_role("button", name="Sign in").click()
+            sign_in(fay, url, "fay@example.org", PASSWORD)
             expect(fay.get_by_role("heading", name="Your groups")).to_be_visible()
             fay.get_by_label("Name", exact=True).fill("Tuesday circle")
             fay.get_by_label("Meeting rhythm").fill("every other Tuesday")
