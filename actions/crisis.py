@@ -17,7 +17,6 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import dispatch_reply, intent_confidence, intent_of, language_of, say
 from bot.pseudonyms import pseudonym
-from bot.safety.peers import peer_support_message
 
 log = logging.getLogger(__name__)
 
@@ -136,17 +135,6 @@ class ActionRequestMentor(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         _tell_mentor_outcome(dispatcher, tracker)
-        return []
-
-
-class ActionPeerSupport(Action):
-    """People who have been there: peer groups, experts by experience, recovery colleges."""
-
-    def name(self) -> str:
-        return "action_peer_support"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        dispatch_reply(dispatcher, peer_support_message(tracker.get_slot("country"), language_of(tracker)))
         return []
 
 

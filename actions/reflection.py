@@ -16,7 +16,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.checkin import ActionCheckinBegin, ActionCheckinLater, ActionExplainModel, ActionLookCloser
 from actions.common import dispatch_reply, form_is_opening, intent_confidence, intent_of, language_of, recent_bot_texts
-from actions.crisis import INTERRUPTED, ActionPeerSupport, ActionRequestMentor, hand_over_to_crisis_flow, interrupts
+from actions.crisis import INTERRUPTED, ActionRequestMentor, hand_over_to_crisis_flow, interrupts
 from actions.exercises import ActionStartExercise, start_exercise_form
 from actions.groups import ActionGroupBegin
 from bot.reflection import Thread, answer, begin, settings, sounds_like_sharing
@@ -31,8 +31,7 @@ KIND = {"want_to_talk": "want_to_talk", "ordinary_goal": "ordinary_goal"}
 
 # Requests that leave the thread: a response to send, or an action to run as it would run outside.
 RESPONSES = {"goodbye": "utter_goodbye", "help": "utter_help", "bot_challenge": "utter_bot_challenge"}
-ACTIONS = {"request_mentor": ActionRequestMentor, "peer_support": ActionPeerSupport,
-           "start_exercise": ActionStartExercise,
+ACTIONS = {"request_mentor": ActionRequestMentor, "start_exercise": ActionStartExercise,
            "explain_model": ActionExplainModel,
            "look_closer": ActionLookCloser, "checkin_later": ActionCheckinLater}
 FORMS = {"start_checkin": (ActionCheckinBegin, "checkin_form"), "join_group": (ActionGroupBegin, "group_form"),

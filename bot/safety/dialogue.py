@@ -21,6 +21,7 @@ from bot.crisis import CrisisAssessment, detect, severity_rank
 from bot.notify import CaseNotice, Notifier
 from bot.pseudonyms import pseudonym
 from bot.safety import check as safety_check
+from bot.safety.peers import peer_support_message
 from bot.safety.reply import country_reply, crisis_reply
 from bot.storage.models import Person
 
@@ -34,7 +35,7 @@ DIALOGUE_FLOOR_SEVERITY = "elevated"
 DIALOGUE_MIN_WORDS = 3
 DIALOGUE_MIN_CONFIDENCE = 0.7
 
-_CONTROL = re.compile(r"^/(set_country|consent)(\{.*\})?\s*$", re.DOTALL)
+_CONTROL = re.compile(r"^/(set_country|consent|peer_support)(\{.*\})?\s*$", re.DOTALL)
 COUNTRIES = ("BE", "NL")
 
 _notifier: Notifier | None = None
@@ -156,7 +157,8 @@ def request_mentor(sender_id: str, language: str, *, session: Session | None = N
 
 
 def parse_control(message: str) -> tuple[str, dict[str, Any]] | None:
-    """Button payloads the gateway itself answers: `/set_country{"country":"BE"}`, `/consent{...}`."""
+    """Button payloads the gateway itself answers: `/set_country{"country":"BE"}`, `/consent{...}`,
+    `/peer_support` (people who have been there, bot/safety/peers.py)."""
     match = _CONTROL.match(message.strip())
     if not match:
         return None
@@ -185,6 +187,8 @@ def handle_control(session: Session, person: Person, name: str, args: dict[str, 
         else:
             key = "consent_thanks_contact"
         return [{"text": content_text(person.language, f"gateway.{key}")}]
+    if name == "peer_support":
+        return [peer_support_message(person.country, person.language)]
     return []
 
 

@@ -84,6 +84,16 @@ def test_choosing_a_country_is_remembered_and_answered_with_its_lines(client, fa
     assert all(s["message"] != '/set_country{"country":"NL"}' for s in fake_rasa.sent)
 
 
+def test_the_people_who_have_been_there_button_is_answered_by_the_gateway(client, fake_rasa):
+    # The button after a low check-in and after a crisis: peer places of the person's country.
+    _post(client, '/set_country{"country":"BE"}', language="nl")
+    replies = _post(client, "/peer_support", language="nl").json()
+    peers = replies[0]["custom"]["peers"]
+    assert peers["country"] == "BE" and {p["country"] for p in peers["places"]} == {"BE"}
+    assert "lotgenotengroep" in replies[0]["text"]
+    assert all(s["message"] != "/peer_support" for s in fake_rasa.sent)
+
+
 def test_consent_widens_what_the_mentor_sees(client, fake_rasa, mentor_api):
     mentor_headers = mentor_api()
     _post(client, "good morning")

@@ -264,9 +264,10 @@ def test_a_crisis_in_a_group_reflection_is_not_shared_and_stays_in_the_crisis_fl
 
 
 @pytest.mark.parametrize(("language", "text", "no"), [
-    # An uncertain message: the classifier's middle band. ("sometimes i just want to disappear" was
-    # the example until session 14's model put it in the full band, p 0.69; issue 11's note.)
-    ("en", "whats the point of it all", "no"),
+    # An uncertain message: the classifier's middle band (session 15's model: p 0.59, below the English
+    # full band at 0.63; session 14's put it in the full band. "whats the point of it all", used
+    # meanwhile, now gets the full response: the lexicon matches and the classifier no longer doubts it).
+    ("en", "sometimes i just want to disappear", "no"),
     ("nl", "soms wil ik gewoon verdwijnen", "nee"),
 ])
 def test_the_direct_question_and_a_no_bring_the_conversation_back(live, language, text, no):
@@ -287,7 +288,7 @@ def test_the_direct_question_and_a_no_bring_the_conversation_back(live, language
 
 def test_a_yes_to_the_direct_question_opens_the_crisis_flow_in_the_engine(live):
     sender = sid("e2e-ask-yes")
-    asked = _say(live, sender, "whats the point of it all")
+    asked = _say(live, sender, "sometimes i just want to disappear")
     assert any("safety_check" in (m.get("custom") or {}) for m in asked.json()), asked.json()
     yes = _say(live, sender, '/safety_check{"answer":"yes"}')
     assert any("crisis" in (m.get("custom") or {}) for m in yes.json()), yes.json()
