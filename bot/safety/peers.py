@@ -3,8 +3,8 @@
 Offered as a button after a check-in whose social or spiritual side gives little back
 (bot/wellbeing/conversation.py) and after a crisis has calmed down (the crisis flow's last
 buttons); the gateway answers the button itself (bot/safety/dialogue.py, handle_control), so it
-works whatever the dialogue engine is doing. The places are the operator's directory (`bot/content/recovery_centres.yml`), grouped by
-kind; the words are `bot/content/<lang>/peers.yml`.
+works whatever the dialogue engine is doing. The places are the operator's directory
+(`bot/content/recovery_centres.yml`), grouped by kind; the words are `bot/content/<lang>/peers.yml`.
 """
 from __future__ import annotations
 
