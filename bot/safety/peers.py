@@ -13,7 +13,6 @@ from typing import Any
 from bot.content import section
 from bot.safety.directory import (
     COUNTRIES,
-    PLACE_KINDS,
     RecoveryCentre,
     normalise_country,
     recovery_centre_payload,
@@ -52,7 +51,7 @@ def peer_support_message(country: str | None, lang: str) -> dict[str, Any]:
     countries, each under its name, when the country is unknown)."""
     words = section(lang, "peers")
     code = normalise_country(country)
-    places = recovery_centres_for(code, lang, kinds=tuple(k for k in PLACE_KINDS if k in ORDER))
+    places = recovery_centres_for(code, lang, kinds=ORDER)
     body = [" ".join(words["intro"].split())]
     if not places:
         body.append(" ".join(words["none"].split()))
