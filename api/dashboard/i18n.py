@@ -43,6 +43,11 @@ def texts(lang: str) -> dict[str, Any]:
     return content.section(lang, TOPIC)
 
 
+def care(lang: str) -> dict[str, Any]:
+    """Care for mentors and facilitators (bot/content/<lang>/helper_care.yml): self-care, signs, ground rules."""
+    return content.section(lang, "helper_care")
+
+
 def say(lang: str, key: str, **fill: Any) -> str:
     return content.text(lang, f"{TOPIC}.{key}", **fill)
 

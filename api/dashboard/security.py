@@ -231,7 +231,7 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     values = {
         "me": viewer, "csrf": viewer.csrf if viewer else "", "base": base(request),
         "asset_version": asset_version, "path": request.url.path, "notice": None, "error": None,
-        "lang": lang, "t": i18n.texts(lang), "lang_query": i18n.lang_query(request),
+        "lang": lang, "t": i18n.texts(lang), "care": i18n.care(lang), "lang_query": i18n.lang_query(request),
         "language_links": [] if viewer else _language_links(request),
     }
     values.update(context or {})

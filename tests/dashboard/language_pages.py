@@ -15,6 +15,7 @@ from bot import content, mentors
 from bot.storage.models import Mentor
 
 TOPIC = "dashboard_ui"
+TOPICS = (TOPIC, "helper_care")  # every file of words the dashboard and facilitator pages show
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 
@@ -36,7 +37,8 @@ def english_fragments() -> dict[str, list[str]]:
     """English text that a Dutch page must not show: for each key whose English and Dutch differ, the
     literal pieces between placeholders (`Case {id}` gives `Case`). Pieces without letters are left
     out, and so is an English piece that is also part of the Dutch string (a name, a code)."""
-    english, dutch = dict(leaves(content.section("en", TOPIC))), dict(leaves(content.section("nl", TOPIC)))
+    english, dutch = ({f"{topic}.{key}": text for topic in TOPICS for key, text in leaves(content.section(lang, topic))}
+                      for lang in ("en", "nl"))
     found: dict[str, list[str]] = {}
     for key, text in english.items():
         if text.strip().casefold() == dutch[key].strip().casefold():

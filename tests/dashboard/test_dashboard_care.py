@@ -3,9 +3,10 @@ mentor's own recent load."""
 from __future__ import annotations
 
 from dashboard_helpers import make_case
+from language_pages import choose_language, page_text
 from sqlalchemy import select
 
-from bot import mentors
+from bot import content, mentors
 from bot.storage.models import Mentor, MentorDebrief
 
 
@@ -81,3 +82,52 @@ def test_my_load_counts_recent_cases_by_severity(app, db, ann):
     assert load["consider_a_pause"] is True  # three heavy cases in a week
     page = ann.get("/dashboard/my-load").text
     assert "You have carried a lot this week" in page
+
+
+# ------------------------------------------------------------------------------------ care for the helper (issue 14.3)
+
+def _care(lang: str) -> dict:
+    return content.section(lang, "helper_care")
+
+
+def _visible(markup: str) -> str:
+    return " ".join(page_text(markup).split())
+
+
+def test_my_load_teaches_the_abc_the_two_poles_and_the_five_needs(ann):
+    page = _visible(ann.get("/dashboard/my-load").text)
+    care = _care("en")
+    assert [p["name"] for p in care["abc"]["parts"]] == [
+        "Attention and acceptance", "Balance", "Connection and communication"]
+    for part in care["abc"]["parts"]:
+        assert part["name"] in page and " ".join(part["text"].split()) in page
+    for pole in ("too_far", "too_close"):
+        assert care["signs"][pole]["name"] in page
+        assert all(line in page for line in care["signs"][pole]["lines"])
+    assert "secondary (or vicarious) traumatisation" in page
+    assert "intervision" in page and "supervision" in page
+    assert [need["name"] for need in care["needs"]["lines"]] == ["Place", "Nourishment", "Support", "Protection", "Limits"]
+    assert all(q in page for need in care["needs"]["lines"] for q in need["questions"])
+
+
+def test_a_dutch_mentor_reads_the_care_in_dutch(ann):
+    choose_language(ann, "nl")
+    page = _visible(ann.get("/dashboard/my-load").text)
+    for name in ("Aandacht en aanvaarding", "Balans", "Contact en communicatie", "secundaire traumatisering",
+                 "Plaats", "Voeding", "Steun", "Bescherming", "Grenzen", "intervisie", "supervisie"):
+        assert name in page
+    assert "Attention and acceptance" not in page and "Questions for yourself" not in page
+
+
+def test_the_debrief_says_what_helps_and_points_to_the_rest(app, db, ann):
+    case_id = make_case(db, "p-care", "high")
+    form = ann.get(claim_and_close(ann, case_id).headers["location"]).text
+    assert all(line in _visible(form) for line in _care("en")["secondary"]["help"])
+    assert 'href="/dashboard/my-load#care-signs"' in form
+    assert 'id="care-signs"' in ann.get("/dashboard/my-load").text  # the link lands on a heading
+
+
+def test_admins_read_what_the_organisation_owes_its_helpers(admin):
+    page = _visible(admin.get("/dashboard/admin/care").text)
+    assert _care("en")["organisation"]["title"] in page
+    assert all(line in page for line in _care("en")["organisation"]["lines"])

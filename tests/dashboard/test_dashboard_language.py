@@ -10,6 +10,7 @@ from dashboard_helpers import Browser, csrf_of, make_account, make_case
 from language_pages import (
     PLACEHOLDER,
     TOPIC,
+    TOPICS,
     all_pages,
     build_world,
     choose_language,
@@ -28,17 +29,19 @@ def _dashboard(path: str) -> bool:
 
 # ------------------------------------------------------------------------------------ the data files
 
-def test_both_languages_have_the_same_keys_and_placeholders():
-    english, dutch = (dict(leaves(content.section(lang, TOPIC))) for lang in ("en", "nl"))
+@pytest.mark.parametrize("topic", TOPICS)
+def test_both_languages_have_the_same_keys_and_placeholders(topic):
+    english, dutch = (dict(leaves(content.section(lang, topic))) for lang in ("en", "nl"))
     assert english.keys() == dutch.keys()
     differ = {key: (english[key], dutch[key]) for key in english
               if set(PLACEHOLDER.findall(english[key])) != set(PLACEHOLDER.findall(dutch[key]))}
     assert not differ
 
 
-def test_no_key_hides_behind_a_method_of_the_mapping():
+@pytest.mark.parametrize("topic", TOPICS)
+def test_no_key_hides_behind_a_method_of_the_mapping(topic):
     """Templates read the strings with dots (`t.queue.title`); a key named `items` would give the method."""
-    keys = {part for path, _ in leaves(content.section("en", TOPIC)) for part in re.split(r"[.\[]", path)}
+    keys = {part for path, _ in leaves(content.section("en", topic)) for part in re.split(r"[.\[]", path)}
     assert not keys & set(dir(dict))
 
 

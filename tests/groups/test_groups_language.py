@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dashboard_helpers import Browser
 from groups_helpers import open_group
-from language_pages import all_pages, build_world, choose_language, english_fragments, english_on, html_lang
+from language_pages import all_pages, build_world, choose_language, english_fragments, english_on, html_lang, page_text
+
+from bot import content
 
 
 def test_every_facilitator_page_in_dutch_shows_no_english_string(app, db, client):
@@ -38,3 +40,18 @@ def test_a_facilitator_reads_an_english_group_in_their_own_language(fay):
     page = fay.get(f"/dashboard/groups/{group_id}", headers={"Accept-Language": "en"})
     assert html_lang(page.text) == "nl" and "<h2>Het thema kiezen</h2>" in page.text
     assert "</span> Zingeving</p>" in page.text  # the theme's side of life, by the glossary's name
+
+
+def test_a_facilitator_sees_the_ground_rules_and_prints_them_for_the_meeting(fay):
+    """Ground rules (issue 14.3) on the group page, with a word for the facilitator; the printed
+    preparation sheet has the rules only, in the facilitator's language."""
+    group_id, _ = open_group(fay, "Thursday circle", "en")
+    rules = content.section("en", "helper_care")["ground_rules"]
+    page = page_text(fay.get(f"/dashboard/groups/{group_id}").text)
+    assert all(rule in page for rule in rules["rules"]) and rules["facilitator_title"] in page
+    assert "What is said here stays here" in page and "the one exception to confidentiality" in page
+    sheet = page_text(fay.get(f"/dashboard/groups/{group_id}/prepare").text)
+    assert all(rule in sheet for rule in rules["rules"]) and rules["facilitator_title"] not in sheet
+    choose_language(fay, "nl")
+    dutch = fay.get(f"/dashboard/groups/{group_id}/prepare").text
+    assert "Wat hier gezegd wordt, blijft hier." in dutch and "What is said here" not in dutch
