@@ -170,7 +170,7 @@ def theme_view(theme: GroupTheme | None, lang: str) -> dict[str, Any] | None:
 
 
 def exercise_choices(lang: str) -> list[tuple[str, str]]:
-    return [(exercise.id, exercise.title) for exercise in library.exercises(lang)]
+    return [(exercise.id, library.shown_title(exercise)) for exercise in library.exercises(lang)]
 
 
 # ------------------------------------------------------------------------------------ member side

@@ -15,8 +15,9 @@ Result on done: ``{"exercise_id", "completed": True}``; on stop: ``{"exercise_id
 False, "stopped_at": <step number>}``. The answer to the feedback question is the caller's:
 :func:`parse_feedback` maps it to +1 / 0 / -1 for storage.
 
-Focusing (``runner: focusing``) has its own machine; :func:`start` and :func:`advance` hand it
-over to :mod:`bot.exercises.focusing`, so a caller can drive every exercise through this module.
+Focusing (``runner: focusing``) and the coaching tools (``runner: coaching``) have their own machines;
+:func:`start` and :func:`advance` hand them over to :mod:`bot.exercises.focusing` and
+:mod:`bot.exercises.coaching`, so a caller can drive every exercise through this module.
 """
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ from bot.content import check_language, section
 from bot.wellbeing.answers import normalise
 from bot.wellbeing.model import LANGUAGES
 
-from . import controls, focusing, library
+from . import coaching, controls, focusing, library
 from .base import DONE, STOPPED, Step
 
 FEEDBACK_SCORES = {"helped": 1, "a_bit": 0, "not_really": -1}
@@ -125,6 +126,8 @@ def start(exercise_id: str, lang: str) -> Step:
     ex = library.exercise(exercise_id, check_language(lang))
     if ex.runner == "focusing":
         return focusing.start(lang)
+    if ex.coaching:
+        return coaching.start(ex, lang)
     texts = _texts(lang)
     step = Step(state=_state(ex, 0))
     step.say(" ".join([texts["intro"].format(title=ex.title, purpose=ex.purpose),
@@ -152,6 +155,11 @@ def advance(state: dict[str, Any], text: str, lang: str) -> Step:
         step = Step(state=state, status=STOPPED,
                     result={"exercise_id": exercise_id, "completed": False, "stopped_at": None})
         step.say(texts["unknown"])
+        return step
+    if ex.coaching:
+        step = coaching.advance(state, text, lang)
+        if step.status == DONE:
+            step.messages.append(feedback_message(lang))
         return step
     total = len(ex.steps)
     try:

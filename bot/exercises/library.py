@@ -8,6 +8,10 @@ runner (``runner == "focusing"``).
 The ids and everything that is not text (dimension, also, suits, minutes, values, runner) must be
 the same in every language; :func:`check` verifies that, and runs the first time a language is
 loaded, so a wrong file fails loudly instead of suggesting half a library.
+
+Coaching tools (``runner == "coaching"``, :mod:`bot.exercises.coaching`) ask questions the person
+answers: ``scales`` are the steps that ask for a number from 0 to 10, a step may carry other words for
+when that number is 0 or 10 (``at_zero``, ``at_ten``), and ``recap`` names each answer in the summary.
 """
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ from bot.content import check_language, section
 from bot.wellbeing.model import DIMENSIONS, LANGUAGES, value_ids
 
 KINDS = ("under", "over")
-RUNNERS = ("guided", "focusing")
+RUNNERS = ("guided", "focusing", "coaching")
 MIN_STEPS, MAX_STEPS = 3, 7
 
 
@@ -41,6 +45,15 @@ class Exercise:
     values: tuple[str, ...] = ()    # value ids it touches (any dimension)
     also: tuple[str, ...] = ()      # further dimensions it serves
     runner: str = "guided"
+    scales: tuple[int, ...] = ()    # coaching: the steps that ask for a number from 0 to 10
+    recap: tuple[str, ...] = ()     # coaching: a label per step for the summary
+    at_zero: tuple[str | None, ...] = ()   # coaching: a step's words when the scale said 0 (or None)
+    at_ten: tuple[str | None, ...] = ()    # ... and when it said 10
+
+    @property
+    def coaching(self) -> bool:
+        """Directive tools (solution-focused, RET): labelled as such and never suggested unasked."""
+        return self.runner == "coaching"
 
     @property
     def dimensions(self) -> tuple[str, ...]:
@@ -51,6 +64,13 @@ class Exercise:
         return dimension_id in self.dimensions and (kind is None or kind in self.suits)
 
 
+def shown_title(ex: Exercise) -> str:
+    """The title as a person sees it in a list or an offer: coaching tools say what they are."""
+    if not ex.coaching:
+        return ex.title
+    return f"{ex.title} ({section(ex.lang, 'exercises')['coaching']['label']})"
+
+
 def _strings(items: Any) -> tuple[str, ...]:
     if items is None:
         return ()
@@ -59,15 +79,24 @@ def _strings(items: Any) -> tuple[str, ...]:
     return tuple(" ".join(str(x).split()) for x in items)
 
 
+def _variant(step: Any, key: str) -> str | None:
+    return " ".join(str(step[key]).split()) if isinstance(step, dict) and step.get(key) else None
+
+
 def _parse(exercise_id: str, spec: dict[str, Any], lang: str) -> Exercise:
     where = f"{lang}/exercises.yml: {exercise_id}"
     try:
+        raw_steps = list(spec["steps"] or [])
         ex = Exercise(
             id=str(exercise_id), lang=lang, dimension=str(spec["dimension"]), suits=_strings(spec["suits"]),
             minutes=int(spec["minutes"]), title=" ".join(str(spec["title"]).split()),
-            purpose=" ".join(str(spec["purpose"]).split()), steps=_strings(spec["steps"]),
+            purpose=" ".join(str(spec["purpose"]).split()),
+            steps=_strings([step["text"] if isinstance(step, dict) else step for step in raw_steps]),
             keywords=_strings(spec.get("keywords")), values=_strings(spec.get("values")),
             also=_strings(spec.get("also")), runner=str(spec.get("runner", "guided")),
+            scales=tuple(int(i) for i in spec.get("scales") or ()), recap=_strings(spec.get("recap")),
+            at_zero=tuple(_variant(step, "at_zero") for step in raw_steps),
+            at_ten=tuple(_variant(step, "at_ten") for step in raw_steps),
         )
     except KeyError as missing:
         raise ValueError(f"{where} lacks {missing}") from None
@@ -82,6 +111,10 @@ def _parse(exercise_id: str, spec: dict[str, Any], lang: str) -> Exercise:
         problems.append("minutes must be positive")
     if ex.runner not in RUNNERS:
         problems.append(f"runner must be one of {RUNNERS}")
+    if ex.coaching and len(ex.recap) != len(ex.steps):
+        problems.append("a coaching tool needs a recap label per step")
+    if any(not 0 <= i < len(ex.steps) for i in ex.scales):
+        problems.append(f"scales must be step numbers from 0 to {len(ex.steps) - 1}")
     known_values = {v for d in DIMENSIONS for v in value_ids(d)}
     if any(v not in known_values for v in ex.values):
         problems.append(f"unknown value ids {[v for v in ex.values if v not in known_values]}")
@@ -99,7 +132,7 @@ def _load(lang: str) -> dict[str, Exercise]:
 
 
 def _shape(ex: Exercise) -> tuple:
-    return (ex.dimension, ex.also, ex.suits, ex.minutes, ex.values, ex.runner)
+    return (ex.dimension, ex.also, ex.suits, ex.minutes, ex.values, ex.runner, ex.scales)
 
 
 def check() -> None:
@@ -114,7 +147,7 @@ def check() -> None:
             if _shape(other[ex_id]) != _shape(ex):
                 raise ValueError(f"exercise {ex_id!r}: dimension/suits/minutes/values/runner differ in {lang}")
         for ex_id, ex in reference.items():
-            if ex.runner == "guided" and len(other[ex_id].steps) != len(ex.steps):
+            if ex.runner in ("guided", "coaching") and len(other[ex_id].steps) != len(ex.steps):
                 raise ValueError(f"exercise {ex_id!r} has a different number of steps in {lang}")
 
 

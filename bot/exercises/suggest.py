@@ -248,7 +248,7 @@ def _reason(texts: dict[str, Any], f: Finding) -> str:
 
 
 def _suggestion(ex: library.Exercise, reason: str) -> Suggestion:
-    return Suggestion(ex.id, ex.title, " ".join(reason.split()), ex.minutes, ex.dimension)
+    return Suggestion(ex.id, library.shown_title(ex), " ".join(reason.split()), ex.minutes, ex.dimension)
 
 
 def suggest(findings: Sequence[Finding] | None, values: Mapping[str, Sequence[str]] | None,
@@ -284,7 +284,8 @@ def suggest(findings: Sequence[Finding] | None, values: Mapping[str, Sequence[st
     if relevant:
         queues = []
         for f in relevant:
-            candidates = library.for_dimension(f.dimension, lang, f.kind)
+            # Coaching tools are directive: offered when asked for (1.), never for a finding.
+            candidates = [ex for ex in library.for_dimension(f.dimension, lang, f.kind) if not ex.coaching]
             ranked = sorted(candidates, key=lambda ex, f=f: (
                 -(_preference(ex, fb, person, lang)
                   + (MAIN_DIMENSION_WEIGHT if ex.dimension == f.dimension else 0.0)
@@ -305,8 +306,8 @@ def suggest(findings: Sequence[Finding] | None, values: Mapping[str, Sequence[st
     reasons = texts["reasons"]
     options = []
     for ex in catalogue.values():
-        if ex.id != FOCUSING and "under" not in ex.suits:
-            continue   # gentle invitations, not stepping back from something
+        if ex.coaching or (ex.id != FOCUSING and "under" not in ex.suits):
+            continue   # gentle invitations, not stepping back from something; no unasked coaching
         score = _preference(ex, fb, person, lang) + (BALANCED_FOCUSING_WEIGHT if ex.id == FOCUSING else 0.0)
         options.append((score, ex.minutes, order[ex.id], ex))
     options.sort(key=lambda o: (-o[0], o[1], o[2]))
