@@ -264,8 +264,8 @@ def test_a_crisis_in_a_group_reflection_is_not_shared_and_stays_in_the_crisis_fl
 
 
 @pytest.mark.parametrize(("language", "text", "no"), [
-    # An uncertain message: the classifier's middle band (session 15's model: p 0.59, below the English
-    # full band at 0.63; session 14's put it in the full band. "whats the point of it all", used
+    # An uncertain message: the classifier's middle band (session 16's model: p 0.57, below the English
+    # full band at 0.60; session 14's put it in the full band. "whats the point of it all", used
     # meanwhile, now gets the full response: the lexicon matches and the classifier no longer doubts it).
     ("en", "sometimes i just want to disappear", "no"),
     ("nl", "soms wil ik gewoon verdwijnen", "nee"),
