@@ -113,7 +113,10 @@ def _direction(thread: Thread) -> str:
 
 def _question(thread: Thread, seed: str) -> str:
     bank = _bank(thread.lang)
-    if thread.dimension:
+    stay = bank.get("stay_with", {}).get(thread.topic or "")
+    if stay and not thread.asked:   # heavy existential topics: first what carried them (stay_with)
+        options = stay
+    elif thread.dimension:
         options = bank["questions"][thread.dimension][_direction(thread)]
         if all(_fill(o, thread) in thread.asked for o in options):
             options = bank["questions"][thread.dimension]["unclear"]

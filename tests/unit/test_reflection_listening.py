@@ -163,3 +163,38 @@ def test_i_dont_know_inside_something_shared_is_listened_to_not_answered(lang, m
     reply = begin(message, lang)
     assert reply.thread.dimension is not None
     assert any(_names_side(_text(reply), d, lang) for d in DIMENSIONS)
+
+
+HEAVY = [  # (message, language, topic): meaning, illness, loss of a life role, loneliness, mortality
+    ("mijn leven voelt zinloos sinds mijn pensioen", "nl", "purpose"),
+    ("wat ben ik nog waard sinds ik ziek ben", "nl", "health"),
+    ("ik voel me eenzaam, ook tussen mensen", "nl", "loneliness"),
+    ("I have been thinking about my own death lately", "en", "mortality"),
+    ("my illness has taken so much from me", "en", "health"),
+    ("I feel lonely even with people around me", "en", "loneliness"),
+]
+
+
+@pytest.mark.parametrize(("message", "lang", "topic"), HEAVY)
+def test_on_heavy_existential_themes_the_bot_stays_with_the_person_first(message, lang, topic):
+    """Issue 14.1 (Leijssen's ally in suffering): the first question asks what carried the person or
+    what is still there, nothing is offered yet, and the dimension's own questions come after."""
+    bank = yaml.safe_load((CONTENT_DIR / lang / "reflection.yml").read_text(encoding="utf-8"))
+    first = begin(message, lang)
+    assert first.thread.topic == topic
+    asked = first.thread.asked[-1]
+    assert asked in bank["stay_with"][topic] and _text(first).endswith(asked)
+    assert not any(m.get("buttons") for m in first.messages)
+    second = answer("mijn kinderen, denk ik" if lang == "nl" else "my kids, I think", first.thread)
+    assert second.open and not any(m.get("buttons") for m in second.messages)
+    assert second.thread.asked[-1] not in bank["stay_with"][topic]
+
+
+def test_every_stay_with_topic_exists_in_both_languages():
+    banks = {lang: yaml.safe_load((CONTENT_DIR / lang / "reflection.yml").read_text(encoding="utf-8"))
+             for lang in LANGS}
+    for lang, bank in banks.items():
+        assert set(bank["stay_with"]) <= set(bank["topics"])
+        assert all(len(questions) >= 2 and all(q.endswith("?") for q in questions)
+                   for questions in bank["stay_with"].values())
+    assert banks["en"]["stay_with"].keys() == banks["nl"]["stay_with"].keys()
