@@ -29,6 +29,9 @@ Layers (any layer can raise, none can veto; the final severity is the maximum):
   tried to end my life five years ago"). That is the one place a layer lowers another, and only
   from "take over" to "ask". The thresholds and doubt levels are calibrated on text written by
   other people than the training data (``scripts/train_crisis_classifier.py``).
+  Weariness of life heard alone ("ik ben levensmoe", "my life feels meaningless": no wish to die,
+  plan, means or earlier crisis, and no layer rating it above a passive wish) gets the question too:
+  it is a theme of meaning as often as a crisis, and asking directly is what crisis lines teach.
 
 * ``context`` (:func:`bot.crisis.rules.analyse_context`): when the caller passes the person's
   previous messages, a self-directed crisis among the last five (rules layer only, cached) makes
@@ -80,6 +83,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 NO_CRISIS_SIGNALS: tuple[str, ...] = ()
+WEARINESS = "life_weariness"   # tired of life, life feels meaningless: asked about first (issue 14)
 
 
 @dataclass(frozen=True)
@@ -173,6 +177,10 @@ def decide(lang: str, res: _rules.RulesResult, verdict: _classifier.ClassifierVe
         layers.append(("context", ctx.severity, ctx.signals))
     result = combine(lang, layers)
     probability = verdict.probability if verdict is not None else None
+    if result.crisis and _weariness_only(res, result):
+        # Weariness of life with nothing more (no wish to die, plan, means or earlier crisis): the
+        # direct question, warmly, with the help lines one tap away; a "yes" opens the full flow.
+        return replace(result, crisis=False, band="ask", probability=probability)
     if result.crisis and _lexicon_alone(result) and (_history_only(res) or _doubted(result, verdict)):
         # Only the lexicon spoke, and either it heard only the person's past ("I tried to end my life
         # five years ago, today I graduated") or the classifier reads the message as ordinary ("we're
@@ -190,6 +198,14 @@ def _lexicon_alone(result: CrisisAssessment) -> bool:
     """Only the lexicon raised (not the context layer, not the classifier), and not imminently."""
     raised = {t for t in result.signals if t.startswith("layer:")}
     return raised == {"layer:rules"} and result.severity != "imminent"
+
+
+def _weariness_only(res: _rules.RulesResult, result: CrisisAssessment) -> bool:
+    """The lexicon heard weariness of life and nothing else, the context layer stayed silent, and no
+    layer rates the message above a passive wish (the classifier may call it that, nothing more)."""
+    heard = {s for s in res.signals if not s.startswith("layer:")}
+    return (heard == {WEARINESS} and "layer:context" not in result.signals
+            and severity_rank(result.severity) <= severity_rank(_rules.SIGNAL_SEVERITY[WEARINESS]))
 
 
 def _history_only(res: _rules.RulesResult) -> bool:

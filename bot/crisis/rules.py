@@ -68,6 +68,7 @@ SIGNAL_SEVERITY: dict[str, str | None] = {
     "means_at_hand": "high",
     "recent_attempt": "high",
     "suicidal_ideation_passive": "elevated",
+    "life_weariness": "elevated",     # alone: the direct question first (bot/crisis/__init__.py)
     "suicide_attempt": "elevated",
     "self_harm": "elevated",
     "harm_to_others": "concern",
@@ -80,7 +81,7 @@ SIGNAL_SEVERITY: dict[str, str | None] = {
     "farewell": "high",             # only raised from conversation context (lexicon ``context``)
 }
 IDEATION_SIGNALS = frozenset({
-    "suicidal_ideation_explicit", "suicidal_ideation_passive", "suicide_plan", "recent_attempt",
+    "suicidal_ideation_explicit", "suicidal_ideation_passive", "suicide_plan", "recent_attempt", "life_weariness",
 })
 MEANS_SIGNALS = frozenset({"means_at_hand", "means_context"})
 # The person's past, told as past: on their own they earn the direct question, never a takeover.
@@ -100,7 +101,7 @@ CONTEXT_SIGNALS: dict[str, str] = {
 # father hits me" is not a suicide plan.
 CONTEXT_TRIGGER_SIGNALS = frozenset({
     "act_in_progress", "suicidal_ideation_explicit", "suicide_plan", "means_at_hand", "recent_attempt",
-    "suicidal_ideation_passive", "suicide_attempt", "self_harm", "past_attempt", "past_self_harm",
+    "suicidal_ideation_passive", "life_weariness", "suicide_attempt", "self_harm", "past_attempt", "past_self_harm",
     "past_suicidal_thoughts", "farewell",
 })
 MAX_CONTEXT = 5          # previous messages read, the most recent ones

@@ -42,7 +42,10 @@ FLOORS = {
     #   v7: EN 94 / 98 / 0 / 22 -> 96 / 100 / 0 / 26 %;   NL 88 / 92 / 0 / 20 -> 88 / 92 / 2 / 14 %
     #   v6: EN 84 / 100 / 14 / 10 -> 88 / 100 / 12 / 12 %; NL 88 / 96 / 6 / 30 -> 88 / 96 / 6 / 26 %
     #   v5: EN 86 / 98 / 4 / 18 -> 90 / 100 / 6 / 20 %;   NL 88 / 96 / 6 / 26 -> 84 / 96 / 8 / 24 %
-    # v5 is dev data (it chose among calibrations in sessions 13 and 15).
+    # v5 is dev data (it chose among calibrations in sessions 13 and 15). Then weariness of life alone
+    # ("tired of life", "levensmoe") was made a question rather than a takeover (issue 14): one crisis
+    # line per set moved from full to asked in EN v5, v7, v8, v9 and NL v6 (full-or-ask unchanged),
+    # which puts those sets at their floor.
     BLIND / "v9_en.jsonl": {"full_or_ask": 0.92, "full": 0.84, "ordinary_full_max": 0.02, "ordinary_ask_max": 0.2},
     BLIND / "v9_nl.jsonl": {"full_or_ask": 0.88, "full": 0.78, "ordinary_full_max": 0.06, "ordinary_ask_max": 0.16},
     BLIND / "v8_en.jsonl": {"full_or_ask": 0.98, "full": 0.9, "ordinary_full_max": 0.08, "ordinary_ask_max": 0.2},
