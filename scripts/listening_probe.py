@@ -4,7 +4,7 @@
 
 Sends every reflection of a probe set through the gateway, each after a greeting under a fresh id,
 and prints per language (sets in tests/listening_probe/ and its ``unread/``, see the READMEs; the
-newest measured set, ``v5``, is the default; the older ones have been tuned or chosen against):
+newest measured set, ``v6``, is the default; the older ones have been tuned or chosen against):
 
 * crisis takeovers (a reply with ``custom.crisis``) and safety questions (``custom.safety_check``);
 * replies that name a right dimension: the reply mentions a name or area of one of the labelled
@@ -59,7 +59,7 @@ def texts(replies: list[dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--gateway", required=True, metavar="URL")
-    parser.add_argument("--set", choices=probe_sets(), default="v5")
+    parser.add_argument("--set", choices=probe_sets(), default="v6")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--quiet", action="store_true",
                         help="rates only, no message texts (measuring an unread set without reading it)")
