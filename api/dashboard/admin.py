@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from api.dashboard.i18n import done_notice, say, stamp
+from api.dashboard.i18n import done_notice, explain, say, stamp
 from api.dashboard.security import Viewer, address, admin_only, base, config, redirect, render
 from api.schemas import RowId
 from bot import mentors
@@ -307,7 +307,7 @@ async def _save(request: Request, viewer: Viewer, kind_name: str, entry_id: str,
                 current = next((e for e in directory_edit.entries(kind, cfg.directory_dir) if e["id"] == entry_id),
                                None)
                 if current is None:
-                    raise DirectoryError(f"There is no entry with id {entry_id!r}.")
+                    raise DirectoryError("no_entry", ident=repr(entry_id))
                 current["last_verified"] = date.today().isoformat()
                 payload: dict[str, Any] | None = current
             else:
@@ -315,7 +315,7 @@ async def _save(request: Request, viewer: Viewer, kind_name: str, entry_id: str,
             backup = directory_edit.save_entry(kind_name, cfg.directory_dir, cfg.backup_dir, entry_id=entry_id,
                                                form=payload, create=create)
         except DirectoryError as problem:
-            return str(problem)
+            return explain(problem, viewer.lang)
         with request.app.state.db.session() as session:
             mentors.audit(session, session.get(Mentor, viewer.id),
                           "directory_entry_deleted" if delete else "directory_entry_saved",

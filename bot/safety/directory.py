@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from bot.config import SUPPORTED_LANGUAGES
-from bot.content import shared
+from bot.content import Explained, shared, text
 
 COUNTRIES = ("BE", "NL")
 KINDS = ("suicide", "listening", "emergency", "youth", "domestic_violence")
@@ -33,8 +33,26 @@ _ABUSE_MARKERS = ("abuse", "violence", "domestic", "geweld", "misbruik")
 _YOUTH_MARKERS = ("youth", "minor", "jongere")
 
 
-class DirectoryError(ValueError):
-    """The help-line or recovery-centre data is malformed."""
+class DirectoryError(Explained, ValueError):
+    """The help-line or recovery-centre data is malformed. Its words live in
+    bot/content/<lang>/directory_errors.yml: the dashboard shows them in the operator's language,
+    str() is the English text for logs and the command line. *entry* is (file, number, id or None):
+    the entry the problem is in, named as `{where}` in the reader's language."""
+
+    where = "directory_errors"
+
+    def __init__(self, key: str, *, entry: tuple[str, int, str | None] | None = None, **fill: Any) -> None:
+        self.entry = entry
+        super().__init__(key, **fill)
+
+    def text(self, lang: str) -> str:
+        lang = lang if lang in SUPPORTED_LANGUAGES else "en"
+        fill = dict(self.fill)
+        if self.entry is not None:
+            source, number, ident = self.entry
+            fill["where"] = text(lang, f"{self.where}.entry_with_id" if ident else f"{self.where}.entry",
+                                 source=source, number=number, ident=repr(ident))
+        return text(lang, f"{self.where}.{self.key}", **fill)
 
 
 @dataclass(frozen=True)
@@ -109,13 +127,13 @@ def _read(path: Path | None, name: str) -> Any:
 
 def _entries(data: Any, key: str, source: str) -> list[Any]:
     if not isinstance(data, Mapping):
-        raise DirectoryError(f"{source}: expected a mapping with a '{key}' list at the top")
+        raise DirectoryError("top_mapping", source=source, key=key)
     flag = data.get("requires_local_verification")
     if not isinstance(flag, bool):
-        raise DirectoryError(f"{source}: 'requires_local_verification' must be true or false")
+        raise DirectoryError("local_verification", source=source)
     entries = data.get(key)
     if not isinstance(entries, list) or not entries:
-        raise DirectoryError(f"{source}: '{key}' must be a non-empty list")
+        raise DirectoryError("empty_list", source=source, key=key)
     return entries
 
 
@@ -123,47 +141,47 @@ class _Entry:
     """Field access for one raw entry, with errors that say which entry and which field."""
 
     def __init__(self, raw: Any, index: int, source: str):
-        self.label = f"{source}: entry {index + 1}"
+        self.where: tuple[str, int, str | None] = (source, index + 1, None)
         if not isinstance(raw, Mapping):
-            raise DirectoryError(f"{self.label}: expected a mapping, got {type(raw).__name__}")
+            raise DirectoryError("not_a_mapping", entry=self.where, got=type(raw).__name__)
         self.raw = raw
         ident = raw.get("id")
         if isinstance(ident, str) and ident.strip():
-            self.label += f" (id {ident!r})"
+            self.where = (source, index + 1, ident)
 
-    def fail(self, message: str) -> DirectoryError:
-        return DirectoryError(f"{self.label}: {message}")
+    def fail(self, key: str, **fill: Any) -> DirectoryError:
+        return DirectoryError(key, entry=self.where, **fill)
 
     def text(self, field: str, *, required: bool) -> str | None:
         value = self.raw.get(field)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
-                raise self.fail(f"missing required field '{field}'")
+                raise self.fail("missing_field", field=field)
             return None
         if isinstance(value, (int, float)) and not isinstance(value, bool) and field in ("phone", "alt_phone"):
-            raise self.fail(f"'{field}' must be quoted as text (\"{value}\") so leading zeros survive")
+            raise self.fail("phone_as_text", field=field, value=value)
         if not isinstance(value, str):
-            raise self.fail(f"'{field}' must be text, got {type(value).__name__}")
+            raise self.fail("not_text", field=field, got=type(value).__name__)
         return value.strip()
 
     def url(self, field: str) -> str | None:
         value = self.text(field, required=False)
         if value is not None and not re.match(r"^https?://\S+$", value):
-            raise self.fail(f"'{field}' must be a full http(s) address, got {value!r}")
+            raise self.fail("not_an_address", field=field, value=repr(value))
         return value
 
     def per_language(self, field: str, *, required: bool) -> dict[str, str] | None:
         value = self.raw.get(field)
         if value is None:
             if required:
-                raise self.fail(f"missing required field '{field}'")
+                raise self.fail("missing_field", field=field)
             return None
         if not isinstance(value, Mapping):
-            raise self.fail(f"'{field}' must map each language ({', '.join(SUPPORTED_LANGUAGES)}) to text")
+            raise self.fail("not_per_language", field=field, languages=", ".join(SUPPORTED_LANGUAGES))
         for lang in SUPPORTED_LANGUAGES:
             item = value.get(lang)
             if not isinstance(item, str) or not item.strip():
-                raise self.fail(f"'{field}' has no {lang!r} text")
+                raise self.fail("language_missing", field=field, language=repr(lang))
         return {str(k): str(v).strip() for k, v in value.items()}
 
     def names(self) -> dict[str, str]:
@@ -172,34 +190,34 @@ class _Entry:
             return {lang: value.strip() for lang in SUPPORTED_LANGUAGES}
         if isinstance(value, Mapping):
             return self.per_language("name", required=True) or {}
-        raise self.fail("missing required field 'name'")
+        raise self.fail("missing_field", field="name")
 
     def country(self) -> str:
         value = self.text("country", required=True)
         if value not in COUNTRIES:
-            raise self.fail(f"'country' must be one of {', '.join(COUNTRIES)}, got {value!r}")
+            raise self.fail("unknown_country", allowed=", ".join(COUNTRIES), value=repr(value))
         return value
 
     def word_list(self, field: str, allowed: Sequence[str] | None = None) -> tuple[str, ...]:
         value = self.raw.get(field)
         if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
-            raise self.fail(f"'{field}' must be a non-empty list of words")
+            raise self.fail("not_a_word_list", field=field)
         if allowed is not None:
             unknown = sorted(set(value) - set(allowed))
             if unknown:
-                raise self.fail(f"unknown {field} {unknown}; use {', '.join(allowed)}")
+                raise self.fail("unknown_words", field=field, unknown=unknown, allowed=", ".join(allowed))
         return tuple(value)
 
     def choice(self, field: str, allowed: Sequence[str], default: str) -> str:
         value = self.text(field, required=False) or default
         if value not in allowed:
-            raise self.fail(f"'{field}' must be one of {', '.join(allowed)}, got {value!r}")
+            raise self.fail("not_a_choice", field=field, allowed=", ".join(allowed), value=repr(value))
         return value
 
     def verified(self) -> date | None:
         value = self.raw.get("last_verified", "missing")
         if value == "missing":
-            raise self.fail("missing field 'last_verified' (use null if never verified)")
+            raise self.fail("verified_missing")
         if value is None:
             return None
         if isinstance(value, date):
@@ -207,14 +225,14 @@ class _Entry:
         try:
             return date.fromisoformat(str(value))
         except ValueError:
-            raise self.fail(f"'last_verified' must be an ISO date (YYYY-MM-DD) or null, got {value!r}") from None
+            raise self.fail("verified_not_a_date", value=repr(value)) from None
 
 
 def _unique(items: Iterable[Any], source: str) -> None:
     seen: set[str] = set()
     for item in items:
         if item.id in seen:
-            raise DirectoryError(f"{source}: duplicate id {item.id!r}")
+            raise DirectoryError("duplicate_id", source=source, ident=repr(item.id))
         seen.add(item.id)
 
 
@@ -240,7 +258,7 @@ def _parse_helplines(data: Any, source: str) -> tuple[Helpline, ...]:
     for country in COUNTRIES:
         for kind in ("emergency", "suicide"):
             if not any(h.country == country and kind in h.kinds for h in lines):
-                raise DirectoryError(f"{source}: no {kind} line for {country}; the crisis reply needs one")
+                raise DirectoryError("no_line", source=source, kind=kind, country=country)
     return tuple(lines)
 
 

@@ -50,7 +50,7 @@ KINDS_BY_NAME = {
 
 def kind_of(name: str) -> Kind:
     if name not in KINDS_BY_NAME:
-        raise DirectoryError(f"unknown directory kind {name!r}")
+        raise DirectoryError("unknown_kind", name=repr(name))
     return KINDS_BY_NAME[name]
 
 
@@ -120,7 +120,7 @@ def _apply(kind: Kind, target: CommentedMap, form: dict[str, Any]) -> None:
         try:
             target["last_verified"] = date.fromisoformat(verified)
         except ValueError:
-            raise DirectoryError(f"'last_verified' must be a date (YYYY-MM-DD), got {verified!r}") from None
+            raise DirectoryError("form_date", value=repr(verified)) from None
     else:
         target["last_verified"] = None
 
@@ -150,14 +150,14 @@ def save_entry(
     index = next((i for i, raw in enumerate(items) if str(raw.get("id")) == entry_id), None)
     if create:
         if not ID_PATTERN.match(entry_id or ""):
-            raise DirectoryError("An id uses lower-case letters, digits and dashes (2 to 64), e.g. 'tele-onthaal-106'.")
+            raise DirectoryError("bad_id")
         if index is not None:
-            raise DirectoryError(f"There is already an entry with id {entry_id!r}.")
+            raise DirectoryError("id_taken", ident=repr(entry_id))
         entry = _blank(kind, entry_id)
         _apply(kind, entry, form or {})
         items.append(entry)
     elif index is None:
-        raise DirectoryError(f"There is no entry with id {entry_id!r}.")
+        raise DirectoryError("no_entry", ident=repr(entry_id))
     elif form is None:
         del items[index]
     else:

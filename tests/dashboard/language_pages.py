@@ -15,7 +15,7 @@ from bot import content, mentors
 from bot.storage.models import Mentor
 
 TOPIC = "dashboard_ui"
-TOPICS = (TOPIC, "helper_care")  # every file of words the dashboard and facilitator pages show
+TOPICS = (TOPIC, "helper_care", "directory_errors")  # every file of words the dashboard and facilitator pages show
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 

@@ -6,12 +6,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from dashboard_helpers import PASSWORD, Browser
+from language_pages import choose_language, page_text
 from sqlalchemy import select
 
 from api import cli
 from bot import mentors
-from bot.safety.directory import load_helplines, load_recovery_centres
+from bot.safety.directory import DirectoryError, load_helplines, load_recovery_centres
 from bot.storage import Database
 from bot.storage.models import AuditEntry, Mentor
 
@@ -161,3 +163,21 @@ def test_cli_password_link_lets_a_locked_out_admin_back_in(app, tmp_path, monkey
     browser = Browser(app)
     page = browser.get(link.replace("http://testserver", ""))
     assert page.status_code == 200 and "boss@example.org" in page.text
+
+
+def test_a_dutch_admin_reads_why_an_edit_was_refused_in_dutch(app, admin, directory_copy, tmp_path):
+    """Issue 14: the loader's and the form's reasons come from directory_errors.yml in the admin's
+    language; the log and the command line keep the English words (str())."""
+    admin.directory = directory_copy
+    choose_language(admin, "nl")
+    form = helpline_form(admin)
+    form["web"] = "zelfmoord1813.be"
+    refused = page_text(admin.post("/dashboard/admin/directory/helpline/zelfmoordlijn-1813", form).text)
+    assert "moet een volledig http(s)-adres zijn" in refused and "full http(s) address" not in refused
+    removed = page_text(admin.post("/dashboard/admin/directory/helpline/zelfmoordlijn-1813/delete").text)
+    assert "er is geen suicide-lijn voor BE" in removed and "the crisis reply needs one" not in removed
+    broken = tmp_path / "recovery_centres.yml"
+    broken.write_text("requires_local_verification: true\nrecovery_centres:\n  - id: x\n", encoding="utf-8")
+    with pytest.raises(DirectoryError) as problem:
+        load_recovery_centres(broken)
+    assert "missing required field" in str(problem.value) and "ontbreekt" in problem.value.text("nl")
