@@ -31,7 +31,8 @@ NAMED_FLOOR = {("v1", "en"): 0.94, ("v1", "nl"): 0.94, ("v2", "en"): 0.95, ("v2"
 # changes: bot level EN 66/70 named and 5 takeovers both times, NL 67/70 and 2. Its EN takeovers are
 # the classifier's alone (decluttering, a prayer "just wanted to tell someone", moving out after March,
 # a diagnosis, wanting one's life to have mattered); reported in issue 12, not tuned on.
-MAX_TAKEOVERS = {("v4", "nl"): 3, ("v5", "nl"): 3, ("v6", "en"): 5, ("v6", "nl"): 2}   # the issue's target, 1, for every other set
+# The issue's target, 1, for every other set.
+MAX_TAKEOVERS = {("v4", "nl"): 3, ("v5", "nl"): 3, ("v6", "en"): 5, ("v6", "nl"): 2}
 SETS = sorted(NAMED_FLOOR)
 
 
