@@ -27,6 +27,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from bot import checkins, content
+from bot.config import SUPPORTED_LANGUAGES
 from bot.crisis import detect
 from bot.exercises import library
 from bot.storage.models import (
@@ -46,7 +47,7 @@ from bot.wellbeing.model import dimension as dimension_of
 MAP_MINIMUM = 3
 MAP_REST_DAYS = 7
 MAX_REFLECTION_CHARS = 4000
-LANGUAGES = ("en", "nl")
+LANGUAGES = SUPPORTED_LANGUAGES
 THEME_KINDS = ("dimension", "question", "exercise")
 FACILITATING_ROLES = ("facilitator", "admin")
 # No 0/O/1/I/L: codes are read aloud and typed from paper.

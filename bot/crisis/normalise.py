@@ -25,8 +25,9 @@ from pathlib import Path
 
 import yaml
 
+from bot.config import SUPPORTED_LANGUAGES as LANGUAGES
+
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
-LANGUAGES = ("en", "nl")
 
 # Characters that look like quotes or apostrophes, mapped to their ASCII form.
 _QUOTES = {

@@ -18,10 +18,11 @@ from typing import Any
 
 import yaml
 
+from bot.config import SUPPORTED_LANGUAGES
 from bot.content import check_language, section
 
 DIMENSIONS: tuple[str, ...] = ("physical", "social", "psychological", "spiritual")
-LANGUAGES: tuple[str, ...] = ("en", "nl")
+LANGUAGES: tuple[str, ...] = SUPPORTED_LANGUAGES
 SCALE_MIN, SCALE_MAX = 0, 10
 
 
