@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 run: setup                ## set up what is missing, train if data changed, start everything on SQLite
 	PORT=$(PORT) .venv/bin/python scripts/stack.py run
 
-test: setup train         ## set up and run the whole test suite (unit, API, Rasa, end-to-end, browser)
+test: setup train lint    ## set up, lint, and run the whole test suite (unit, API, Rasa, end-to-end, browser)
 	@scripts/setup.sh --with-browser
 	.venv/bin/python -m pytest $(PYTEST_ARGS)
 
@@ -23,7 +23,7 @@ train: setup
 benchmark: setup train    ## latency and readiness, gateway vs raw Rasa (not a test)
 	.venv/bin/python scripts/benchmark.py
 
-lint:
+lint: setup               ## ruff over the code (part of make test)
 	.venv/bin/ruff check bot actions api tests scripts components
 
 clean:
