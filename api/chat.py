@@ -16,6 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from api.deps import database
 from api.payloads import sanitise
 from api.rasa_client import EngineUnavailable
 from api.schemas import ChatRequest, SenderId, error_responses
@@ -310,7 +311,7 @@ async def conversation_history(sender: SenderId, request: Request) -> dict[str, 
     """An unknown id gets the same answer as an id with nothing said yet: no oracle for which ids exist."""
 
     def load() -> list[dict[str, Any]]:
-        with request.app.state.db.session() as session:
+        with database(request).session() as session:
             return history(session, sender) if session.get(Person, sender) is not None else []
 
     return {"messages": await run_in_threadpool(load)}

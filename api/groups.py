@@ -13,7 +13,6 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from api.dashboard.i18n import request_language, say, stamp
 from api.dashboard.security import (
@@ -30,6 +29,7 @@ from api.dashboard.security import (
     secure_headers,
     signed_in,
 )
+from api.deps import in_session
 from api.schemas import RowId, SenderId
 from bot import checkins, groups, mentors
 from bot.content import text as content_text
@@ -41,13 +41,6 @@ from bot.wellbeing.model import DIMENSIONS, dimension
 
 router = APIRouter(include_in_schema=False)
 PNG_HEADERS = {"Cache-Control": "no-store"}
-
-
-def _run(request: Request, work):
-    def inner():
-        with request.app.state.db.session() as session:
-            return work(session)
-    return run_in_threadpool(inner)
 
 
 def _render(request: Request, template: str, context: dict[str, Any], *, viewer: Viewer | None = None,
@@ -111,7 +104,7 @@ async def register(request: Request) -> Response:
         mentors.audit(session, account, "facilitator_registered", detail={"awaiting_approval": True}, address=where)
         return 202, None
 
-    status, problem = await _run(request, work)
+    status, problem = await in_session(request, work)
     if problem:
         return _register_page(request, error=problem, email=email, name=name, status_code=status)
     return _render(request, "register_received.html", {"title": say(lang, "register_received.title")},
@@ -145,7 +138,7 @@ def _list_context(rows: list[dict[str, Any]], lang: str, **extra: Any) -> dict[s
 
 @router.get("/dashboard/groups")
 async def group_list(request: Request, viewer: Viewer = Depends(facilitator)) -> Response:
-    rows = await _run(request, lambda session: _group_rows(session, viewer))
+    rows = await in_session(request, lambda session: _group_rows(session, viewer))
     notice = say(viewer.lang, "notices.group_closed") if request.query_params.get("closed") else None
     return _render(request, "list.html", _list_context(rows, viewer.lang, notice=notice), viewer=viewer)
 
@@ -165,7 +158,7 @@ async def group_create(request: Request, viewer: Viewer = Depends(facilitator)) 
                       address=address(request))
         return group.id, None, None
 
-    group_id, problem, rows = await _run(request, work)
+    group_id, problem, rows = await in_session(request, work)
     if problem:
         return _render(request, "list.html", _list_context(rows, viewer.lang, error=problem), viewer=viewer,
                        status_code=422)
@@ -187,7 +180,7 @@ def _detail_context(request: Request, session: Session, viewer: Viewer, group: G
 
 @router.get("/dashboard/groups/{group_id}")
 async def group_detail(group_id: RowId, request: Request, viewer: Viewer = Depends(facilitator)) -> Response:
-    context = await _run(request, lambda s: _detail_context(request, s, viewer, _own(s, viewer, group_id)))
+    context = await in_session(request, lambda s: _detail_context(request, s, viewer, _own(s, viewer, group_id)))
     return _render(request, "detail.html", context, viewer=viewer)
 
 
@@ -202,7 +195,7 @@ async def _action(request: Request, viewer: Viewer, group_id: int, action: str, 
                       address=address(request))
         return None
 
-    problem = await _run(request, work)
+    problem = await in_session(request, work)
     if problem:
         return _render(request, "detail.html", problem, viewer=viewer, status_code=422)
     return redirect(request, f"/dashboard/groups/{group_id}")
@@ -220,7 +213,7 @@ async def group_close(group_id: RowId, request: Request, viewer: Viewer = Depend
         def unconfirmed(session: Session):
             context = _detail_context(request, session, viewer, _own(session, viewer, group_id))
             return context | {"error": say(viewer.lang, "errors.confirm_close")}
-        return _render(request, "detail.html", await _run(request, unconfirmed), viewer=viewer, status_code=422)
+        return _render(request, "detail.html", await in_session(request, unconfirmed), viewer=viewer, status_code=422)
     response = await _action(request, viewer, group_id, "group_closed", lambda s, g: groups.close_group(s, g))
     if response.status_code == 303:
         return redirect(request, "/dashboard/groups", closed="1")
@@ -251,7 +244,7 @@ def _map_png(session: Session, group: Group) -> bytes:
 
 @router.get("/dashboard/groups/{group_id}/map.png")
 async def group_map_png(group_id: RowId, request: Request, viewer: Viewer = Depends(facilitator)) -> Response:
-    png = await _run(request, lambda s: _map_png(s, _own(s, viewer, group_id)))
+    png = await in_session(request, lambda s: _map_png(s, _own(s, viewer, group_id)))
     return secure_headers(Response(png, media_type="image/png"))
 
 
@@ -261,7 +254,7 @@ async def group_prepare(group_id: RowId, request: Request, viewer: Viewer = Depe
         group = _own(session, viewer, group_id)
         return {"title": say(viewer.lang, "prepare.title", name=group.name),
                 "group": groups.meeting_preparation(session, group, viewer.lang)}
-    return _render(request, "prepare.html", await _run(request, work), viewer=viewer)
+    return _render(request, "prepare.html", await in_session(request, work), viewer=viewer)
 
 
 # ------------------------------------------------------------------------------------ members (JSON)
@@ -334,7 +327,7 @@ async def member_join(sender: SenderId, body: JoinBody, request: Request) -> Any
         group = session.get(Group, membership.group_id)
         return {"group_id": group.id, "name": group.name, "nickname": membership.nickname}, None
 
-    joined, problem = await _run(request, work)
+    joined, problem = await in_session(request, work)
     if problem:
         raise _refusal(422, "cannot_join", problem, body.language)
     return joined
@@ -356,7 +349,7 @@ async def member_groups(sender: SenderId, request: Request, lang: str | None = L
                          "invitation": content_text(lang or group.language, "groups.invitation", name=group.name,
                                                     label=theme["label"]) if theme else None})
         return {"groups": rows}
-    return await _run(request, work)
+    return await in_session(request, work)
 
 
 @router.get("/api/groups/{sender}/{group_id}")
@@ -373,7 +366,7 @@ async def member_group_page(sender: SenderId, group_id: RowId, request: Request,
         for item in page["shared"]:
             item["mine"] = item["id"] in mine
         return page
-    return await _run(request, work)
+    return await in_session(request, work)
 
 
 @router.get("/api/groups/{sender}/{group_id}/map.png")
@@ -382,7 +375,7 @@ async def member_map_png(sender: SenderId, group_id: RowId, request: Request) ->
     def work(session: Session):
         _member(session, sender, group_id)
         return _map_png(session, session.get(Group, group_id))
-    return Response(await _run(request, work), media_type="image/png", headers=PNG_HEADERS)
+    return Response(await in_session(request, work), media_type="image/png", headers=PNG_HEADERS)
 
 
 @router.post("/api/groups/{sender}/{group_id}/leave")
@@ -392,7 +385,7 @@ async def member_leave(sender: SenderId, group_id: RowId, body: LeaveBody, reque
     def work(session: Session):
         groups.leave(session, _member(session, sender, group_id, lang), keep_shared=body.keep_shared)
         return {"left": True, "kept_anonymously": body.keep_shared}
-    return await _run(request, work)
+    return await in_session(request, work)
 
 
 def _write(request: Request, sender: str, group_id: int, text: str, share: bool, lang: str | None):
@@ -413,7 +406,7 @@ def _write(request: Request, sender: str, group_id: int, text: str, share: bool,
             return _crisis_instead(session, sender, group, text, outcome.crisis)
         return {"shared": outcome.shared, "kept": True, "reflection_id": outcome.reflection_id,
                 **({"item_id": outcome.item_id} if outcome.shared else {})}
-    return _run(request, work)
+    return in_session(request, work)
 
 
 @router.post("/api/groups/{sender}/{group_id}/reflections")
@@ -446,7 +439,7 @@ async def member_share_reflection(sender: SenderId, group_id: RowId, reflection_
             text = session.get(GroupReflection, reflection_id).text
             return _crisis_instead(session, sender, group, text, outcome.crisis)
         return {"shared": True, "item_id": outcome.item_id}
-    return await _run(request, work)
+    return await in_session(request, work)
 
 
 @router.post("/api/groups/{sender}/{group_id}/shared/{item_id}/withdraw")
@@ -460,7 +453,7 @@ async def member_withdraw(sender: SenderId, group_id: RowId, item_id: RowId, req
         except groups.GroupError as problem:
             raise _refusal(422, "cannot_withdraw", problem, lang) from None
         return {"withdrawn": True}
-    return await _run(request, work)
+    return await in_session(request, work)
 
 
 @router.post("/api/groups/{sender}/{group_id}/checkin")
@@ -471,4 +464,4 @@ async def member_share_checkin(sender: SenderId, group_id: RowId, body: CheckinS
         if not groups.share_checkin(session, _member(session, sender, group_id, lang), body.share):
             raise _refusal(422, "no_checkin", groups.GroupError("no_checkin"), lang)
         return {"shares_checkin": body.share}
-    return await _run(request, work)
+    return await in_session(request, work)

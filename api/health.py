@@ -9,6 +9,8 @@ import httpx
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
+from api.deps import database
+
 router = APIRouter()
 
 
@@ -43,7 +45,7 @@ async def _actions_state(request: Request) -> str:
 
 async def _database_state(request: Request) -> str:
     try:
-        ok = await asyncio.wait_for(run_in_threadpool(request.app.state.db.ping), timeout=0.8)
+        ok = await asyncio.wait_for(run_in_threadpool(database(request).ping), timeout=0.8)
     except TimeoutError:
         ok = False
     return "ok" if ok else "down"

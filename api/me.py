@@ -9,8 +9,8 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from sqlalchemy import select
-from starlette.concurrency import run_in_threadpool
 
+from api.deps import in_session
 from api.schemas import SenderId, error_responses
 from bot import checkins, privacy
 from bot.exercises.lifeline_chart import lifeline_alt_text, lifeline_png
@@ -25,14 +25,6 @@ PNG_HEADERS = {"Cache-Control": "private, max-age=3600"}
 # What the OpenAPI schema says the pictures and the CSV download are.
 PNG: dict[int | str, dict[str, Any]] = {200: {"content": {"image/png": {}}, "description": "a PNG picture"}}
 CSV: dict[int | str, dict[str, Any]] = {200: {"content": {"text/csv": {}}, "description": "a CSV file"}}
-
-
-def _run(request: Request, work):
-    def inner():
-        with request.app.state.db.session() as session:
-            return work(session)
-
-    return run_in_threadpool(inner)
 
 
 def _person(session, sender: str) -> Person:
@@ -52,7 +44,7 @@ async def checkin_radar(public_id: str, request: Request,
         previous = checkins.as_checkin(earlier[-1]) if earlier else None
         return radar_png(checkins.as_checkin(record), previous, lang or record.language)
 
-    return Response(await _run(request, work), media_type="image/png", headers=PNG_HEADERS)
+    return Response(await in_session(request, work), media_type="image/png", headers=PNG_HEADERS)
 
 
 @router.get("/charts/lifeline/{public_id}.png", response_class=Response, responses=PNG)
@@ -64,7 +56,7 @@ async def lifeline_picture(public_id: str, request: Request,
             raise HTTPException(status_code=404, detail="no such lifeline")
         return lifeline_png(list(row.points), lang or row.language)
 
-    return Response(await _run(request, work), media_type="image/png", headers={"Cache-Control": "no-store"})
+    return Response(await in_session(request, work), media_type="image/png", headers={"Cache-Control": "no-store"})
 
 
 @router.get("/api/me/{sender}/lifeline")
@@ -79,7 +71,7 @@ async def my_lifeline(sender: SenderId, request: Request, lang: str | None = Que
                 "picture_url": LIFELINE_URL.format(public_id=row.public_id),
                 "alt": lifeline_alt_text(list(row.points), lang or person.language)}
 
-    return await _run(request, work)
+    return await in_session(request, work)
 
 
 @router.get("/api/me/{sender}/checkins")
@@ -106,7 +98,7 @@ async def my_checkins(sender: SenderId, request: Request,
         unfinished = checkins.unfinished(session, sender)
         return {"language": language, "checkins": list(reversed(items)), "paused": unfinished is not None}
 
-    return await _run(request, work)
+    return await in_session(request, work)
 
 
 @router.get("/api/me/{sender}/trend.png", response_class=Response, responses=PNG)
@@ -120,7 +112,7 @@ async def my_trend(sender: SenderId, request: Request, series: str = Query("inve
         items = [checkins.as_checkin(r) for r in records]
         return trend_png(items, lang, series), trend_alt_text(items, lang, series)
 
-    png, alt = await _run(request, work)
+    png, alt = await in_session(request, work)
     # The alt text travels in a header so the page can label the picture without a second request.
     header_safe_alt = alt.encode("ascii", "xmlcharrefreplace").decode()
     return Response(png, media_type="image/png", headers={**PNG_HEADERS, "X-Alt-Text": header_safe_alt})
@@ -132,7 +124,7 @@ async def my_checkins_csv(sender: SenderId, request: Request) -> Response:
     def work(session):
         return checkins.export_csv(checkins.completed(session, sender))
 
-    return Response(await _run(request, work), media_type="text/csv; charset=utf-8",
+    return Response(await in_session(request, work), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="my-check-ins.csv"'})
 
 
@@ -144,7 +136,7 @@ async def my_checkins_json(sender: SenderId, request: Request) -> Response:
     def work(session):
         return checkins.export_json(checkins.completed(session, sender))
 
-    body = json.dumps({"checkins": await _run(request, work)}, ensure_ascii=False, indent=2)
+    body = json.dumps({"checkins": await in_session(request, work)}, ensure_ascii=False, indent=2)
     return Response(body, media_type="application/json",
                     headers={"Content-Disposition": 'attachment; filename="my-check-ins.json"'})
 
@@ -155,7 +147,7 @@ async def delete_my_checkins(sender: SenderId, request: Request) -> dict[str, An
     def work(session):
         return {"deleted_checkins": checkins.delete_all(session, sender)}
 
-    return await _run(request, work)
+    return await in_session(request, work)
 
 
 @router.get("/api/me/{sender}/export")
@@ -163,7 +155,7 @@ async def export_everything(sender: SenderId, request: Request) -> Response:
     import json
 
     tracker = request.app.state.tracker
-    body = json.dumps(await _run(request, lambda session: privacy.export(session, sender, tracker)),
+    body = json.dumps(await in_session(request, lambda session: privacy.export(session, sender, tracker)),
                       ensure_ascii=False, indent=2)
     return Response(body, media_type="application/json",
                     headers={"Content-Disposition": 'attachment; filename="my-data.json"'})
@@ -174,4 +166,4 @@ async def delete_everything(sender: SenderId, request: Request) -> dict[str, Any
     """Everything about the id goes, the dialogue engine's copy included (bot/privacy.py); an open crisis
     case keeps the messages that raised it, and the answer says so."""
     tracker = request.app.state.tracker
-    return await _run(request, lambda session: privacy.erase(session, sender, tracker))
+    return await in_session(request, lambda session: privacy.erase(session, sender, tracker))

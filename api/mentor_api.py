@@ -15,6 +15,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
+from api.deps import database
 from api.rasa_client import EngineUnavailable
 from api.schemas import NOT_BLANK, RowId, error_responses
 from bot import casework, escalation, mentors
@@ -28,7 +29,7 @@ _bearer = HTTPBearer(auto_error=False)
 def api_mentor(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> int:
     """The id of the active mentor account whose token this is; 401 otherwise."""
     token = credentials.credentials if credentials else ""
-    with request.app.state.db.session() as session:
+    with database(request).session() as session:
         mentor = mentors.mentor_for_api_token(session, token)
         mentor_id = mentor.id if mentor else None
     if mentor_id is None:
@@ -65,7 +66,7 @@ def _run(request: Request, mentor_id: int, work):
     address = request.client.host if request.client else None
 
     def inner():
-        with request.app.state.db.session() as session:
+        with database(request).session() as session:
             mentor = session.get(Mentor, mentor_id)
             try:
                 return work(session, mentor, address)

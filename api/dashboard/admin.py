@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.dashboard.i18n import done_notice, explain, say, stamp
 from api.dashboard.security import Viewer, address, admin_only, base, config, redirect, render
+from api.deps import database, in_session
 from api.schemas import RowId
 from bot import mentors
 from bot.config import SUPPORTED_LANGUAGES
@@ -23,13 +24,6 @@ router = APIRouter(prefix="/dashboard/admin", include_in_schema=False, dependenc
 
 # ?done=... after an action: the notice's key in dashboard_ui.yml's `notices`.
 DONE = ("settings", "role", "active", "inactive", "saved", "deleted")
-
-
-def _run(request: Request, fn):
-    def inner():
-        with request.app.state.db.session() as session:
-            return fn(session)
-    return run_in_threadpool(inner)
 
 
 def _link(request: Request, token: str) -> str:
@@ -50,7 +44,7 @@ def _mentors_context(session: Session, lang: str) -> dict[str, Any]:
 
 
 async def _mentors_page(request: Request, viewer: Viewer, *, status_code: int = 200, **extra: Any) -> Response:
-    context = await _run(request, lambda session: _mentors_context(session, viewer.lang))
+    context = await in_session(request, lambda session: _mentors_context(session, viewer.lang))
     context.update(title=say(viewer.lang, "admin_mentors.title"), **extra)
     return render(request, "admin_mentors.html", context, viewer=viewer, status_code=status_code)
 
@@ -81,7 +75,7 @@ async def invite_mentor(request: Request, viewer: Viewer = Depends(admin_only)) 
                       detail={"mentor": mentor.email, "role": mentor.role}, address=address(request))
         return token, None
 
-    token, problem = await _run(request, work)
+    token, problem = await in_session(request, work)
     if problem:
         return await _mentors_page(request, viewer, error=problem, status_code=422, form={"email": email,
                                                                                            "display_name": name})
@@ -99,7 +93,7 @@ async def new_link(mentor_id: RowId, request: Request, viewer: Viewer = Depends(
                       detail={"mentor": mentor.email}, address=address(request))
         return token, mentor.email
 
-    token, email = await _run(request, work)
+    token, email = await in_session(request, work)
     if token is None:
         return await _mentors_page(request, viewer, error=say(viewer.lang, "errors.account_missing"),
                                    status_code=404)
@@ -121,7 +115,7 @@ async def set_active(mentor_id: RowId, request: Request, viewer: Viewer = Depend
                       detail={"mentor": mentor.email}, address=address(request))
         return None
 
-    problem = await _run(request, work)
+    problem = await in_session(request, work)
     if problem:
         return await _mentors_page(request, viewer, error=problem, status_code=422)
     return redirect(request, "/dashboard/admin/mentors", done="active" if active else "inactive")
@@ -151,7 +145,7 @@ async def set_role(mentor_id: RowId, request: Request, viewer: Viewer = Depends(
                       address=address(request))
         return None, token, mentor.email
 
-    problem, token, email = await _run(request, work)
+    problem, token, email = await in_session(request, work)
     if problem:
         return await _mentors_page(request, viewer, error=problem, status_code=422)
     if token:
@@ -163,7 +157,7 @@ async def set_role(mentor_id: RowId, request: Request, viewer: Viewer = Depends(
 
 @router.get("/settings")
 async def settings_page(request: Request, viewer: Viewer = Depends(admin_only)) -> Response:
-    cap = await _run(request, lambda s: mentors.caseload_cap(s, config(request)))
+    cap = await in_session(request, lambda s: mentors.caseload_cap(s, config(request)))
     return render(request, "admin_settings.html", {
         "title": say(viewer.lang, "admin_settings.title"), "cap": cap,
         "notice": done_notice(request, viewer.lang, DONE)}, viewer=viewer)
@@ -182,7 +176,7 @@ async def save_settings(request: Request, viewer: Viewer = Depends(admin_only)) 
                       detail={"caseload_cap": int(raw)}, address=address(request))
         return None
 
-    problem = await _run(request, work)
+    problem = await in_session(request, work)
     if problem:
         return render(request, "admin_settings.html", {"title": say(viewer.lang, "admin_settings.title"), "cap": raw,
                                                        "error": problem},
@@ -209,7 +203,7 @@ async def audit_page(request: Request, viewer: Viewer = Depends(admin_only)) -> 
                  "action": r.action, "case_id": r.case_id, "detail": r.detail, "address": r.address or ""}
                 for r in rows]
 
-    entries = await _run(request, work)
+    entries = await in_session(request, work)
     return render(request, "admin_audit.html", {
         "title": say(viewer.lang, "admin_audit.title"), "entries": entries,
         "filters": {"case": case or "", "actor": actor, "action": action},
@@ -221,7 +215,7 @@ async def care_page(request: Request, viewer: Viewer = Depends(admin_only)) -> R
     def work(session: Session):
         return {"week": mentors.debrief_counts(session, 7), "month": mentors.debrief_counts(session, 30)}
 
-    counts = await _run(request, work)
+    counts = await in_session(request, work)
     return render(request, "admin_care.html", {"title": say(viewer.lang, "admin_care.title"), **counts},
                   viewer=viewer)
 
@@ -316,7 +310,7 @@ async def _save(request: Request, viewer: Viewer, kind_name: str, entry_id: str,
                                                form=payload, create=create)
         except DirectoryError as problem:
             return explain(problem, viewer.lang)
-        with request.app.state.db.session() as session:
+        with database(request).session() as session:
             mentors.audit(session, session.get(Mentor, viewer.id),
                           "directory_entry_deleted" if delete else "directory_entry_saved",
                           detail={"kind": kind_name, "entry_id": entry_id, "backup": backup.name,

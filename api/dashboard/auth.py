@@ -25,6 +25,7 @@ from api.dashboard.security import (
     set_cookie,
     signed_in,
 )
+from api.deps import database
 from bot import mentors
 from bot.config import SUPPORTED_LANGUAGES
 from bot.storage.models import Mentor
@@ -75,7 +76,7 @@ async def login(request: Request) -> Response:
     cfg, where = config(request), address(request)
 
     def work() -> tuple[str, str | None]:
-        with request.app.state.db.session() as session:
+        with database(request).session() as session:
             if mentors.login_blocked(session, cfg, where, email):
                 mentors.audit(session, email.lower() or "anonymous", "login_rate_limited", address=where)
                 return "blocked", None
@@ -107,7 +108,7 @@ async def login(request: Request) -> Response:
 
 @router.post("/logout")
 def logout(request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
-    with request.app.state.db.session() as session:
+    with database(request).session() as session:
         mentors.end_session(session, config(request), request.cookies.get(SESSION_COOKIE))
         mentors.audit(session, session.get(Mentor, viewer.id), "logout", address=address(request))
     response = redirect(request, "/dashboard/login", signed_out="1")
@@ -119,7 +120,7 @@ def logout(request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
 
 def _invite_page(request: Request, token: str, *, error: str | None = None, status_code: int = 200) -> Response:
     lang = request_language(request)
-    with request.app.state.db.session() as session:
+    with database(request).session() as session:
         try:
             _, mentor = mentors.read_invitation(session, config(request), token)
             context = {"title": say(lang, "invite.title"), "invited": {"email": mentor.email, "name": mentor.display_name,
@@ -149,7 +150,7 @@ async def accept_invitation(request: Request, token: str) -> Response:
             request, token, error=say(lang, "errors.passwords_differ"), status_code=422))
 
     def work() -> str | None:
-        with request.app.state.db.session() as session:
+        with database(request).session() as session:
             try:
                 mentor = mentors.accept_invitation(session, config(request), token, password)
             except (mentors.AccountError, mentors.InvalidInvitation) as problem:
@@ -168,7 +169,7 @@ async def accept_invitation(request: Request, token: str) -> Response:
 
 def _account_page(request: Request, viewer: Viewer, *, error: str | None = None, notice: str | None = None,
                   status_code: int = 200) -> Response:
-    with request.app.state.db.session() as session:
+    with database(request).session() as session:
         mentor = session.get(Mentor, viewer.id)
         pending = mentor.totp_secret if (mentor.totp_secret and not mentor.totp_enabled) else None
         context = {"title": say(viewer.lang, "account.title"), "error": error, "notice": notice,
@@ -192,7 +193,7 @@ async def set_language(request: Request, viewer: Viewer = Depends(signed_in)) ->
     choice = str((await request.form()).get("language", "")).strip().lower()
 
     def work() -> str | None:
-        with request.app.state.db.session() as session:
+        with database(request).session() as session:
             mentor = session.get(Mentor, viewer.id)
             try:
                 mentors.set_language(mentor, choice)
@@ -214,7 +215,7 @@ async def change_password(request: Request, viewer: Viewer = Depends(signed_in))
     current, new, again = (str(form.get(k, "")) for k in ("current", "password", "password_again"))
 
     def work() -> tuple[str | None, str | None]:
-        with request.app.state.db.session() as session:
+        with database(request).session() as session:
             mentor = session.get(Mentor, viewer.id)
             if not mentors.verify_password(mentor.password_hash, current):
                 return say(viewer.lang, "errors.current_password_wrong"), None
@@ -238,7 +239,7 @@ async def change_password(request: Request, viewer: Viewer = Depends(signed_in))
 
 @router.post("/account/totp/start")
 def totp_start(request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
-    with request.app.state.db.session() as session:
+    with database(request).session() as session:
         mentor = session.get(Mentor, viewer.id)
         if not mentor.totp_enabled:
             mentor.totp_secret = mentors.new_totp_secret()
@@ -250,7 +251,7 @@ async def totp_confirm(request: Request, viewer: Viewer = Depends(signed_in)) ->
     code = str((await request.form()).get("code", ""))
 
     def work() -> bool:
-        with request.app.state.db.session() as session:
+        with database(request).session() as session:
             mentor = session.get(Mentor, viewer.id)
             if mentor.totp_enabled or not mentor.totp_secret:
                 return False
@@ -273,7 +274,7 @@ async def totp_disable(request: Request, viewer: Viewer = Depends(signed_in)) ->
 
     def work() -> bool:
         # Both factors: a stolen password alone must not switch off the second one.
-        with request.app.state.db.session() as session:
+        with database(request).session() as session:
             mentor = session.get(Mentor, viewer.id)
             if not mentors.verify_password(mentor.password_hash, password) or not mentors.verify_totp(mentor, code):
                 return False

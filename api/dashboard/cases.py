@@ -13,7 +13,6 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from api.dashboard.i18n import done_notice, explain, label, say, stamp, waiting
 from api.dashboard.security import (
@@ -26,6 +25,7 @@ from api.dashboard.security import (
     signed_in,
     signed_in_polling,
 )
+from api.deps import in_session
 from api.rasa_client import EngineUnavailable
 from api.schemas import RowId
 from bot import casework, escalation, handover, mentors
@@ -168,12 +168,8 @@ def config_of(session: Session) -> mentors.DashboardConfig:
 
 
 def _work(request: Request, fn):
-    """Run `fn(session)` in a worker thread within one transaction."""
-    def inner():
-        with request.app.state.db.session() as session:
-            session.info["dashboard_config"] = config(request)
-            return fn(session)
-    return run_in_threadpool(inner)
+    """Run `fn(session)` in a worker thread within one transaction, with the dashboard's configuration."""
+    return in_session(request, fn, dashboard_config=config(request))
 
 
 async def _case_page(request: Request, viewer: Viewer, case_id: int, *, error: str | None = None,

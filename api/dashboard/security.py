@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.dashboard import i18n
 from api.dashboard.i18n import request_language, say
+from api.deps import database
 from api.pages import CONTENT_SECURITY_POLICY, asset_version
 from bot import mentors
 from bot.config import SUPPORTED_LANGUAGES
@@ -111,7 +112,7 @@ def clear_cookie(request: Request, response: Response, name: str) -> None:
 # ------------------------------------------------------------------------------------ who is asking
 
 def _resolve(request: Request, touch: bool) -> Viewer:
-    db = request.app.state.db
+    db = database(request)
     cookie = request.cookies.get(SESSION_COOKIE)
     with db.session() as session:
         try:
