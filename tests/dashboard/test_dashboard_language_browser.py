@@ -4,7 +4,7 @@ keyboard only; the queue (also as its script rebuilds it and announces a new cas
 then show no English string of bot/content/en/dashboard_ui.yml, and every control has a name.
 
 Screenshots go to $DASHBOARD_SCREENSHOTS (default /tmp/dashboard-screenshots), as
-dashboard_nl_queue.png and dashboard_nl_case.png; the test prints their paths.
+dashboard_nl_queue.png, dashboard_nl_case.png and dashboard_nl_my_load.png; the test prints their paths.
 """
 from __future__ import annotations
 
@@ -81,5 +81,18 @@ def test_a_mentor_who_chose_dutch_sees_the_queue_and_a_case_in_dutch(tmp_path, f
             case_shot = shots / "dashboard_nl_case.png"
             page.screenshot(path=str(case_shot), full_page=True)
             print(f"screenshot: {case_shot}")
+
+            # Care for the mentor (issue 14.3): the ABC, the two poles, Pesso's needs opened by keyboard.
+            page.get_by_role("link", name="Mijn draaglast").click()
+            expect(page.get_by_role("heading", name="Het ABC van zelfzorg")).to_be_visible()
+            expect(page.get_by_role("heading", name="Te ver of te dichtbij")).to_be_visible()
+            page.locator("summary", has_text="Steun").focus()
+            page.keyboard.press("Enter")
+            expect(page.get_by_text("Voelt om steun vragen voor mij als zwakte?")).to_be_visible()
+            assert english_on(page.content(), fragments) == []
+            assert unlabelled_controls(page) == []
+            load_shot = shots / "dashboard_nl_my_load.png"
+            page.screenshot(path=str(load_shot), full_page=True)
+            print(f"screenshot: {load_shot}")
         finally:
             browser.close()
