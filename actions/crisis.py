@@ -112,13 +112,15 @@ class ActionCrisisFromDialogue(Action):
         full, replies = dialogue_crisis(tracker)
         if not full:
             # The intent alone asks the direct question (its answer goes to the gateway), or, when
-            # the person said "no" to this kind lately, answers as for anything unclear.
+            # the person said "no" to this kind lately, listens to what they said ("ik ben
+            # levensmoe" is a theme of meaning too): the reflective thread, as for anything shared.
             if replies:
                 for reply in replies:
                     dispatch_reply(dispatcher, reply)
-            else:
-                dispatcher.utter_message(response="utter_default")
-            return [FollowupAction("action_listen")]
+                return [FollowupAction("action_listen")]
+            from actions.reflection import FORM, ActionReflectBegin  # actions.reflection imports this module
+            events = await ActionReflectBegin().run(dispatcher, tracker, domain)
+            return [*events, FollowupAction(FORM)]
         if replies:
             for reply in replies:
                 dispatch_reply(dispatcher, reply)

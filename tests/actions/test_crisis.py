@@ -156,13 +156,18 @@ def test_dialogue_intent_alone_asks_the_direct_question_and_does_not_open_the_fo
     assert events == [FollowupAction("action_listen")]   # no crisis form: the answer decides
 
 
-def test_dialogue_intent_alone_after_a_no_answers_as_for_anything_unclear(safety, make_tracker, run_action):
+@pytest.mark.parametrize(("text", "lang", "side"), [
+    ("I'm so tired of life", "en", "your sense of meaning"), ("ik ben levensmoe", "nl", "je zingeving")])
+def test_dialogue_intent_alone_after_a_no_listens_to_what_was_said(safety, make_tracker, run_action, text, lang, side):
+    """After "no" to the direct question, weariness of life is heard as a theme of meaning (issue 14.1)."""
     safety.full, safety.question = False, []   # the person said "no" to this kind lately
     messages, events = run_action(
-        ActionCrisisFromDialogue(), make_tracker(intent="crisis", text="everything is so heavy lately")
+        ActionCrisisFromDialogue(), make_tracker(intent="crisis", text=text, slots={"language": lang})
     )
-    assert [m.get("response") for m in messages] == ["utter_default"]
-    assert events == [FollowupAction("action_listen")]
+    assert len(messages) == 1 and side in messages[0]["text"] and messages[0]["text"].endswith("?")
+    assert events[-1] == FollowupAction("reflection_form")
+    assert any(getattr(e, "key", None) == "reflection_thread" or (isinstance(e, dict) and e.get("name") == "reflection_thread")
+               for e in events)
 
 
 # --- the other crisis-path actions -------------------------------------------------------------

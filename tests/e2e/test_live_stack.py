@@ -269,6 +269,8 @@ def test_a_crisis_in_a_group_reflection_is_not_shared_and_stays_in_the_crisis_fl
     # meanwhile, now gets the full response: the lexicon matches and the classifier no longer doubts it).
     ("en", "sometimes i just want to disappear", "no"),
     ("nl", "soms wil ik gewoon verdwijnen", "nee"),
+    # Weariness of life alone (issue 14.1): the question, and after "nee" the bot listens.
+    ("nl", "ik ben levensmoe", "nee"),
 ])
 def test_the_direct_question_and_a_no_bring_the_conversation_back(live, language, text, no):
     sender = sid(f"e2e-ask-{language}")
