@@ -14,7 +14,7 @@ from api.dashboard.i18n import done_notice, explain, say, stamp
 from api.dashboard.security import Viewer, address, admin_only, base, config, redirect, render
 from api.deps import database, in_session
 from api.schemas import RowId
-from bot import mentors
+from bot import content, mentors
 from bot.config import SUPPORTED_LANGUAGES
 from bot.safety import directory_edit
 from bot.safety.directory import COUNTRIES, KINDS, MAX_VERIFICATION_AGE_DAYS, PLACE_KINDS, DirectoryError
@@ -23,7 +23,7 @@ from bot.storage.models import Mentor
 router = APIRouter(prefix="/dashboard/admin", include_in_schema=False, dependencies=[Depends(admin_only)])
 
 # ?done=... after an action: the notice's key in dashboard_ui.yml's `notices`.
-DONE = ("settings", "role", "active", "inactive", "saved", "deleted")
+DONE = ("settings", "role", "active", "inactive", "saved", "deleted", "peer_intro")
 
 
 def _link(request: Request, token: str) -> str:
@@ -243,9 +243,36 @@ def directory_page(request: Request, viewer: Viewer = Depends(admin_only)) -> Re
             row["stale"] = _stale(row["last_verified"])
             row["name"] = row.get(f"name_{viewer.lang}") or row.get("name_en")
         groups.append({"kind": name, "title": say(viewer.lang, f"admin_directory.{title}"), "rows": rows})
+    peer_intro = {"written": directory_edit.peer_intro_values(_folder(request)),
+                  "defaults": {lang: " ".join(content.section(lang, "peers")["intro"].split())
+                               for lang in SUPPORTED_LANGUAGES}}
     return render(request, "admin_directory.html", {
         "title": say(viewer.lang, "admin_directory.title"), "groups": groups, "max_age": MAX_VERIFICATION_AGE_DAYS,
-        "notice": done_notice(request, viewer.lang, DONE)}, viewer=viewer)
+        "peer_intro": peer_intro, "notice": done_notice(request, viewer.lang, DONE)}, viewer=viewer)
+
+
+@router.post("/directory/peer-intro")
+async def save_peer_intro(request: Request, viewer: Viewer = Depends(admin_only)) -> Response:
+    form = await request.form()
+    texts = {lang: str(form.get(f"peer_intro_{lang}", ""))[:3000] for lang in SUPPORTED_LANGUAGES}
+    cfg = config(request)
+
+    def work() -> str | None:
+        try:
+            backup = directory_edit.save_peer_intro(cfg.directory_dir, cfg.backup_dir, texts)
+        except DirectoryError as problem:
+            return explain(problem, viewer.lang)
+        with database(request).session() as session:
+            mentors.audit(session, session.get(Mentor, viewer.id), "directory_peer_intro_saved",
+                          detail={"backup": backup.name, "cleared": not any(t.strip() for t in texts.values())},
+                          address=address(request))
+        return None
+
+    problem = await run_in_threadpool(work)
+    if problem:
+        return render(request, "error.html", {"title": say(viewer.lang, "errors.not_saved"), "message": problem},
+                      viewer=viewer, status_code=422)
+    return redirect(request, "/dashboard/admin/directory", done="peer_intro")
 
 
 def _edit_page(request: Request, viewer: Viewer, kind_name: str, values: dict[str, Any], *, create: bool,

@@ -282,6 +282,7 @@ def _parse_centres(data: Any, source: str) -> tuple[RecoveryCentre, ...]:
             source=entry.text("source", required=False),
         ))
     _unique(centres, source)
+    _peer_intro(data, source)   # checked with the places, so a bad edit of it is refused too
     return tuple(centres)
 
 
@@ -297,6 +298,29 @@ def load_recovery_centres(path: Path | None = None) -> tuple[RecoveryCentre, ...
     if path is None:
         return _default_centres()
     return _parse_centres(_read(Path(path), "recovery_centres"), str(path))
+
+
+def load_peer_intro(path: Path | None = None) -> dict[str, str] | None:
+    """The operator's own words on what peer groups and experts by experience offer (`peer_intro` at
+    the top of recovery_centres.yml, one text per language), or None to use bot/content/<lang>/peers.yml."""
+    if path is None:
+        return _default_peer_intro()
+    return _peer_intro(_read(Path(path), "recovery_centres"), str(path))
+
+
+def _peer_intro(data: Any, source: str) -> dict[str, str] | None:
+    value = data.get("peer_intro") if isinstance(data, Mapping) else None
+    if value is None:
+        return None
+    if not isinstance(value, Mapping) or not all(isinstance(value.get(lang), str) and value[lang].strip()
+                                                 for lang in SUPPORTED_LANGUAGES):
+        raise DirectoryError("peer_intro", source=source, languages=", ".join(SUPPORTED_LANGUAGES))
+    return {lang: " ".join(str(value[lang]).split()) for lang in SUPPORTED_LANGUAGES}
+
+
+@lru_cache(maxsize=1)
+def _default_peer_intro() -> dict[str, str] | None:
+    return _peer_intro(_read(None, "recovery_centres"), "recovery_centres.yml")
 
 
 @lru_cache(maxsize=1)

@@ -163,6 +163,31 @@ def save_entry(
     else:
         _apply(kind, items[index], form)
 
+    return _replace(kind, path, data, backup_dir)
+
+
+def peer_intro_values(folder: Path) -> dict[str, str]:
+    """The operator's explanation of peers per language, as form values ("" when not written)."""
+    value = _load(Path(folder) / KINDS_BY_NAME["recovery_centre"].file).get("peer_intro")
+    return {lang: str((value or {}).get(lang) or "") for lang in SUPPORTED_LANGUAGES}
+
+
+def save_peer_intro(folder: Path, backup_dir: Path, texts: dict[str, str]) -> Path:
+    """Write the operator's explanation of what peers offer (every language empty: remove it, so the
+    bot's own words in peers.yml apply again); validated and backed up like an entry."""
+    kind = KINDS_BY_NAME["recovery_centre"]
+    path = Path(folder) / kind.file
+    data = _load(path)
+    cleaned = {lang: " ".join(str(texts.get(lang, "")).split()) for lang in SUPPORTED_LANGUAGES}
+    if any(cleaned.values()):
+        data["peer_intro"] = cleaned
+    elif "peer_intro" in data:
+        del data["peer_intro"]
+    return _replace(kind, path, data, backup_dir)
+
+
+def _replace(kind: Kind, path: Path, data: Any, backup_dir: Path) -> Path:
+    """Write *data* beside the file, validate it with the bot's loader, back up the old file, swap."""
     buffer = io.StringIO()
     _yaml().dump(data, buffer)
     text = buffer.getvalue()
@@ -190,4 +215,5 @@ def forget_cached_directory() -> None:
 
     directory._default_helplines.cache_clear()
     directory._default_centres.cache_clear()
+    directory._default_peer_intro.cache_clear()
     content.shared.cache_clear()

@@ -4,7 +4,9 @@ Offered as a button after a check-in whose social or spiritual side gives little
 (bot/wellbeing/conversation.py) and after a crisis has calmed down (the crisis flow's last
 buttons); the gateway answers the button itself (bot/safety/dialogue.py, handle_control), so it
 works whatever the dialogue engine is doing. The places are the operator's directory
-(`bot/content/recovery_centres.yml`), grouped by kind; the words are `bot/content/<lang>/peers.yml`.
+(`bot/content/recovery_centres.yml`), grouped by kind; the words are `bot/content/<lang>/peers.yml`,
+except the explanation of what peers offer when the operator wrote their own (`peer_intro` in the
+directory, edited on the dashboard's directory page).
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from bot.content import section
 from bot.safety.directory import (
     COUNTRIES,
     RecoveryCentre,
+    load_peer_intro,
     normalise_country,
     recovery_centre_payload,
     recovery_centres_for,
@@ -52,7 +55,8 @@ def peer_support_message(country: str | None, lang: str) -> dict[str, Any]:
     words = section(lang, "peers")
     code = normalise_country(country)
     places = recovery_centres_for(code, lang, kinds=ORDER)
-    body = [" ".join(words["intro"].split())]
+    own = load_peer_intro()   # the operator's words, edited on the dashboard's directory page
+    body = [own[lang] if own else " ".join(words["intro"].split())]
     if not places:
         body.append(" ".join(words["none"].split()))
     elif code is not None:

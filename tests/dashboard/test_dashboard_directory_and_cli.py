@@ -181,3 +181,31 @@ def test_a_dutch_admin_reads_why_an_edit_was_refused_in_dutch(app, admin, direct
     with pytest.raises(DirectoryError) as problem:
         load_recovery_centres(broken)
     assert "missing required field" in str(problem.value) and "ontbreekt" in problem.value.text("nl")
+
+
+def test_the_admin_writes_the_peer_explanation_people_read(app, admin, directory_copy, monkeypatch):
+    """Issue 14.2: what peer groups and experts by experience offer is the operator's to word, on the
+    directory page, in every language (or not at all: then the bot's own words apply)."""
+    from bot.safety import directory, peers
+
+    admin.directory = directory_copy
+    page = admin.get("/dashboard/admin/directory").text
+    assert 'name="peer_intro_nl"' in page and "In a peer group you meet others" in page  # the default, greyed
+    own = {"peer_intro_en": "Our peer workers have been where you are. Meet them on Tuesday evenings.",
+           "peer_intro_nl": "Onze ervaringswerkers weten waar je staat. Je ontmoet ze op dinsdagavond."}
+    saved = admin.post("/dashboard/admin/directory/peer-intro", own)
+    assert saved.status_code == 303 and saved.headers["location"].endswith("done=peer_intro")
+    written = directory.load_peer_intro(directory_copy / "recovery_centres.yml")
+    assert written == {"en": own["peer_intro_en"], "nl": own["peer_intro_nl"]}
+    assert len(directory.load_recovery_centres(directory_copy / "recovery_centres.yml")) >= 10  # places kept
+    # What a person reads in the chat now starts with the operator's words.
+    monkeypatch.setattr(peers, "load_peer_intro", lambda: written)
+    assert peers.peer_support_message("BE", "nl")["text"].startswith("Onze ervaringswerkers")
+    # One language only is refused (a person reading the other would get nothing), in the admin's words.
+    half = admin.post("/dashboard/admin/directory/peer-intro", {"peer_intro_en": "Only English", "peer_intro_nl": ""})
+    assert half.status_code == 422 and "'peer_intro' must give a text for each language" in page_text(half.text)
+    assert directory.load_peer_intro(directory_copy / "recovery_centres.yml") == written
+    # Both empty: back to the bot's own words.
+    cleared = admin.post("/dashboard/admin/directory/peer-intro", {"peer_intro_en": " ", "peer_intro_nl": ""})
+    assert cleared.status_code == 303
+    assert directory.load_peer_intro(directory_copy / "recovery_centres.yml") is None
