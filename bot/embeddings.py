@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.lazy import LazyModel
+from bot.text import one_line
 
 # ---------------------------------------------------------------- English (sentence-transformers)
 
@@ -102,7 +103,7 @@ _SENTENCE_SPLIT = re.compile(r"(?<=[.!?;])\s+|\n+")
 def pieces(text: str, max_chars: int = 2000, max_sentences: int = 12) -> list[str]:
     """The whole text and each of its sentences, without duplicates: what gets embedded, so a
     worrying sentence inside a long message is judged on its own too."""
-    text = " ".join(text[:max_chars].split())
+    text = one_line(text[:max_chars])
     out = [text] if text else []
     for sentence in _SENTENCE_SPLIT.split(text):
         sentence = sentence.strip(" .!?;,")

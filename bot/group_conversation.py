@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from bot import content, groups
 from bot.exercises.base import DONE, RUNNING, STOPPED, Step
 from bot.storage.models import Group, GroupDialogue, GroupMembership, GroupTheme, utcnow
+from bot.text import one_line
 from bot.wellbeing.answers import normalise
 from bot.wellbeing.model import LANGUAGES, dimension
 
@@ -30,7 +31,7 @@ CHOICE_ORDER = ("stop", "later", "private", "share", "exercise", "reflect")
 
 
 def _t(lang: str, key: str, **fill: Any) -> str:
-    return " ".join(content.text(lang, f"groups.dialogue.{key}", **fill).split())
+    return one_line(content.text(lang, f"groups.dialogue.{key}", **fill))
 
 
 @cache
@@ -52,7 +53,7 @@ def choice(text: str, lang: str, *allowed: str) -> str | None:
         stripped = said
         for filler in sorted(fillers, key=len, reverse=True):
             stripped = re.sub(rf"(?<![a-z0-9']){re.escape(filler)}(?![a-z0-9'])", " ", stripped)
-        stripped = " ".join(stripped.split())
+        stripped = one_line(stripped)
         for kind in CHOICE_ORDER:
             if kind in allowed and (said in words[kind] or (stripped and stripped in words[kind])):
                 return kind

@@ -40,6 +40,7 @@ from bot.storage.models import (
     Mentor,
     utcnow,
 )
+from bot.text import one_line
 from bot.wellbeing.chart import radar_alt_text
 from bot.wellbeing.model import DIMENSIONS, CheckIn, DimensionAnswer
 from bot.wellbeing.model import dimension as dimension_of
@@ -196,7 +197,7 @@ def join(session: Session, person_id: str, code: str, nickname: str) -> GroupMem
     group = open_group_by_code(session, code)
     if group is None:
         raise GroupError("code_unknown")
-    nickname = " ".join((nickname or "").split())
+    nickname = one_line(nickname or "")
     if not _NICKNAME.match(nickname):
         raise GroupError("nickname_invalid")
     for member in active_members(session, group):

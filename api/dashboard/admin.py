@@ -19,6 +19,7 @@ from bot.config import SUPPORTED_LANGUAGES
 from bot.safety import directory_edit
 from bot.safety.directory import COUNTRIES, KINDS, MAX_VERIFICATION_AGE_DAYS, PLACE_KINDS, DirectoryError
 from bot.storage.models import Mentor
+from bot.text import one_line
 
 router = APIRouter(prefix="/dashboard/admin", include_in_schema=False, dependencies=[Depends(admin_only)])
 
@@ -244,7 +245,7 @@ def directory_page(request: Request, viewer: Viewer = Depends(admin_only)) -> Re
             row["name"] = row.get(f"name_{viewer.lang}") or row.get("name_en")
         groups.append({"kind": name, "title": say(viewer.lang, f"admin_directory.{title}"), "rows": rows})
     peer_intro = {"written": directory_edit.peer_intro_values(_folder(request)),
-                  "defaults": {lang: " ".join(content.section(lang, "peers")["intro"].split())
+                  "defaults": {lang: one_line(content.section(lang, "peers")["intro"])
                                for lang in SUPPORTED_LANGUAGES}}
     return render(request, "admin_directory.html", {
         "title": say(viewer.lang, "admin_directory.title"), "groups": groups, "max_age": MAX_VERIFICATION_AGE_DAYS,

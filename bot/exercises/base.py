@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.text import one_line
+
 RUNNING, DONE, STOPPED = "running", "done", "stopped"
 
 
@@ -19,4 +21,4 @@ class Step:
         return self.status != RUNNING
 
     def say(self, text: str, **extra: Any) -> None:
-        self.messages.append({"text": " ".join(text.split()), **extra})
+        self.messages.append({"text": one_line(text), **extra})

@@ -19,6 +19,7 @@ import re
 from typing import Any
 
 from bot.content import check_language, section
+from bot.text import one_line
 
 from . import controls, library
 from .base import DONE, STOPPED, Step
@@ -63,7 +64,7 @@ def _question(ex: library.Exercise, index: int, answers: list[Any], lang: str) -
     if scale is not None:
         text = text.format(scale=scale, lower=max(scale - 1, 0), higher=min(scale + 1, 10))
     shown = _texts(lang)["question"].format(number=index + 1, total=len(ex.steps), text=text)
-    return {"text": " ".join(shown.split()), "buttons": _buttons(index, lang)}
+    return {"text": one_line(shown), "buttons": _buttons(index, lang)}
 
 
 def _buttons(index: int, lang: str) -> list[dict[str, str]]:
@@ -89,7 +90,7 @@ def _recap(ex: library.Exercise, answers: list[Any], lang: str) -> str:
     lines = [texts["recap_intro"]]
     for label, answer in zip(ex.recap, answers, strict=False):
         shown = texts["recap_skipped"] if answer is None else str(answer)
-        lines.append("- " + texts["recap_line"].format(label=label, answer=" ".join(shown.split())))
+        lines.append("- " + texts["recap_line"].format(label=label, answer=one_line(shown)))
     numbers = [answers[i] for i in ex.scales if i < len(answers) and isinstance(answers[i], int)]
     if len(ex.scales) >= 2 and len(numbers) >= 2:
         lines.append(texts["scale_moved"].format(before=numbers[0], after=numbers[-1]))
@@ -132,7 +133,7 @@ def advance(state: dict[str, Any], text: str, lang: str) -> Step:
             step.say(texts["need_number"], buttons=_buttons(index, lang))
             return step
     else:
-        answer = " ".join((text or "").split())[:MAX_ANSWER] or None
+        answer = one_line(text or "")[:MAX_ANSWER] or None
     answers.append(answer)
     if index + 1 < len(ex.steps):
         step.state = _state(ex, index + 1, answers)

@@ -33,6 +33,7 @@ from functools import cache
 from typing import Any
 
 from bot.content import check_language, section
+from bot.text import one_line
 from bot.wellbeing.answers import is_skip
 
 from . import controls
@@ -86,7 +87,7 @@ def parts(lang: str, version: str, movement: str) -> list[dict[str, str | None]]
 
 
 def _clean(text: str) -> str:
-    return " ".join(str(text).split())
+    return one_line(str(text))
 
 
 def _fill(template: str, handle: str | None) -> str:

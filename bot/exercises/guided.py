@@ -26,6 +26,7 @@ from functools import cache
 from typing import Any
 
 from bot.content import check_language, section
+from bot.text import one_line
 from bot.wellbeing.answers import normalise
 from bot.wellbeing.model import LANGUAGES
 
@@ -67,7 +68,7 @@ def _feedback_in(text: str, lang: str) -> int | None:
     pattern, kinds = _feedback_patterns(lang)
     found: dict[str, int] = {}
     for match in pattern.finditer(normalise(text)):
-        kind = kinds.get(" ".join(match.group(0).split()))
+        kind = kinds.get(one_line(match.group(0)))
         if kind:
             found[kind] = found.get(kind, 0) + len(match.group(0))
     if not found:
@@ -101,7 +102,7 @@ def parse_feedback(text: str, lang: str) -> int | None:
 def _step_message(ex: library.Exercise, index: int, lang: str) -> dict[str, Any]:
     texts = _texts(lang)
     text = texts["step"].format(number=index + 1, total=len(ex.steps), text=ex.steps[index])
-    return {"text": " ".join(text.split()), "buttons": _buttons(ex, index, lang)}
+    return {"text": one_line(text), "buttons": _buttons(ex, index, lang)}
 
 
 def _buttons(ex: library.Exercise, index: int, lang: str) -> list[dict[str, str]]:

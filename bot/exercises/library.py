@@ -20,6 +20,7 @@ from functools import cache
 from typing import Any
 
 from bot.content import check_language, section
+from bot.text import one_line
 from bot.wellbeing.model import DIMENSIONS, LANGUAGES, value_ids
 
 KINDS = ("under", "over")
@@ -76,11 +77,11 @@ def _strings(items: Any) -> tuple[str, ...]:
         return ()
     if isinstance(items, str):
         return (items,)
-    return tuple(" ".join(str(x).split()) for x in items)
+    return tuple(one_line(str(x)) for x in items)
 
 
 def _variant(step: Any, key: str) -> str | None:
-    return " ".join(str(step[key]).split()) if isinstance(step, dict) and step.get(key) else None
+    return one_line(str(step[key])) if isinstance(step, dict) and step.get(key) else None
 
 
 def _parse(exercise_id: str, spec: dict[str, Any], lang: str) -> Exercise:
@@ -89,8 +90,8 @@ def _parse(exercise_id: str, spec: dict[str, Any], lang: str) -> Exercise:
         raw_steps = list(spec["steps"] or [])
         ex = Exercise(
             id=str(exercise_id), lang=lang, dimension=str(spec["dimension"]), suits=_strings(spec["suits"]),
-            minutes=int(spec["minutes"]), title=" ".join(str(spec["title"]).split()),
-            purpose=" ".join(str(spec["purpose"]).split()),
+            minutes=int(spec["minutes"]), title=one_line(str(spec["title"])),
+            purpose=one_line(str(spec["purpose"])),
             steps=_strings([step["text"] if isinstance(step, dict) else step for step in raw_steps]),
             keywords=_strings(spec.get("keywords")), values=_strings(spec.get("values")),
             also=_strings(spec.get("also")), runner=str(spec.get("runner", "guided")),

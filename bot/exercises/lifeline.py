@@ -39,6 +39,7 @@ from datetime import date
 from typing import Any
 
 from bot.content import check_language
+from bot.text import one_line
 from bot.wellbeing.answers import is_pause, is_skip
 
 from .base import DONE, RUNNING, STOPPED, Step
@@ -207,7 +208,7 @@ def _button(lang: str, name: str) -> dict[str, str]:
 
 def _say_lines(step: Step, header: str, lines: list[str]) -> None:
     """A message whose lines stay lines (Step.say would join them)."""
-    step.messages.append({"text": "\n".join([" ".join(header.split()), *lines])})
+    step.messages.append({"text": "\n".join([one_line(header), *lines])})
 
 
 def _point_line(p: dict[str, Any], number: int, lang: str) -> str:
@@ -538,7 +539,7 @@ def _on_ask(step: Step, st: dict[str, Any], text: str, lang: str, picture_url: P
     elif field == LABEL:
         label = parsed.label if parsed is not None and parsed.label else ""
         if not label and not (parsed is not None and (parsed.has_when or parsed.feeling is not None)):
-            label = " ".join(text.split())[:140]
+            label = one_line(text)[:140]
         if label:
             p["label"], got = label, True
     # Whatever else the answer holds fills other open fields ("at 12, -3" to "when was that?").
@@ -642,7 +643,7 @@ def _on_reflect(step: Step, st: dict[str, Any], text: str, lang: str, picture_ur
     if _is_skip(text, lang):
         step.say(t["reflection_skipped"])
     else:
-        st["reflections"][key] = " ".join(text.split())[:REFLECTION_MAX]
+        st["reflections"][key] = one_line(text)[:REFLECTION_MAX]
         acks = t["reflection_acks"]
         step.say(acks[st["reflect"] % len(acks)])
     st["reflect"] += 1

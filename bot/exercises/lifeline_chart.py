@@ -20,6 +20,7 @@ import textwrap
 from typing import Any
 
 from bot.content import check_language
+from bot.text import one_line
 
 from .lifeline_parse import (
     count_phrase,
@@ -90,7 +91,7 @@ def ordered_x(points: list[dict[str, Any]], birth_year: int | None = None) -> li
 
 def _short(label: str, lang: str, width: int = LABEL_WIDTH, lines: int = LABEL_LINES) -> str:
     """The label wrapped to at most *lines* lines of about *width* characters, "…" where cut."""
-    text = " ".join((label or "").split()) or texts(lang)["no_label"]
+    text = one_line(label or "") or texts(lang)["no_label"]
     wrapped = textwrap.wrap(text, width=width, break_long_words=True) or [text]
     if len(wrapped) > lines:
         last = wrapped[lines - 1]

@@ -51,6 +51,7 @@ from typing import Any
 
 from bot.config import SUPPORTED_LANGUAGES
 from bot.content import check_language, section
+from bot.text import one_line
 
 WHEN, LABEL, FEELING = "when", "label", "feeling"
 FEELING_MIN, FEELING_MAX = -5, 5
@@ -110,7 +111,7 @@ def fold(text: str) -> str:
 
 
 def _key(phrase: str) -> str:
-    return " ".join(fold(str(phrase)).split())
+    return one_line(fold(str(phrase)))
 
 
 def _alternation(phrases: Iterable[str]) -> str:
@@ -570,7 +571,7 @@ def parse_when(text: str, lang: str, *, birth_year: int | None = None) -> tuple[
         return p.age, p.year
     for language in [lang, *_other_languages(lang)]:
         words = _words(language)
-        folded = " ".join(fold(text).split()).strip(" .!?")
+        folded = one_line(fold(text)).strip(" .!?")
         numbers = re.findall(r"(?<![\d+\-])\d{1,4}(?!\d)", folded)
         value: int | None = None
         if len(numbers) == 1:
@@ -633,7 +634,7 @@ def is_birth(label: str, lang: str) -> bool:
 # Commands
 
 def _clean_command(text: str) -> str:
-    return " ".join(re.sub(r"[^\w\s'+-]", " ", fold(text or "")).split()).strip(" '")
+    return one_line(re.sub(r"[^\w\s'+-]", " ", fold(text or ""))).strip(" '")
 
 
 def _strip_fillers(s: str, words: _Words) -> str:

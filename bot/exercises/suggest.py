@@ -47,6 +47,7 @@ from typing import Any
 
 from bot import embeddings
 from bot.content import check_language, section
+from bot.text import one_line
 from bot.wellbeing.answers import normalise
 from bot.wellbeing.findings import Finding
 from bot.wellbeing.model import DIMENSIONS, value_label
@@ -244,11 +245,11 @@ def _finding_order(f: Finding) -> tuple:
 
 def _reason(texts: dict[str, Any], f: Finding) -> str:
     key = f"{f.kind}_persistent" if f.persistent else f.kind
-    return " ".join(str(texts["reasons"][key][f.dimension]).split())
+    return one_line(str(texts["reasons"][key][f.dimension]))
 
 
 def _suggestion(ex: library.Exercise, reason: str) -> Suggestion:
-    return Suggestion(ex.id, library.shown_title(ex), " ".join(reason.split()), ex.minutes, ex.dimension)
+    return Suggestion(ex.id, library.shown_title(ex), one_line(reason), ex.minutes, ex.dimension)
 
 
 def suggest(findings: Sequence[Finding] | None, values: Mapping[str, Sequence[str]] | None,
@@ -342,7 +343,7 @@ def offer_message(suggestions: Sequence[Suggestion], lang: str) -> dict[str, Any
     texts = _texts(check_language(lang))["offer"]
     not_now = {"title": texts["not_now"], "payload": "/deny"}
     if not suggestions:
-        return {"text": " ".join(texts["nothing"].split()), "buttons": []}
+        return {"text": one_line(texts["nothing"]), "buttons": []}
     lines = [texts["intro_many"] if len(suggestions) > 1 else texts["intro"]]
     buttons = []
     for s in suggestions:
@@ -350,7 +351,7 @@ def offer_message(suggestions: Sequence[Suggestion], lang: str) -> dict[str, Any
         if minutes is None and library.exists(s.exercise_id):
             minutes = library.exercise(s.exercise_id, lang).minutes
         line = texts["line"].format(title=s.title, minutes=minutes if minutes is not None else "?", reason=s.reason)
-        lines.append("- " + " ".join(line.split()))
+        lines.append("- " + one_line(line))
         buttons.append({"title": s.title, "payload": start_payload(s.exercise_id)})
-    lines.append(" ".join(texts["outro"].split()))
+    lines.append(one_line(texts["outro"]))
     return {"text": "\n".join(lines), "buttons": buttons + [not_now]}

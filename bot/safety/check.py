@@ -34,6 +34,7 @@ from bot.crisis import CrisisAssessment, max_severity
 from bot.reflection import reflect_back
 from bot.safety.directory import helpline_payload, helplines_for, normalise_country
 from bot.storage.models import Person, SafetyCheck, utcnow
+from bot.text import one_line
 
 ANSWERS = ("yes", "unsure", "no")
 PAYLOAD = "/safety_check"
@@ -162,7 +163,7 @@ def _typed_answers(lang: str) -> dict[str, str]:
 
 def typed_answer(message: str, lang: str) -> str | None:
     """A typed answer to the question ("nee", "not sure"), only when it is the whole message."""
-    plain = " ".join(_PUNCTUATION.sub(" ", message.lower().replace("\u2019", "'")).split())
+    plain = one_line(_PUNCTUATION.sub(" ", message.lower().replace("\u2019", "'")))
     # The person's language first; a Dutch speaker may well type "no".
     for code in dict.fromkeys((lang, *SUPPORTED_LANGUAGES)):
         found = _typed_answers(code).get(plain)

@@ -19,6 +19,7 @@ import yaml
 
 from bot.config import SUPPORTED_LANGUAGES
 from bot.content import Explained, shared, text
+from bot.text import one_line
 
 COUNTRIES = ("BE", "NL")
 KINDS = ("suicide", "listening", "emergency", "youth", "domestic_violence")
@@ -315,7 +316,7 @@ def _peer_intro(data: Any, source: str) -> dict[str, str] | None:
     if not isinstance(value, Mapping) or not all(isinstance(value.get(lang), str) and value[lang].strip()
                                                  for lang in SUPPORTED_LANGUAGES):
         raise DirectoryError("peer_intro", source=source, languages=", ".join(SUPPORTED_LANGUAGES))
-    return {lang: " ".join(str(value[lang]).split()) for lang in SUPPORTED_LANGUAGES}
+    return {lang: one_line(str(value[lang])) for lang in SUPPORTED_LANGUAGES}
 
 
 @lru_cache(maxsize=1)

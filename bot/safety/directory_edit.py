@@ -25,6 +25,7 @@ from ruamel.yaml.comments import CommentedMap
 from bot.config import SUPPORTED_LANGUAGES
 from bot.safety import directory
 from bot.safety.directory import KINDS, DirectoryError
+from bot.text import one_line
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 
@@ -178,7 +179,7 @@ def save_peer_intro(folder: Path, backup_dir: Path, texts: dict[str, str]) -> Pa
     kind = KINDS_BY_NAME["recovery_centre"]
     path = Path(folder) / kind.file
     data = _load(path)
-    cleaned = {lang: " ".join(str(texts.get(lang, "")).split()) for lang in SUPPORTED_LANGUAGES}
+    cleaned = {lang: one_line(str(texts.get(lang, ""))) for lang in SUPPORTED_LANGUAGES}
     if any(cleaned.values()):
         data["peer_intro"] = cleaned
     elif "peer_intro" in data:

@@ -21,6 +21,7 @@ from bot.safety.directory import (
     recovery_centre_payload,
     recovery_centres_for,
 )
+from bot.text import one_line
 
 PAYLOAD = "/peer_support"
 # Peers first: that is what the person asked for; first help (welfare) is in the crisis reply.
@@ -56,9 +57,9 @@ def peer_support_message(country: str | None, lang: str) -> dict[str, Any]:
     code = normalise_country(country)
     places = recovery_centres_for(code, lang, kinds=ORDER)
     own = load_peer_intro()   # the operator's words, edited on the dashboard's directory page
-    body = [own[lang] if own else " ".join(words["intro"].split())]
+    body = [own[lang] if own else one_line(words["intro"])]
     if not places:
-        body.append(" ".join(words["none"].split()))
+        body.append(one_line(words["none"]))
     elif code is not None:
         body += _block(places, lang, words)
     else:
@@ -68,6 +69,6 @@ def peer_support_message(country: str | None, lang: str) -> dict[str, Any]:
                 body.append(words["countries"][country_code])
                 body += _block(mine, lang, words)
     if places:
-        body.append(" ".join(words["outro"].split()))
+        body.append(one_line(words["outro"]))
     return {"text": "\n".join(body),
             "custom": {"peers": {"country": code, "places": [recovery_centre_payload(p, lang) for p in places]}}}

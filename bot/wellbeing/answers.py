@@ -37,6 +37,7 @@ from functools import cache
 from typing import Any
 
 from bot.content import check_language, section
+from bot.text import one_line
 
 from .model import LANGUAGES, DimensionAnswer, check_dimension, dimension, thresholds
 
@@ -331,7 +332,7 @@ def parse_values(text: str, dimension_id: str, lang: str) -> ValueChoice:
     if not t:
         return ValueChoice(Kind.NOT_UNDERSTOOD)
     value_list = dimension(dimension_id, lang).values
-    core = " ".join(words.filler_re.sub(" ", t).split()) if words.filler_re else t
+    core = one_line(words.filler_re.sub(" ", t)) if words.filler_re else t
     if t in words.all or core in words.all:
         return ValueChoice(Kind.VALUE, tuple(v.id for v in value_list))
     if t in words.none or core in words.none:
@@ -396,7 +397,7 @@ STEPS = ("investment", "fulfilment", "values", "reflection")
 
 
 def _sentence(s: str) -> str:
-    s = " ".join(s.split())
+    s = one_line(s)
     return s[:1].upper() + s[1:] if s else s
 
 
@@ -404,7 +405,7 @@ def question(dimension_id: str, step: str, lang: str) -> str:
     """The question for one step (investment, fulfilment, values, reflection) of a dimension."""
     if step not in STEPS:
         raise ValueError(f"unknown step {step!r}; use one of {STEPS}")
-    return " ".join(section(check_language(lang), "checkin")["questions"][check_dimension(dimension_id)][step].split())
+    return one_line(section(check_language(lang), "checkin")["questions"][check_dimension(dimension_id)][step])
 
 
 def transition(dimension_id: str, lang: str) -> str:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from bot import checkins
 from bot.content import section
 from bot.safety import peers
+from bot.text import one_line
 from bot.wellbeing import answers, findings, reflection
 from bot.wellbeing.answers import Kind
 from bot.wellbeing.chart import radar_alt_text
@@ -35,7 +36,7 @@ class Turn:
         return self.status != "asking"
 
     def say(self, text: str, **extra: Any) -> None:
-        self.messages.append({"text": " ".join(text.split()), **extra})
+        self.messages.append({"text": one_line(text), **extra})
 
 
 def _texts(lang: str) -> dict[str, Any]:
@@ -44,7 +45,7 @@ def _texts(lang: str) -> dict[str, Any]:
 
 def _words_match(text: str, words: list[str]) -> bool:
     cleaned = re.sub(r"[^\w\s']", " ", text.lower()).strip()
-    cleaned = " ".join(cleaned.split())
+    cleaned = one_line(cleaned)
     return any(cleaned == w or cleaned.startswith(w + " ") for w in words)
 
 
@@ -316,9 +317,9 @@ def look_closer(dimension_id: str | None, lang: str) -> str:
     if dimension_id not in DIMENSIONS:
         dimension_id = DIMENSIONS[0]
     d = dimension(dimension_id, lang)
-    return " ".join(_texts(lang)["dialogue"]["look_closer"].format(
-        description=d.description.strip(), too_little=d.too_little.strip(), too_much=d.too_much.strip()).split())
+    return one_line(_texts(lang)["dialogue"]["look_closer"].format(
+        description=d.description.strip(), too_little=d.too_little.strip(), too_much=d.too_much.strip()))
 
 
 def later(lang: str) -> str:
-    return " ".join(_texts(lang)["dialogue"]["later"].split())
+    return one_line(_texts(lang)["dialogue"]["later"])

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.content import check_language, section
+from bot.text import one_line
 
 from .answers import join_list
 from .model import DIMENSIONS, CheckIn, dimension, thresholds
@@ -168,7 +169,7 @@ def with_history(current: CheckIn, previous: list[CheckIn],
 
 
 def _sentence(s: str) -> str:
-    s = " ".join(s.split())
+    s = one_line(s)
     return s[:1].upper() + s[1:] if s else s
 
 

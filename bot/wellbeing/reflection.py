@@ -34,6 +34,7 @@ from typing import Any
 
 from bot import embeddings
 from bot.content import check_language, section
+from bot.text import one_line
 
 from .answers import join_list, normalise
 from .model import DIMENSIONS, dimension, dimensions, thresholds
@@ -208,6 +209,6 @@ def confirmation_question(dims: Iterable[str | tuple[str, float]], lang: str) ->
     areas = [dimension(d, lang).area for d in ids]
     if not areas:
         choices = join_list([d.area for d in dimensions(lang)], lang, "or")
-        return " ".join(texts["none"].format(choices=choices).split())
+        return one_line(texts["none"].format(choices=choices))
     key = "one" if len(areas) == 1 else "several"
-    return " ".join(texts[key].format(areas=join_list(areas, lang)).split())
+    return one_line(texts[key].format(areas=join_list(areas, lang)))
