@@ -24,6 +24,7 @@ from bot.content import text as content_text
 from bot.conversations import history, recent_user_texts, record_replies, record_user_message, touch_person
 from bot.crisis import detect
 from bot.escalation import open_case_for
+from bot.exercises.suggest import named_exercise, start_payload
 from bot.handover import bot_paused_for
 from bot.pseudonyms import pseudonym
 from bot.safety import check as safety_check
@@ -133,7 +134,10 @@ async def webhook(body: ChatRequest, request: Request) -> Any:
         if asked is not None:
             return _outgoing(body.sender, asked)
 
-    return await _forward(request, body.sender, body.message, message_id, metadata, language,
+    # An exercise asked for by name ("a thought record") starts at once, as its button would.
+    named = named_exercise(body.message, language)
+    forwarded = start_payload(named) if named else body.message
+    return await _forward(request, body.sender, forwarded, message_id, metadata, language,
                           incoming.pending_crisis_severity)
 
 

@@ -43,6 +43,7 @@ class Exercise:
     purpose: str                    # one sentence: what it is for
     steps: tuple[str, ...]
     keywords: tuple[str, ...] = ()  # for matching a typed request
+    names: tuple[str, ...] = ()     # what people call it when they ask for it by name ("a thought record")
     values: tuple[str, ...] = ()    # value ids it touches (any dimension)
     also: tuple[str, ...] = ()      # further dimensions it serves
     runner: str = "guided"
@@ -95,6 +96,7 @@ def _parse(exercise_id: str, spec: dict[str, Any], lang: str) -> Exercise:
             steps=_strings([step["text"] if isinstance(step, dict) else step for step in raw_steps]),
             keywords=_strings(spec.get("keywords")), values=_strings(spec.get("values")),
             also=_strings(spec.get("also")), runner=str(spec.get("runner", "guided")),
+            names=_strings(spec.get("names")),
             scales=tuple(int(i) for i in spec.get("scales") or ()), recap=_strings(spec.get("recap")),
             at_zero=tuple(_variant(step, "at_zero") for step in raw_steps),
             at_ten=tuple(_variant(step, "at_ten") for step in raw_steps),

@@ -198,6 +198,22 @@ def _embedding_scores(request: str) -> dict[str, float] | None:
     return {ex_id: float(s) for ex_id, s in zip(ids, sims, strict=True)}
 
 
+NAMED_MAX_WORDS = 12   # a request by name is short; a long message that mentions a name is something else
+
+
+def named_exercise(text: str | None, lang: str) -> str | None:
+    """The exercise a short message asks for by one of its `names` ("I'd like to do a thought record",
+    "een schaalvraag graag"), or None. The gateway starts it directly: these names mean nothing else
+    to the dialogue engine, whose examples ask for exercises in general."""
+    words = normalise(text or "")
+    if not words or len(words.split()) > NAMED_MAX_WORDS:
+        return None
+    for ex in library.exercises(check_language(lang)):
+        if any(re.search(rf"(?<!\w){re.escape(normalise(name))}(?!\w)", words) for name in ex.names):
+            return ex.id
+    return None
+
+
 def match_request(request: str | None, lang: str) -> list[tuple[str, float]]:
     """Exercises that fit a typed request, best first, as (exercise id, relevance); [] when the
     request is vague or fits nothing. Relevance is comparable only within one call."""

@@ -125,3 +125,27 @@ def test_a_coaching_tool_as_a_stored_conversation_takes_feedback(database):
     with database.session() as session:
         assert active_session(session, "c1") is None
         assert feedback_history(session, "c1") == [("scaling", 0)]
+
+
+@pytest.mark.parametrize(("text", "lang", "expected"), [
+    ("I'd like to do a thought record", "en", "thought_record"), ("can we do the ABC model?", "en", "thought_record"),
+    ("a scaling question please", "en", "scaling"), ("something solution-focused", "en", "exceptions"),
+    ("ik wil een schaalvraag doen", "nl", "scaling"), ("een gedachtenschema invullen", "nl", "thought_record"),
+    ("iets oplossingsgericht graag", "nl", "exceptions"),
+    # Not a request by name: a long story that mentions one, or another meaning of the word.
+    ("I kept a thought record for years when I was depressed and now I finally feel better about my life", "en", None),
+    ("scaling the wall at the climbing gym was scary", "en", None), ("ik wil een oefening", "nl", None)])
+def test_a_short_message_naming_a_tool_asks_for_it(text, lang, expected):
+    assert suggest.named_exercise(text, lang) == expected
+
+
+def test_the_gateway_starts_a_tool_asked_for_by_name_as_its_button_would(client, fake_rasa):
+    sent = client.post("/webhooks/rest/webhook", json={
+        "sender": "0123456789abcdef0123456789abcdef", "message": "ik wil een schaalvraag doen",
+        "metadata": {"language": "nl"}})
+    assert sent.status_code == 200
+    assert fake_rasa.sent[-1]["message"] == suggest.start_payload("scaling")
+    client.post("/webhooks/rest/webhook", json={
+        "sender": "0123456789abcdef0123456789abcdef", "message": "ik slaap slecht de laatste tijd",
+        "metadata": {"language": "nl"}})
+    assert fake_rasa.sent[-1]["message"] == "ik slaap slecht de laatste tijd"   # anything else goes as typed
