@@ -201,17 +201,22 @@ def _embedding_scores(request: str) -> dict[str, float] | None:
 NAMED_MAX_WORDS = 12   # a request by name is short; a long message that mentions a name is something else
 
 
+@cache
+def _name_patterns(lang: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(exercise id, one regex over its `names`) for the exercises that have names, in file order."""
+    found = ((ex.id, phrase_regex(ex.names)) for ex in library.exercises(lang))
+    return tuple((ex_id, pattern) for ex_id, pattern in found if pattern is not None)
+
+
 def named_exercise(text: str | None, lang: str) -> str | None:
     """The exercise a short message asks for by one of its `names` ("I'd like to do a thought record",
     "een schaalvraag graag"), or None. The gateway starts it directly: these names mean nothing else
-    to the dialogue engine, whose examples ask for exercises in general."""
+    to the dialogue engine, whose examples ask for exercises in general. Every forwarded message
+    passes here, so the patterns are built once per language."""
     words = normalise(text or "")
     if not words or len(words.split()) > NAMED_MAX_WORDS:
         return None
-    for ex in library.exercises(check_language(lang)):
-        if any(re.search(rf"(?<!\w){re.escape(normalise(name))}(?!\w)", words) for name in ex.names):
-            return ex.id
-    return None
+    return next((ex_id for ex_id, pattern in _name_patterns(check_language(lang)) if pattern.search(words)), None)
 
 
 def match_request(request: str | None, lang: str) -> list[tuple[str, float]]:
