@@ -16,6 +16,7 @@ suggested unasked (:mod:`bot.exercises.suggest`). The machine (see ``base.Step``
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 from bot.content import check_language, section
@@ -43,14 +44,24 @@ def read_scale(text: str, lang: str) -> int | None:
     if digits:
         value = int(digits.group(1))
         return value if 0 <= value <= 10 else None
-    words = {str(w).casefold(): n for n, spelled in enumerate(_texts(lang)["number_words"]) for w in spelled}
+    words = _number_words(check_language(lang))
     found = [words[w] for w in re.findall(r"\w+", (text or "").casefold()) if w in words]
     return found[-1] if found else None
 
 
+@cache
+def _number_words(lang: str) -> dict[str, int]:
+    return {str(w).casefold(): n for n, spelled in enumerate(_texts(lang)["number_words"]) for w in spelled}
+
+
+def _numbers(ex: library.Exercise, answers: list[Any]) -> dict[int, int]:
+    """The numbers given so far, by the step that asked for them (a skipped scale gives none)."""
+    return {i: answers[i] for i in ex.scales if i < len(answers) and isinstance(answers[i], int)}
+
+
 def _scale_of(ex: library.Exercise, answers: list[Any]) -> int | None:
     """The latest number given before the current point (the first scale question's, if only one)."""
-    numbers = [answers[i] for i in ex.scales if i < len(answers) and isinstance(answers[i], int)]
+    numbers = list(_numbers(ex, answers).values())
     return numbers[-1] if numbers else None
 
 
@@ -91,7 +102,7 @@ def _recap(ex: library.Exercise, answers: list[Any], lang: str) -> str:
     for label, answer in zip(ex.recap, answers, strict=False):
         shown = texts["recap_skipped"] if answer is None else str(answer)
         lines.append("- " + texts["recap_line"].format(label=label, answer=one_line(shown)))
-    numbers = [answers[i] for i in ex.scales if i < len(answers) and isinstance(answers[i], int)]
+    numbers = list(_numbers(ex, answers).values())
     if len(ex.scales) >= 2 and len(numbers) >= 2:
         lines.append(texts["scale_moved"].format(before=numbers[0], after=numbers[-1]))
     return "\n".join(lines)
@@ -139,7 +150,7 @@ def advance(state: dict[str, Any], text: str, lang: str) -> Step:
         step.state = _state(ex, index + 1, answers)
         step.messages.append(_question(ex, index + 1, answers, lang))
         return step
-    scales = {str(i): answers[i] for i in ex.scales if isinstance(answers[i], int)}
+    scales = {str(i): n for i, n in _numbers(ex, answers).items()}
     step.status = DONE
     step.state = {**_state(ex, index, []), "finished": True}   # the words stay in the recap, not here
     step.result = {"exercise_id": ex.id, "completed": True, "scales": scales}
