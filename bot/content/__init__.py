@@ -55,7 +55,12 @@ class Explained:
         super().__init__(self.text("en"))
 
     def text(self, lang: str) -> str:
-        return text(lang if lang in SUPPORTED_LANGUAGES else "en", f"{self.where}.{self.key}", **self.fill)
+        lang = lang if lang in SUPPORTED_LANGUAGES else "en"
+        return text(lang, f"{self.where}.{self.key}", **self.fill_in(lang))
+
+    def fill_in(self, lang: str) -> dict[str, Any]:
+        """The placeholders' values in *lang*; a subclass whose values are words themselves translates them."""
+        return self.fill
 
 
 @cache

@@ -46,14 +46,13 @@ class DirectoryError(Explained, ValueError):
         self.entry = entry
         super().__init__(key, **fill)
 
-    def text(self, lang: str) -> str:
-        lang = lang if lang in SUPPORTED_LANGUAGES else "en"
-        fill = dict(self.fill)
-        if self.entry is not None:
-            source, number, ident = self.entry
-            fill["where"] = text(lang, f"{self.where}.entry_with_id" if ident else f"{self.where}.entry",
-                                 source=source, number=number, ident=repr(ident))
-        return text(lang, f"{self.where}.{self.key}", **fill)
+    def fill_in(self, lang: str) -> dict[str, Any]:
+        if self.entry is None:
+            return self.fill
+        source, number, ident = self.entry
+        where = text(lang, f"{self.where}.entry_with_id" if ident else f"{self.where}.entry",
+                     source=source, number=number, ident=repr(ident))
+        return {**self.fill, "where": where}
 
 
 @dataclass(frozen=True)
