@@ -34,9 +34,15 @@ async def _rasa_state(request: Request) -> str:
     return "loading" if _process_alive(state.rasa_pid_file) else "down"
 
 
+# A busy action server (it fits the reflection mapping while it starts, on 2 cores beside Rasa) can
+# take more than half a second to answer; that is slow, not down. CI once read "down" a moment after
+# the stack had reported ready.
+ACTIONS_TIMEOUT_S = 2.0
+
+
 async def _actions_state(request: Request) -> str:
     try:
-        async with httpx.AsyncClient(timeout=0.5) as client:
+        async with httpx.AsyncClient(timeout=ACTIONS_TIMEOUT_S) as client:
             response = await client.get(request.app.state.settings.action_url + "/health")
         return "ok" if response.status_code == 200 else "down"
     except httpx.HTTPError:
