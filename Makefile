@@ -2,10 +2,15 @@
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test setup train test-fast benchmark lint clean
+ENGINES ?= 2
+
+.PHONY: run run-scaled test setup train test-fast benchmark lint clean
 
 run: setup                ## set up what is missing, train if data changed, start everything on SQLite
 	PORT=$(PORT) .venv/bin/python scripts/stack.py run
+
+run-scaled: setup         ## ENGINES dialogue engines (2) on the local PostgreSQL and Redis (DATABASE_URL, REDIS_URL override)
+	PORT=$(PORT) .venv/bin/python scripts/stack.py run --engines $(ENGINES)
 
 test: setup train lint    ## set up, lint, and run the whole test suite (unit, API, Rasa, end-to-end, browser)
 	@scripts/setup.sh --with-browser

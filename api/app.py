@@ -21,7 +21,7 @@ from api.pages import router as pages_router
 from api.rasa_client import RasaClient
 from api.rate_limits import ChatLimits
 from bot import crisis, reflection
-from bot.config import Settings, load_settings
+from bot.config import Settings, engine_process_name, load_settings
 from bot.storage import Database
 from bot.storage.tracker_events import TrackerEvents
 
@@ -54,8 +54,10 @@ def create_app(settings: Settings | None = None, *, warm_up_models: bool = True)
     app.state.limits = ChatLimits(settings.rate_limit_storage, settings.chat_limit_per_id,
                                   settings.chat_limit_per_address, settings.case_limit_per_address)
     app.state.tracker = TrackerEvents(settings.tracker_sqlalchemy_url)  # for deletion and export
-    app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_token, settings.rasa_timeout_s)
-    app.state.rasa_pid_file = settings.var_dir / "run" / "rasa.pid"
+    app.state.rasa = RasaClient(settings.engine_urls, settings.rasa_token, settings.rasa_timeout_s)
+    # What scripts/stack.py writes per engine: a live process whose port is still closed is loading.
+    app.state.rasa_pid_files = [settings.var_dir / "run" / f"{engine_process_name(i)}.pid" for i in
+                                range(len(settings.engine_urls))]
     app.state.crisis_detector_state = lambda: "rules+classifier" if crisis.embeddings_ready() else "rules"
 
     errors.install(app)

@@ -23,15 +23,22 @@ def _process_alive(pid_file: Path) -> bool:
         return False
 
 
-async def _rasa_state(request: Request) -> str:
+async def _engine_states(request: Request) -> list[str]:
     state = request.app.state
     try:
-        if await asyncio.wait_for(state.rasa.ping(timeout_s=0.5), timeout=0.8):
-            return "ok"
+        answers = await asyncio.wait_for(state.rasa.ping_each(timeout_s=0.5), timeout=0.8)
     except TimeoutError:
-        pass
+        answers = {}
     # Rasa opens its port only after the model is loaded: a live process without a port is loading.
-    return "loading" if _process_alive(state.rasa_pid_file) else "down"
+    return ["ok" if answers.get(url) else "loading" if _process_alive(pid_file) else "down"
+            for url, pid_file in zip(state.rasa.base_urls, state.rasa_pid_files, strict=True)]
+
+
+def _overall(engines: list[str]) -> str:
+    """One engine's state, or for several: ok when all are, degraded while some answer."""
+    if all(engine == engines[0] for engine in engines):
+        return engines[0]
+    return "degraded" if "ok" in engines else "loading" if "loading" in engines else "down"
 
 
 # A busy action server (it fits the reflection mapping while it starts, on 2 cores beside Rasa) can
@@ -59,10 +66,13 @@ async def _database_state(request: Request) -> str:
 
 @router.get("/health")
 async def health(request: Request) -> dict:
-    database, rasa, actions = await asyncio.gather(
-        _database_state(request), _rasa_state(request), _actions_state(request)
+    database, engines, actions = await asyncio.gather(
+        _database_state(request), _engine_states(request), _actions_state(request)
     )
-    components = {"api": "ok", "database": database, "rasa": rasa, "actions": actions}
+    components = {"api": "ok", "database": database, "rasa": _overall(engines), "actions": actions}
     crisis = request.app.state.crisis_detector_state()
     status = "ok" if all(value == "ok" for value in components.values()) else "degraded"
-    return {"status": status, "components": components, "crisis_detector": crisis}
+    body = {"status": status, "components": components, "crisis_detector": crisis}
+    if len(engines) > 1:
+        body["engines"] = engines   # in RASA_URLS order
+    return body

@@ -18,6 +18,9 @@ class Settings:
     var_dir: Path = field(default_factory=_default_var_dir)
     database_url: str = ""
     rasa_url: str = "http://127.0.0.1:5005"
+    # Several engines sharing one tracker store and lock store (RASA_URLS, comma-separated); the
+    # first is rasa_url. Empty: rasa_url alone.
+    rasa_urls: tuple[str, ...] = ()
     rasa_token: str = ""
     action_url: str = "http://127.0.0.1:5055"
     rasa_timeout_s: float = 20.0
@@ -35,6 +38,10 @@ class Settings:
     redis_url: str = ""
     # People not seen for this many days are erased by `python -m api.cli purge` (0: never).
     retention_days: int = 365
+
+    @property
+    def engine_urls(self) -> tuple[str, ...]:
+        return self.rasa_urls or (self.rasa_url,)
 
     @property
     def rate_limit_storage(self) -> str:
@@ -67,11 +74,22 @@ def _with_driver(url: str) -> str:
     return url
 
 
+def engine_process_name(index: int) -> str:
+    """The name scripts/stack.py gives the index-th dialogue engine (its log and pid file carry it)."""
+    return "rasa" if index == 0 else f"rasa-{index + 1}"
+
+
+def _urls(value: str) -> tuple[str, ...]:
+    return tuple(url.strip().rstrip("/") for url in value.split(",") if url.strip())
+
+
 def load_settings() -> Settings:
     env = os.environ
+    engines = _urls(env.get("RASA_URLS", ""))
     return Settings(
         database_url=env.get("DATABASE_URL", ""),
-        rasa_url=env.get("RASA_URL", "http://127.0.0.1:5005").rstrip("/"),
+        rasa_url=engines[0] if engines else env.get("RASA_URL", "http://127.0.0.1:5005").rstrip("/"),
+        rasa_urls=engines,
         rasa_token=env.get("RASA_TOKEN", ""),
         action_url=env.get("ACTION_URL", "http://127.0.0.1:5055").rstrip("/"),
         rasa_timeout_s=float(env.get("RASA_TIMEOUT_S", "20")),

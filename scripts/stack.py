@@ -23,6 +23,8 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # bot.config decides where the tracker store lives
+from bot.config import engine_process_name  # noqa: E402
+
 RASA_BIN = ROOT / ".venv-rasa" / "bin" / "rasa"
 APP_PYTHON = ROOT / ".venv" / "bin" / "python"
 MODEL_DIR = ROOT / "models"
@@ -114,6 +116,20 @@ class Stack:
     rasa_token: str = field(default_factory=lambda: os.environ.get("RASA_TOKEN") or secrets.token_urlsafe(24))
     extra_env: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    # Several engines (the scaled-out shape) share the tracker store and Redis locks; the first listens
+    # on rasa_port, the others on ports after it unless rasa_ports names them all.
+    engines: int = 1
+    rasa_ports: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.rasa_ports:
+            self.rasa_ports = [self.rasa_port] + [free_port() for _ in range(self.engines - 1)]
+        self.rasa_port, self.engines = self.rasa_ports[0], len(self.rasa_ports)
+        if self.engines > 1:
+            env = {**os.environ, **self.extra_env}
+            if not env.get("REDIS_URL") or not env.get("DATABASE_URL", "").startswith(("postgres", "postgresql")):
+                raise ValueError("several engines need a shared tracker store and lock store: "
+                                 "set DATABASE_URL to PostgreSQL and REDIS_URL (see README, scaled-out shape)")
 
     @property
     def api_url(self) -> str:
@@ -124,18 +140,28 @@ class Stack:
         return f"http://127.0.0.1:{self.rasa_port}"
 
     @property
+    def rasa_urls(self) -> list[str]:
+        return [f"http://127.0.0.1:{port}" for port in self.rasa_ports]
+
+    @property
     def action_url(self) -> str:
         return f"http://127.0.0.1:{self.action_port}"
 
     def env(self) -> dict[str, str]:
         env = _rasa_env()
         env.update({
-            "WELLBEING_VAR_DIR": str(self.var_dir), "RASA_URL": self.rasa_url, "RASA_TOKEN": self.rasa_token,
+            "WELLBEING_VAR_DIR": str(self.var_dir), "RASA_URL": self.rasa_url, "RASA_URLS": ",".join(self.rasa_urls),
+            "RASA_TOKEN": self.rasa_token,
             "ACTION_URL": self.action_url, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1",
             "TRANSFORMERS_OFFLINE": "1", "PYTHONUNBUFFERED": "1",
             # rasa_sdk listens where SANIC_HOST says (0.0.0.0 by default): only the engine may call it.
             "SANIC_HOST": "127.0.0.1",
         })
+        if self.engines > 1:
+            # An engine killed mid-turn leaves its Redis lock behind; the other engine waits for it to
+            # expire (Rasa's default: 60 s) before taking that conversation. Keep it well below the
+            # gateway's RASA_TIMEOUT_S (20 s).
+            env["TICKET_LOCK_LIFETIME"] = "8"
         env.update(self.extra_env)
         return env
 
@@ -154,12 +180,14 @@ class Stack:
         self._spawn("actions", [str(APP_PYTHON), "-m", "rasa_sdk", "--actions", "actions",
                                 "--port", str(self.action_port)])
 
-    def start_rasa(self) -> None:
+    def start_rasa(self, index: int = 0) -> None:
+        """Start the index-th engine (named by bot.config.engine_process_name: rasa, rasa-2, ...)."""
         model = self.model or ensure_model()
         endpoints = self.var_dir / "run" / "endpoints.yml"
         endpoints.parent.mkdir(parents=True, exist_ok=True)
         endpoints.write_text(endpoints_yaml(self.action_url, self.var_dir, self.env()))
-        self._spawn("rasa", [str(RASA_BIN), "run", "--model", str(model), "--port", str(self.rasa_port),
+        name, port = engine_process_name(index), self.rasa_ports[index]
+        self._spawn(name, [str(RASA_BIN), "run", "--model", str(model), "--port", str(port),
                              "--enable-api", "--auth-token", self.rasa_token, "--endpoints", str(endpoints),
                              "--credentials", str(ROOT / "credentials.yml"), "--interface", "127.0.0.1"])
 
@@ -169,7 +197,8 @@ class Stack:
 
     def start(self) -> None:
         self.start_actions()
-        self.start_rasa()
+        for index in range(self.engines):
+            self.start_rasa(index)
         self.start_api()
 
     def stop(self, name: str, timeout_s: float = 15.0) -> None:
@@ -185,7 +214,7 @@ class Stack:
         (self.var_dir / "run" / f"{name}.pid").unlink(missing_ok=True)
 
     def stop_all(self) -> None:
-        for name in ("api", "rasa", "actions"):
+        for name in ("api", *(engine_process_name(i) for i in range(self.engines)), "actions"):
             self.stop(name)
 
     def health(self) -> dict:
@@ -212,9 +241,36 @@ class Stack:
         raise TimeoutError(f"stack not healthy after {timeout_s:.0f} s: {self.health()}")
 
 
+LOCAL_DATABASE = "postgresql://postgres@127.0.0.1:5432/wellbeing"
+LOCAL_REDIS = "redis://127.0.0.1:6379/0"
+
+
+def scaled_env() -> dict[str, str]:
+    """The scaled-out shape on this machine's servers unless DATABASE_URL / REDIS_URL say otherwise;
+    the database is created when it does not exist yet."""
+    import psycopg
+
+    database = os.environ.get("DATABASE_URL") or LOCAL_DATABASE
+    redis_url = os.environ.get("REDIS_URL") or LOCAL_REDIS
+    url = urlparse(database)
+    name = url.path.lstrip("/")
+    admin = url._replace(path="/postgres").geturl()
+    try:
+        with psycopg.connect(admin, autocommit=True, connect_timeout=5) as connection:
+            if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+                connection.execute(f'CREATE DATABASE "{name}"')
+                _say(f"created the database {name}")
+    except psycopg.Error as error:
+        sys.exit(f"error: PostgreSQL at {url.hostname}:{url.port or 5432} is needed for several engines: {error}")
+    return {"DATABASE_URL": database, "REDIS_URL": redis_url}
+
+
 def run(args: argparse.Namespace) -> None:
     model = ensure_model()
-    stack = Stack(api_port=args.port, rasa_port=args.rasa_port, action_port=args.action_port, model=model)
+    extra_env = scaled_env() if args.engines > 1 else {}
+    ports = [args.rasa_port + i for i in range(args.engines)]
+    stack = Stack(api_port=args.port, rasa_ports=ports, action_port=args.action_port, model=model,
+                  extra_env=extra_env)
     stopping = False
 
     def shut_down(*_):
@@ -253,6 +309,8 @@ def main() -> None:
     run_parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
     run_parser.add_argument("--rasa-port", type=int, default=int(os.environ.get("RASA_PORT", 5005)))
     run_parser.add_argument("--action-port", type=int, default=int(os.environ.get("ACTION_PORT", 5055)))
+    run_parser.add_argument("--engines", type=int, default=int(os.environ.get("ENGINES", 1)),
+                            help="dialogue engines (more than one: PostgreSQL and Redis, local by default)")
     sub.add_parser("train")
     sub.add_parser("model-path")
     args = parser.parse_args()

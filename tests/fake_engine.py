@@ -7,6 +7,8 @@ from typing import Any
 class FakeRasa:
     """Stands in for the Rasa server: records what the gateway sent, answers from a script."""
 
+    base_urls = ["http://fake-rasa"]
+
     def __init__(self) -> None:
         self.up = True
         self.sent: list[dict[str, Any]] = []
@@ -36,6 +38,9 @@ class FakeRasa:
 
     async def ping(self, timeout_s=0.5):
         return self.up
+
+    async def ping_each(self, timeout_s=0.5):
+        return {self.base_urls[0]: await self.ping(timeout_s)}
 
     async def close(self):
         pass

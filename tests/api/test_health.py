@@ -30,3 +30,16 @@ def test_health_does_not_wait_on_an_engine_that_hangs(client, fake_rasa):
     response = client.get("/health")
     assert response.status_code == 200
     assert response.json()["components"]["rasa"] in ("loading", "down")
+
+
+def test_health_names_each_engine_when_there_are_several(client, fake_rasa):
+    fake_rasa.base_urls = ["http://engine-a", "http://engine-b"]
+    client.app.state.rasa_pid_files = [client.app.state.rasa_pid_files[0]] * 2
+
+    async def one_down(timeout_s=0.5):
+        return {"http://engine-a": True, "http://engine-b": False}
+
+    fake_rasa.ping_each = one_down
+    body = client.get("/health").json()
+    assert body["engines"] == ["ok", "down"]
+    assert body["components"]["rasa"] == "degraded" and body["status"] == "degraded"

@@ -1,7 +1,11 @@
-"""Scaled-out mode against the real servers: app tables and Rasa's tracker store on PostgreSQL,
-Rasa's lock store on Redis. Conversations survive a restart of the engine."""
+"""Scaled-out mode against the real servers: two dialogue engines, app tables and Rasa's tracker store
+on PostgreSQL, Rasa's lock store on Redis. Conversations survive a restart of an engine, and the loss
+of one: the other takes the conversation over where it was."""
 from __future__ import annotations
 
+import json
+import os
+import signal
 import sys
 import uuid
 from pathlib import Path
@@ -43,7 +47,7 @@ def scaled(tmp_path_factory):
     stack = stack_module.Stack(
         api_port=stack_module.free_port(), rasa_port=stack_module.free_port(),
         action_port=stack_module.free_port(), var_dir=tmp_path_factory.mktemp("scaled-var"),
-        model=stack_module.ensure_model(quiet=True),
+        model=stack_module.ensure_model(quiet=True), engines=2,
         extra_env={"DATABASE_URL": url, "REDIS_URL": "redis://127.0.0.1:6379/0", "WELLBEING_WARM_UP": "1"},
     )
     stack.start()
@@ -91,3 +95,41 @@ def test_messages_and_tracker_live_in_postgres_and_survive_an_engine_restart(sca
     erased = httpx.delete(f"{stack.api_url}/api/me/{SENDER}", timeout=30).json()
     assert erased["deleted_dialogue_engine_events"] > 0
     assert _counts(engine) == (0, 0)
+
+
+CHECK_IN = ["7", "1", "health", "skip", "9", "8", "connection", "skip", "skip", "5", "skip", "skip",
+            "2", "3", "skip", "skip"]
+
+
+def test_when_an_engine_dies_the_other_carries_the_check_in_on_and_nothing_is_lost_or_doubled(scaled):
+    from api.rasa_client import RasaClient
+
+    stack, url = scaled
+    assert stack.health().get("engines") == ["ok", "ok"]
+    pool = RasaClient(stack.rasa_urls)
+    sender = next(sid(f"scaled-kill-{i}") for i in range(100) if pool.home(sid(f"scaled-kill-{i}")) == stack.rasa_urls[0])
+    sent = ["i'd like to take stock", *CHECK_IN[:2]]
+    for message in sent:
+        assert _say(stack, sender, message).status_code == 200
+    # The conversation's home engine dies without a goodbye.
+    engine = stack.processes.pop("rasa")
+    os.killpg(engine.pid, signal.SIGKILL)
+    engine.wait()
+    for message in CHECK_IN[2:]:
+        response = _say(stack, sender, message)
+        assert response.status_code == 200, response.text
+        sent.append(message)
+    assert any(m.get("image") for m in response.json()), response.json()   # the check-in reached its end
+    mine = httpx.get(f"{stack.api_url}/api/me/{sender}/checkins", timeout=30).json()["checkins"]
+    assert mine[0]["answers"]["physical"]["investment"] == 7   # answered on the engine that died
+    assert mine[0]["answers"]["social"]["fulfilment"] == 8
+    assert stack.health()["engines"][0] == "down"
+    engine_db = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine_db.connect() as connection:
+        stored = connection.execute(
+            text("SELECT count(*) FROM messages WHERE person_id = :id AND role = 'user'"), {"id": sender}).scalar_one()
+        tracked = connection.execute(
+            text("SELECT data FROM events WHERE sender_id = :id AND type_name = 'user' ORDER BY id"),
+            {"id": sender}).scalars().all()
+    assert stored == len(sent)                                  # every message stored once
+    assert [json.loads(event)["text"] for event in tracked] == sent   # each turn taken once, in order
