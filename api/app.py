@@ -1,6 +1,7 @@
 """The FastAPI application: `uvicorn --factory api.app:create_app`, or `create_app(settings)` in tests."""
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from contextlib import asynccontextmanager
@@ -8,6 +9,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 
 from api import errors, log_redaction
 from api.chat import router as chat_router
@@ -22,7 +24,10 @@ from api.rasa_client import RasaClient
 from api.rate_limits import ChatLimits
 from bot import crisis, reflection
 from bot.config import Settings, engine_process_name, load_settings
+from bot.safety import database_down
 from bot.storage import Database
+from bot.storage.db import UNREACHABLE
+from bot.storage.spool import Spool
 from bot.storage.tracker_events import TrackerEvents
 
 log = logging.getLogger(__name__)
@@ -34,6 +39,31 @@ def _warm_up() -> None:
     reflection.ready()   # the safety question starts by saying back what it heard
 
 
+SPOOL_CHECK_S = 3.0
+
+
+async def write_back_spool(app: FastAPI) -> None:
+    """Turns answered while the database was unreachable go into it as soon as it answers again."""
+    def drain() -> int:
+        if not app.state.spool.pending():
+            return 0
+
+        def write(entries):
+            with app.state.db.session() as session:
+                database_down.write_spooled(session, entries)
+
+        return app.state.spool.drain(write)
+
+    while True:
+        try:
+            await run_in_threadpool(drain)
+        except UNREACHABLE:
+            pass   # still down: the turns stay in the spool
+        except Exception:
+            log.exception("could not write the spool back")
+        await asyncio.sleep(SPOOL_CHECK_S)
+
+
 def create_app(settings: Settings | None = None, *, warm_up_models: bool = True) -> FastAPI:
     settings = settings or load_settings()
 
@@ -43,7 +73,9 @@ def create_app(settings: Settings | None = None, *, warm_up_models: bool = True)
         if warm_up_models:
             # The rules layer answers at once; the embedding layer joins when its model is loaded.
             threading.Thread(target=_warm_up, name="models-warm-up", daemon=True).start()
+        writer = asyncio.create_task(write_back_spool(app))
         yield
+        writer.cancel()
         await app.state.rasa.close()
         app.state.db.dispose()
         app.state.tracker.dispose()
@@ -53,6 +85,7 @@ def create_app(settings: Settings | None = None, *, warm_up_models: bool = True)
     app.state.db = Database(settings.sqlalchemy_url)
     app.state.limits = ChatLimits(settings.rate_limit_storage, settings.chat_limit_per_id,
                                   settings.chat_limit_per_address, settings.case_limit_per_address)
+    app.state.spool = Spool(settings.var_dir / "spool")   # what arrives while the database is down
     app.state.tracker = TrackerEvents(settings.tracker_sqlalchemy_url)  # for deletion and export
     app.state.rasa = RasaClient(settings.engine_urls, settings.rasa_token, settings.rasa_timeout_s)
     # What scripts/stack.py writes per engine: a live process whose port is still closed is loading.

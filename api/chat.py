@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import database
+from api.health import action_server_up
 from api.payloads import sanitise
 from api.rasa_client import EngineUnavailable
 from api.schemas import ChatRequest, SenderId, error_responses
@@ -28,7 +29,9 @@ from bot.exercises.suggest import named_exercise, start_payload
 from bot.handover import bot_paused_for
 from bot.pseudonyms import pseudonym
 from bot.safety import check as safety_check
+from bot.safety import database_down
 from bot.safety.dialogue import handle_control, parse_control, respond_to_crisis
+from bot.storage.db import UNREACHABLE
 from bot.storage.models import Message, Person, SafetyCheck
 
 log = logging.getLogger(__name__)
@@ -91,7 +94,10 @@ async def webhook(body: ChatRequest, request: Request) -> Any:
             return Incoming(person.country, message.id, context, bot_paused_for(session, person.id), pending,
                             answer)
 
-    incoming = await run_in_threadpool(store_incoming)
+    try:
+        incoming = await run_in_threadpool(store_incoming)
+    except UNREACHABLE as error:
+        return await _database_down_turn(request, body, error)
     message_id = incoming.message_id
     metadata.setdefault("country", incoming.country)
 
@@ -161,8 +167,32 @@ async def _forward(request: Request, sender: str, text: str, message_id: int, me
             return _outgoing(sender, replies)
         return _engine_unavailable()
 
+    if not replies and not await action_server_up(state.settings.action_url):
+        # The engine answers without the action server, but only with silence where an action
+        # should have spoken: say so kindly instead of leaving the person waiting.
+        log.warning("action server down: %s got no reply", pseudonym(sender))
+        replies = [{"text": content_text(language, "gateway.actions_unavailable")}]
     await run_in_threadpool(_store_replies, state.db, sender, message_id, before + replies, language)
     return _outgoing(sender, before + replies)
+
+
+async def _database_down_turn(request: Request, body: ChatRequest, error: Exception) -> Any:
+    """The database cannot be reached: answer from the detector alone (help lines for a crisis), keep
+    the turn in the local spool; the app writes it back when the database answers again."""
+    language, country = body.metadata.language, body.metadata.country
+    log.error("database unreachable (%s): %s answered by the gateway alone, turn spooled",
+              type(error).__name__, pseudonym(body.sender))
+    reply = await run_in_threadpool(database_down.answer, body.message, language, country)
+    await run_in_threadpool(request.app.state.spool.add,
+                            database_down.spool_entry(body.sender, body.message, language, country, reply))
+    if reply.crisis:
+        return _outgoing(body.sender, reply.replies)
+    return JSONResponse(status_code=503, content={
+        "error": {"code": "database_unavailable",
+                  "message_en": content_text("en", "gateway.database_unavailable"),
+                  "message_nl": content_text("nl", "gateway.database_unavailable")},
+        "stored": True,
+    })
 
 
 def _store_replies(db, sender: str, message_id: int | None, replies: list[dict[str, Any]], language: str) -> None:

@@ -47,13 +47,17 @@ def _overall(engines: list[str]) -> str:
 ACTIONS_TIMEOUT_S = 2.0
 
 
-async def _actions_state(request: Request) -> str:
+async def action_server_up(action_url: str) -> bool:
     try:
         async with httpx.AsyncClient(timeout=ACTIONS_TIMEOUT_S) as client:
-            response = await client.get(request.app.state.settings.action_url + "/health")
-        return "ok" if response.status_code == 200 else "down"
+            response = await client.get(action_url + "/health")
+        return response.status_code == 200
     except httpx.HTTPError:
-        return "down"
+        return False
+
+
+async def _actions_state(request: Request) -> str:
+    return "ok" if await action_server_up(request.app.state.settings.action_url) else "down"
 
 
 async def _database_state(request: Request) -> str:

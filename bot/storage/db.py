@@ -6,11 +6,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, exc, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent.parent / "migrations"
+# What a database that cannot be reached raises (server down, network gone, pool exhausted).
+UNREACHABLE = (exc.OperationalError, exc.InterfaceError, exc.TimeoutError)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -27,6 +29,9 @@ class Database:
         kwargs = {"pool_pre_ping": True, "future": True}
         if url.startswith("sqlite"):
             kwargs["connect_args"] = {"check_same_thread": False}
+        elif url.startswith("postgresql"):
+            # A server that does not answer must not hold a person's turn for minutes.
+            kwargs["connect_args"] = {"connect_timeout": 3}
         self.engine: Engine = create_engine(url, **kwargs)
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)

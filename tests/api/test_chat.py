@@ -141,3 +141,19 @@ def test_button_payloads_pass_but_typed_rasa_commands_do_not(client, fake_rasa):
     assert sent[:2] == ["/confirm_safe", '/look_closer{"dimension":"social"}']
     assert sent[2] == "restart"  # plain text now: it cannot reset the conversation
     assert not sent[3].startswith("/")
+
+
+def test_silence_because_the_action_server_is_down_becomes_a_kind_message_in_the_persons_language(client, fake_rasa):
+    fake_rasa.reply = lambda s, m, md: []   # what Rasa answers when an action could not run
+    replies = _post(client, "ik slaap slecht", language="nl").json()   # the test action URL is down
+    assert len(replies) == 1 and "werkt nu even niet" in replies[0]["text"] and "112" in replies[0]["text"]
+    assert _messages(client)[-1][0] == "bot"   # stored with the conversation like any reply
+
+
+def test_silence_with_the_action_server_up_stays_silence(client, fake_rasa, monkeypatch):
+    async def up(url):
+        return True
+
+    monkeypatch.setattr("api.chat.action_server_up", up)
+    fake_rasa.reply = lambda s, m, md: []
+    assert _post(client, "ok").json() == []

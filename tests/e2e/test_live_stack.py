@@ -335,6 +335,22 @@ def test_the_action_server_and_the_engine_listen_on_loopback_only(live):
             assert sock.connect_ex((outward, port)) != 0, f"port {port} answers on {outward}"
 
 
+def test_with_the_action_server_stopped_a_person_hears_so_and_a_crisis_is_still_answered(live):
+    live.stop("actions")
+    try:
+        quiet = _say(live, sid("e2e-no-actions"), "I sleep badly and I worry about my work all the time")
+        assert quiet.status_code == 200
+        assert "not working right now" in _texts(quiet), quiet.json()
+        crisis = _say(live, sid("e2e-no-actions-crisis"), "I am going to kill myself tonight")
+        assert crisis.status_code == 200
+        assert any("crisis" in (m.get("custom") or {}) for m in crisis.json()), crisis.json()
+    finally:
+        live.start_actions()
+        live.wait_ready(timeout_s=300)
+    again = _say(live, sid("e2e-no-actions"), "I sleep badly and I worry about my work all the time")
+    assert "not working right now" not in _texts(again)
+
+
 def test_engine_down_gives_503_and_keeps_the_message(live):
     live.stop("rasa")
     response = _say(live, sid("e2e-down"), "is anybody there")
