@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import httpx
 import pytest
 from anon_ids import sid
 from sqlalchemy import create_engine, text
+from tcp_cut import CuttableRelay
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -43,7 +45,9 @@ def scaled(tmp_path_factory):
     name = f"wb_e2e_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(PG_ADMIN, autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
-    url = f"postgresql://postgres@127.0.0.1:5432/{name}"
+    # Everything reaches PostgreSQL through a relay a test can cut: "unreachable for a few seconds".
+    relay = CuttableRelay("127.0.0.1", 5432)
+    url = f"postgresql://postgres@127.0.0.1:{relay.port}/{name}"
     stack = stack_module.Stack(
         api_port=stack_module.free_port(), rasa_port=stack_module.free_port(),
         action_port=stack_module.free_port(), var_dir=tmp_path_factory.mktemp("scaled-var"),
@@ -53,9 +57,10 @@ def scaled(tmp_path_factory):
     stack.start()
     try:
         stack.wait_ready(timeout_s=420)
-        yield stack, url
+        yield stack, url, relay
     finally:
         stack.stop_all()
+        relay.close()
         with psycopg.connect(PG_ADMIN, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
@@ -78,7 +83,7 @@ def _counts(engine) -> tuple[int, int]:
 
 
 def test_messages_and_tracker_live_in_postgres_and_survive_an_engine_restart(scaled):
-    stack, url = scaled
+    stack, url, _relay = scaled
     assert _say(stack, SENDER, "hello").status_code == 200
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
     stored, tracked = _counts(engine)
@@ -104,7 +109,7 @@ CHECK_IN = ["7", "1", "health", "skip", "9", "8", "connection", "skip", "skip", 
 def test_when_an_engine_dies_the_other_carries_the_check_in_on_and_nothing_is_lost_or_doubled(scaled):
     from api.rasa_client import RasaClient
 
-    stack, url = scaled
+    stack, url, _relay = scaled
     assert stack.health().get("engines") == ["ok", "ok"]
     pool = RasaClient(stack.rasa_urls)
     sender = next(sid(f"scaled-kill-{i}") for i in range(100) if pool.home(sid(f"scaled-kill-{i}")) == stack.rasa_urls[0])
@@ -133,3 +138,36 @@ def test_when_an_engine_dies_the_other_carries_the_check_in_on_and_nothing_is_lo
             {"id": sender}).scalars().all()
     assert stored == len(sent)                                  # every message stored once
     assert [json.loads(event)["text"] for event in tracked] == sent   # each turn taken once, in order
+
+
+def test_postgresql_unreachable_for_a_while_a_crisis_is_answered_and_nothing_is_lost(scaled):
+    stack, url, relay = scaled
+    sender = sid("scaled-db-down")
+    assert _say(stack, sender, "hello").status_code == 200
+    relay.cut()
+    try:
+        crisis = _say(stack, sender, "I am going to kill myself tonight")
+        assert crisis.status_code == 200, crisis.text
+        assert any((m.get("custom") or {}).get("crisis", {}).get("helplines") for m in crisis.json()), crisis.json()
+        ordinary = _say(stack, sender, "are you still there")
+        assert ordinary.status_code == 503 and ordinary.json()["stored"] is True
+    finally:
+        relay.mend()
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+
+    def user_rows():
+        with engine.connect() as connection:
+            return connection.execute(text(
+                "SELECT text, status FROM messages WHERE person_id = :id AND role = 'user' ORDER BY id"),
+                {"id": sender}).all()
+
+    deadline = time.monotonic() + 60
+    while len(user_rows()) < 3 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    rows = user_rows()
+    assert [r.text for r in rows] == ["hello", "I am going to kill myself tonight", "are you still there"]
+    assert [r.status for r in rows][1:] == ["spooled", "spooled"]
+    with engine.connect() as connection:
+        cases = connection.execute(text("SELECT count(*) FROM cases WHERE person_id = :id"), {"id": sender}).scalar_one()
+    assert cases == 1                                   # the mentors see the crisis said during the outage
+    assert _say(stack, sender, "thanks").status_code == 200   # and the conversation goes on
