@@ -6,9 +6,28 @@ safety logic live in `bot/`; these modules only read the tracker and dispatch me
 import os
 import threading
 
-if os.environ.get("WELLBEING_WARM_UP", "1") != "0":
-    # The reflection mapping is fitted on first use (a few seconds): do it while the server starts,
-    # not on the first person's message. The test suite turns this off (tests/conftest.py).
+from bot.config import actions_warm_marker, load_settings
+
+
+def _say_warm() -> None:
+    marker = actions_warm_marker(load_settings().var_dir)
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(str(os.getpid()))
+
+
+def _warm_up() -> None:
     from bot import reflection
 
-    threading.Thread(target=reflection.ready, name="reflection-warm-up", daemon=True).start()
+    try:
+        reflection.ready()
+    finally:
+        _say_warm()   # loaded or not (its own log says why), waiting longer will not help
+
+
+if os.environ.get("WELLBEING_WARM_UP", "1") != "0":
+    # The reflection mapping is fitted on first use (tens of seconds on a busy machine): do it while
+    # the server starts, not on the first person's message, and let /health say "loading" until then.
+    # The test suite turns this off (tests/conftest.py).
+    threading.Thread(target=_warm_up, name="reflection-warm-up", daemon=True).start()
+else:
+    _say_warm()

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import database
+from bot.config import actions_warm_marker
 
 router = APIRouter()
 
@@ -56,8 +57,20 @@ async def action_server_up(action_url: str) -> bool:
         return False
 
 
+def _actions_warming(var_dir: Path) -> bool:
+    """The action server scripts/stack.py started lives but has not finished loading its models."""
+    pid_file = var_dir / "run" / "actions.pid"
+    if not _process_alive(pid_file):
+        return False   # not started by the stack here (another host): its /health is all we know
+    marker = actions_warm_marker(var_dir)
+    return not marker.exists() or marker.read_text().strip() != pid_file.read_text().strip()
+
+
 async def _actions_state(request: Request) -> str:
-    return "ok" if await action_server_up(request.app.state.settings.action_url) else "down"
+    settings = request.app.state.settings
+    if not await action_server_up(settings.action_url):
+        return "down"
+    return "loading" if _actions_warming(settings.var_dir) else "ok"
 
 
 async def _database_state(request: Request) -> str:

@@ -74,6 +74,12 @@ def _with_driver(url: str) -> str:
     return url
 
 
+def actions_warm_marker(var_dir: Path) -> Path:
+    """Written by the action server once its models are loaded (it holds that process's pid): until
+    then a live action server is still warming up, and its first reflections would time out."""
+    return var_dir / "run" / "actions.warm"
+
+
 def engine_process_name(index: int) -> str:
     """The name scripts/stack.py gives the index-th dialogue engine (its log and pid file carry it)."""
     return "rasa" if index == 0 else f"rasa-{index + 1}"

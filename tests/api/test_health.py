@@ -43,3 +43,20 @@ def test_health_names_each_engine_when_there_are_several(client, fake_rasa):
     body = client.get("/health").json()
     assert body["engines"] == ["ok", "down"]
     assert body["components"]["rasa"] == "degraded" and body["status"] == "degraded"
+
+
+def test_an_action_server_still_loading_its_models_is_loading_not_ok(client, fake_rasa, settings, monkeypatch):
+    import os
+
+    async def up(url):
+        return True
+
+    monkeypatch.setattr("api.health.action_server_up", up)
+    run = settings.var_dir / "run"
+    run.mkdir(parents=True, exist_ok=True)
+    (run / "actions.pid").write_text(str(os.getpid()))   # a live process standing in for the action server
+    assert client.get("/health").json()["components"]["actions"] == "loading"
+    (run / "actions.warm").write_text("1")                # a marker of an earlier action server
+    assert client.get("/health").json()["components"]["actions"] == "loading"
+    (run / "actions.warm").write_text(str(os.getpid()))
+    assert client.get("/health").json()["components"]["actions"] == "ok"

@@ -65,3 +65,12 @@ def test_a_too_large_body_is_refused_before_it_is_read(client, fake_rasa):
                            headers={"content-type": "application/json"})
     assert response.status_code == 413 and response.json()["error"]["code"] == "too_large"
     assert fake_rasa.sent == []
+
+
+def test_when_the_counters_cannot_be_reached_the_door_stays_open():
+    from api.rate_limits import ChatLimits
+
+    # Nothing listens on port 1: every hit fails the way a Redis outage does.
+    limits = ChatLimits("redis://127.0.0.1:1/0", "1/minute", "1/minute", "1/hour")
+    assert all(limits.allow_message("127.0.0.1", sid("redis-down")) for _ in range(3))
+    assert limits.allow_case("127.0.0.1")

@@ -347,12 +347,9 @@ def test_with_the_action_server_stopped_a_person_hears_so_and_a_crisis_is_still_
     finally:
         live.start_actions()
         live.wait_ready(timeout_s=300)
-    # A restarted action server fits its reflection mapping first (tens of seconds on 2 busy cores):
-    # a turn in that window may time out and say so. It answers properly after that.
-    for attempt in range(6):
-        again = _say(live, sid(f"e2e-actions-back-{attempt}"), "I sleep badly and I worry about my work all the time")
-        if again.status_code == 200:
-            break
+    # A restarted action server loads its models first; /health says "loading" until it has (the
+    # stack waited for that), so the first turn after it is answered in time.
+    again = _say(live, sid("e2e-actions-back"), "I sleep badly and I worry about my work all the time")
     assert again.status_code == 200, again.text
     assert "not working right now" not in _texts(again)
 
