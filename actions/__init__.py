@@ -24,10 +24,13 @@ def _warm_up() -> None:
         _say_warm()   # loaded or not (its own log says why), waiting longer will not help
 
 
-if os.environ.get("WELLBEING_WARM_UP", "1") != "0":
-    # The reflection mapping is fitted on first use (tens of seconds on a busy machine): do it while
-    # the server starts, not on the first person's message, and let /health say "loading" until then.
-    # The test suite turns this off (tests/conftest.py).
-    threading.Thread(target=_warm_up, name="reflection-warm-up", daemon=True).start()
-else:
-    _say_warm()
+# rasa_sdk serves from a Sanic worker process, which imports this package again; the primary process
+# only supervises. Warm up where the actions run, once.
+if os.environ.get("SANIC_WORKER_NAME"):
+    if os.environ.get("WELLBEING_WARM_UP", "1") != "0":
+        # The reflection mapping is fitted on first use (tens of seconds on a busy machine): do it while
+        # the server starts, not on the first person's message; /health says "loading" until then.
+        # The test suite turns this off (tests/conftest.py).
+        threading.Thread(target=_warm_up, name="reflection-warm-up", daemon=True).start()
+    else:
+        _say_warm()

@@ -63,7 +63,8 @@ def _actions_warming(var_dir: Path) -> bool:
     if not _process_alive(pid_file):
         return False   # not started by the stack here (another host): its /health is all we know
     marker = actions_warm_marker(var_dir)
-    return not marker.exists() or marker.read_text().strip() != pid_file.read_text().strip()
+    # Written by its worker process (another pid): it counts when written after this server started.
+    return not marker.exists() or marker.stat().st_mtime < pid_file.stat().st_mtime
 
 
 async def _actions_state(request: Request) -> str:

@@ -75,8 +75,8 @@ def _with_driver(url: str) -> str:
 
 
 def actions_warm_marker(var_dir: Path) -> Path:
-    """Written by the action server once its models are loaded (it holds that process's pid): until
-    then a live action server is still warming up, and its first reflections would time out."""
+    """Written by the action server once its models are loaded: until then (a marker older than the
+    server's pid file) a live action server is still warming up, and its first reflections would time out."""
     return var_dir / "run" / "actions.warm"
 
 

@@ -54,9 +54,9 @@ def test_an_action_server_still_loading_its_models_is_loading_not_ok(client, fak
     monkeypatch.setattr("api.health.action_server_up", up)
     run = settings.var_dir / "run"
     run.mkdir(parents=True, exist_ok=True)
+    (run / "actions.warm").write_text("1")                # the marker of an earlier action server
+    os.utime(run / "actions.warm", (1, 1))
     (run / "actions.pid").write_text(str(os.getpid()))   # a live process standing in for the action server
     assert client.get("/health").json()["components"]["actions"] == "loading"
-    (run / "actions.warm").write_text("1")                # a marker of an earlier action server
-    assert client.get("/health").json()["components"]["actions"] == "loading"
-    (run / "actions.warm").write_text(str(os.getpid()))
+    (run / "actions.warm").write_text("2")                # its worker has loaded the models
     assert client.get("/health").json()["components"]["actions"] == "ok"
