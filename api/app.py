@@ -34,9 +34,12 @@ log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
-def _warm_up() -> None:
-    crisis.warm_up(background=False)
-    reflection.ready()   # the safety question starts by saying back what it heard
+def _warm_up(done: threading.Event) -> None:
+    try:
+        crisis.warm_up(background=False)
+        reflection.ready()   # the safety question starts by saying back what it heard
+    finally:
+        done.set()
 
 
 SPOOL_CHECK_S = 3.0
@@ -72,7 +75,10 @@ def create_app(settings: Settings | None = None, *, warm_up_models: bool = True)
         app.state.db.upgrade()
         if warm_up_models:
             # The rules layer answers at once; the embedding layer joins when its model is loaded.
-            threading.Thread(target=_warm_up, name="models-warm-up", daemon=True).start()
+            # Until then /health says the gateway is loading: it answers, but slower (the GIL is busy).
+            threading.Thread(target=_warm_up, args=(app.state.warm,), name="models-warm-up", daemon=True).start()
+        else:
+            app.state.warm.set()
         writer = asyncio.create_task(write_back_spool(app))
         yield
         writer.cancel()
@@ -82,6 +88,7 @@ def create_app(settings: Settings | None = None, *, warm_up_models: bool = True)
 
     app = FastAPI(title="Existential well-being companion", lifespan=lifespan)
     app.state.settings = settings
+    app.state.warm = threading.Event()   # set once the models are loaded
     app.state.db = Database(settings.sqlalchemy_url)
     app.state.limits = ChatLimits(settings.rate_limit_storage, settings.chat_limit_per_id,
                                   settings.chat_limit_per_address, settings.case_limit_per_address)

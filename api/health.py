@@ -87,7 +87,8 @@ async def health(request: Request) -> dict:
     database, engines, actions = await asyncio.gather(
         _database_state(request), _engine_states(request), _actions_state(request)
     )
-    components = {"api": "ok", "database": database, "rasa": _overall(engines), "actions": actions}
+    api = "ok" if request.app.state.warm.is_set() else "loading"
+    components = {"api": api, "database": database, "rasa": _overall(engines), "actions": actions}
     crisis = request.app.state.crisis_detector_state()
     status = "ok" if all(value == "ok" for value in components.values()) else "degraded"
     body = {"status": status, "components": components, "crisis_detector": crisis}

@@ -60,3 +60,10 @@ def test_an_action_server_still_loading_its_models_is_loading_not_ok(client, fak
     assert client.get("/health").json()["components"]["actions"] == "loading"
     (run / "actions.warm").write_text("2")                # its worker has loaded the models
     assert client.get("/health").json()["components"]["actions"] == "ok"
+
+
+def test_the_gateway_says_loading_until_its_own_models_are_loaded(client, fake_rasa):
+    client.app.state.warm.clear()   # as while the crisis classifier and the reflection mapping load
+    assert client.get("/health").json()["components"]["api"] == "loading"
+    client.app.state.warm.set()
+    assert client.get("/health").json()["components"]["api"] == "ok"
