@@ -40,7 +40,8 @@ WORDS = {
 class Person(HttpUser):
     wait_time = between(0.2, 1.0)   # a person reads and types; the load is still heavy
 
-    def _conversation(self, scenario: str) -> tuple[str, str]:
+    def _conversation(self) -> tuple[str, str]:
+        """A new person: an unguessable id (the gateway takes no other) and a language."""
         return uuid.uuid4().hex, random.choice(("en", "nl"))
 
     def _say(self, sender: str, language: str, scenario: str, seq: int, text: str, **extra) -> list:
@@ -57,7 +58,7 @@ class Person(HttpUser):
         return replies
 
     def _run(self, scenario: str, texts: list[str], **extra) -> list:
-        sender, language = self._conversation(scenario)
+        sender, language = self._conversation()
         replies: list = []
         for seq, text in enumerate(texts):
             replies = self._say(sender, language, scenario, seq, text(language) if callable(text) else text, **extra)
@@ -71,7 +72,7 @@ class Person(HttpUser):
 
     @task(3)
     def check_in(self) -> None:
-        sender, language = self._conversation("check_in")
+        sender, language = self._conversation()
         words = WORDS[language]
         numbers = [[random.randint(0, 10), random.randint(0, 10)] for _ in range(4)]
         texts = [words["start"]] + [t for inv, ful in numbers for t in (str(inv), str(ful), words["skip"], words["skip"])]
