@@ -54,7 +54,9 @@ def scaled(tmp_path_factory):
         action_port=stack_module.free_port(), var_dir=tmp_path_factory.mktemp("scaled-var"),
         model=stack_module.ensure_model(quiet=True), engines=2,
         extra_env={"DATABASE_URL": url, "REDIS_URL": f"redis://127.0.0.1:{redis_relay.port}/0",
-                   "WELLBEING_WARM_UP": "1"},
+                   "WELLBEING_WARM_UP": "1",
+                   # Every simulated person comes from 127.0.0.1 (the counters live in the real Redis).
+                   "CHAT_LIMIT_PER_ADDRESS": "100000/minute"},
     )
     stack.start()
     try:
@@ -104,6 +106,43 @@ def test_messages_and_tracker_live_in_postgres_and_survive_an_engine_restart(sca
     erased = httpx.delete(f"{stack.api_url}/api/me/{SENDER}", timeout=30).json()
     assert erased["deleted_dialogue_engine_events"] > 0
     assert _counts(engine) == (0, 0)
+
+
+def test_twenty_people_checking_in_at_once_over_two_engines_each_get_their_own_check_in(scaled, tmp_path):
+    """The load test's integrity checks (scripts/load_test.py) on a small concurrent run: every
+    message stored once and in order, every turn taken once, each check-in with its own numbers."""
+    import asyncio
+    import random
+
+    import load_test
+
+    stack, url, _relay = scaled
+    log = tmp_path / "turns.jsonl"
+    turns = []
+
+    async def person(client, index):
+        sender, language = sid(f"scaled-crowd-{index}"), random.choice(("en", "nl"))
+        skip = {"en": "skip", "nl": "overslaan"}[language]
+        start = {"en": "i'd like to take stock", "nl": "ik wil een check-in doen"}[language]
+        numbers = [[random.randint(0, 10), random.randint(0, 10)] for _ in range(4)]
+        texts = [start] + [t for inv, ful in numbers for t in (str(inv), str(ful), skip, skip)]
+        for seq, message in enumerate(texts):
+            response = await client.post(stack.api_url + "/webhooks/rest/webhook", json={
+                "sender": sender, "message": message, "metadata": {"language": language}})
+            turns.append({"sender": sender, "scenario": "check_in", "seq": seq, "text": message,
+                          "status": response.status_code, "numbers": numbers})
+
+    async def crowd():
+        async with httpx.AsyncClient(timeout=60) as client:
+            await asyncio.gather(*(person(client, i) for i in range(20)))
+
+    asyncio.run(crowd())
+    log.write_text("\n".join(json.dumps(t) for t in turns) + "\n")
+    assert {t["status"] for t in turns} == {200}
+    problems = load_test.check(log, url, stack.api_url)
+    assert problems["turns"] == 20 * 17
+    assert {k: v for k, v in problems.items() if k not in ("turns", "conversations")} == {
+        "lost": 0, "duplicated": 0, "out_of_order": 0, "tracker_mismatch": 0, "check_in_mismatch": 0}
 
 
 CHECK_IN = ["7", "1", "health", "skip", "9", "8", "connection", "skip", "skip", "5", "skip", "skip",
@@ -198,3 +237,37 @@ def test_a_redis_restart_loses_nothing_and_a_crisis_is_answered_throughout(scale
         texts = connection.execute(text(
             "SELECT text FROM messages WHERE person_id = :id AND role = 'user' ORDER BY id"), {"id": sender}).scalars().all()
     assert texts == ["hello", "are you still there", "thanks"]    # each once, in order
+
+
+def test_two_gateway_processes_carry_one_check_in_between_them(scaled):
+    """Gateways share nothing but the databases: turns of one conversation may land on either."""
+    stack, url, _relay = scaled
+    port = stack_module.free_port()
+    stack._spawn("api-2", [str(stack_module.APP_PYTHON), "-m", "uvicorn", "--factory", "api.app:create_app",
+                           "--host", "127.0.0.1", "--port", str(port)])
+    second = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(second + "/health", timeout=3).json().get("components", {}).get("api") == "ok":
+                    break
+            except (httpx.HTTPError, ValueError):
+                pass
+            time.sleep(1)
+        sender = sid("scaled-two-gateways")
+        gateways = [stack.api_url, second]
+        for index, message in enumerate(["i'd like to take stock", *CHECK_IN]):
+            response = httpx.post(gateways[index % 2] + "/webhooks/rest/webhook", timeout=60, json={
+                "sender": sender, "message": message, "metadata": {"language": "en"}})
+            assert response.status_code == 200, response.text
+        assert any(m.get("image") for m in response.json()), response.json()
+        mine = httpx.get(f"{second}/api/me/{sender}/checkins", timeout=30).json()["checkins"]
+        assert mine[0]["answers"]["physical"]["investment"] == 7
+        engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+        with engine.connect() as connection:
+            stored = connection.execute(text("SELECT count(*) FROM messages WHERE person_id = :id AND role = 'user'"),
+                                        {"id": sender}).scalar_one()
+        assert stored == 1 + len(CHECK_IN)
+    finally:
+        stack.stop("api-2")
