@@ -47,19 +47,13 @@ SPOOL_CHECK_S = 3.0
 
 async def write_back_spool(app: FastAPI) -> None:
     """Turns answered while the database was unreachable go into it as soon as it answers again."""
-    def drain() -> int:
-        if not app.state.spool.pending():
-            return 0
-
-        def write(entries):
-            with app.state.db.session() as session:
-                database_down.write_spooled(session, entries)
-
-        return app.state.spool.drain(write)
+    def write(entries):
+        with app.state.db.session() as session:
+            database_down.write_spooled(session, entries)
 
     while True:
         try:
-            await run_in_threadpool(drain)
+            await run_in_threadpool(app.state.spool.drain, write)
         except UNREACHABLE:
             pass   # still down: the turns stay in the spool
         except Exception:

@@ -165,7 +165,7 @@ async def _forward(request: Request, sender: str, text: str, message_id: int, me
             replies = before + [safety_check.tell_more(language)]
             await run_in_threadpool(_store_replies, state.db, sender, None, replies, language)
             return _outgoing(sender, replies)
-        return _engine_unavailable()
+        return _unavailable("engine_unavailable")
 
     if not replies and not await action_server_up(state.settings.action_url):
         # The engine answers without the action server, but only with silence where an action
@@ -187,12 +187,7 @@ async def _database_down_turn(request: Request, body: ChatRequest, error: Except
                             database_down.spool_entry(body.sender, body.message, language, country, reply))
     if reply.crisis:
         return _outgoing(body.sender, reply.replies)
-    return JSONResponse(status_code=503, content={
-        "error": {"code": "database_unavailable",
-                  "message_en": content_text("en", "gateway.database_unavailable"),
-                  "message_nl": content_text("nl", "gateway.database_unavailable")},
-        "stored": True,
-    })
+    return _unavailable("database_unavailable")
 
 
 def _store_replies(db, sender: str, message_id: int | None, replies: list[dict[str, Any]], language: str) -> None:
@@ -315,14 +310,15 @@ def _too_many_messages() -> JSONResponse:
     )
 
 
-def _engine_unavailable() -> JSONResponse:
+def _unavailable(code: str) -> JSONResponse:
+    """503 in both languages (the text under gateway.<code>): the message was kept, try again later."""
     return JSONResponse(
         status_code=503,
         content={
             "error": {
-                "code": "engine_unavailable",
-                "message_en": content_text("en", "gateway.engine_unavailable"),
-                "message_nl": content_text("nl", "gateway.engine_unavailable"),
+                "code": code,
+                "message_en": content_text("en", f"gateway.{code}"),
+                "message_nl": content_text("nl", f"gateway.{code}"),
             },
             "stored": True,
         },

@@ -51,10 +51,6 @@ class RasaClient:
         self._client = httpx.AsyncClient(timeout=httpx.Timeout(timeout_s, connect=2.0), transport=transport)
         self._resting_until: dict[str, float] = {}
 
-    @property
-    def base_url(self) -> str:
-        return self.base_urls[0]
-
     async def close(self) -> None:
         await self._client.aclose()
 

@@ -28,6 +28,8 @@ import httpx
 import stack as stack_module
 from sqlalchemy import create_engine, text
 
+from bot.config import Settings
+
 ROOT = stack_module.ROOT
 LOAD_VENV = ROOT / ".venv-load"
 LOCUST_PIN = "locust==2.47.0"
@@ -68,7 +70,7 @@ def check(log: Path, database_url: str, api_url: str) -> dict:
     for line in log.read_text().splitlines():
         turn = json.loads(line)
         sent[turn["sender"]].append(turn)
-    engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://"))
+    engine = create_engine(Settings(database_url=database_url).sqlalchemy_url)
     problems = {"lost": 0, "duplicated": 0, "out_of_order": 0, "tracker_mismatch": 0, "check_in_mismatch": 0}
     with engine.connect() as connection:
         for sender, turns in sent.items():

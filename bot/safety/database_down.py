@@ -19,12 +19,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import escalation
 from bot.content import text as content_text
 from bot.conversations import record_replies, record_user_message, touch_person
 from bot.crisis import detect
-from bot.notify import CaseNotice
-from bot.safety.dialogue import notifier
+from bot.safety.dialogue import record_case
 from bot.safety.reply import crisis_reply
 from bot.storage.models import Message, utcnow
 
@@ -66,15 +64,8 @@ def write_spooled(session: Session, entries: Sequence[dict[str, Any]]) -> None:
         message.created_at = received
         message.status = "spooled"   # answered by the gateway alone, stored later
         if entry["crisis"]:
-            shown = [line for reply in entry["replies"]
-                     for line in (reply.get("custom") or {}).get("crisis", {}).get("helplines", [])]
-            record = escalation.record_crisis(
-                session, person, severity=entry["severity"], signals=entry["signals"], text=entry["text"],
-                message_id=message.id, source="gateway_spool", helplines_shown=shown)
-            if record.opened or record.raised:
-                notifier().submit(CaseNotice(
-                    case_id=record.case.id, severity=record.case.severity, language=person.language,
-                    country=person.country, kind="case_opened" if record.opened else "case_raised"))
+            record_case(session, person, severity=entry["severity"], signals=entry["signals"], text=entry["text"],
+                        message_id=message.id, source="gateway_spool", replies=entry["replies"])
         replies = record_replies(session, entry["sender"], entry["replies"], entry["language"])
         for reply in replies:
             reply.created_at = received

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,17 +77,23 @@ def respond_to_crisis(
     if first_time and may_open_case is not None and not may_open_case():
         log.warning("no case opened for %s: too many new cases from one address", pseudonym(person.id))
         return CrisisOutcome(replies=replies, case_id=None, severity=assessment.severity, opened=False)
+    record = record_case(session, person, severity=assessment.severity, signals=assessment.signals, text=text,
+                         message_id=message_id, source=source, replies=replies)
+    return CrisisOutcome(replies=replies, case_id=record.case.id, severity=record.case.severity, opened=record.opened)
+
+
+def record_case(session: Session, person: Person, *, severity: str, signals: Sequence[str], text: str,
+                message_id: int | None, source: str, replies: list[dict[str, Any]]) -> escalation.CrisisRecord:
+    """Open (or raise) the person's case with the help lines these replies showed; notify when it changed."""
     shown = [line for reply in replies for line in (reply.get("custom") or {}).get("crisis", {}).get("helplines", [])]
-    record = escalation.record_crisis(
-        session, person, severity=assessment.severity, signals=assessment.signals, text=text,
-        message_id=message_id, source=source, helplines_shown=shown,
-    )
+    record = escalation.record_crisis(session, person, severity=severity, signals=signals, text=text,
+                                      message_id=message_id, source=source, helplines_shown=shown)
     if record.opened or record.raised:
         notifier().submit(CaseNotice(
             case_id=record.case.id, severity=record.case.severity, language=person.language,
             country=person.country, kind="case_opened" if record.opened else "case_raised",
         ))
-    return CrisisOutcome(replies=replies, case_id=record.case.id, severity=record.case.severity, opened=record.opened)
+    return record
 
 
 def dialogue_intent_counts(text: str, confidence: float) -> bool:

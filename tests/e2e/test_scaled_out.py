@@ -17,6 +17,8 @@ from anon_ids import sid
 from sqlalchemy import create_engine, text
 from tcp_cut import CuttableRelay
 
+from bot.config import Settings
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 import stack as stack_module  # noqa: E402
@@ -71,6 +73,11 @@ def scaled(tmp_path_factory):
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def _database(url):
+    """The app's database as the gateway reaches it (the driver named the way bot.config names it)."""
+    return create_engine(Settings(database_url=url).sqlalchemy_url)
+
+
 def _say(stack, sender, message):
     return httpx.post(stack.api_url + "/webhooks/rest/webhook",
                       json={"sender": sender, "message": message, "metadata": {"language": "en"}}, timeout=60)
@@ -91,7 +98,7 @@ def _counts(engine) -> tuple[int, int]:
 def test_messages_and_tracker_live_in_postgres_and_survive_an_engine_restart(scaled):
     stack, url, _relay = scaled
     assert _say(stack, SENDER, "hello").status_code == 200
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    engine = _database(url)
     stored, tracked = _counts(engine)
     assert stored >= 2 and tracked > 0
     stack.stop("rasa")
@@ -172,7 +179,7 @@ def test_when_an_engine_dies_the_other_carries_the_check_in_on_and_nothing_is_lo
     assert mine[0]["answers"]["physical"]["investment"] == 7   # answered on the engine that died
     assert mine[0]["answers"]["social"]["fulfilment"] == 8
     assert stack.health()["engines"][0] == "down"
-    engine_db = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    engine_db = _database(url)
     with engine_db.connect() as connection:
         stored = connection.execute(
             text("SELECT count(*) FROM messages WHERE person_id = :id AND role = 'user'"), {"id": sender}).scalar_one()
@@ -196,7 +203,7 @@ def test_postgresql_unreachable_for_a_while_a_crisis_is_answered_and_nothing_is_
         assert ordinary.status_code == 503 and ordinary.json()["stored"] is True
     finally:
         relay.mend()
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    engine = _database(url)
 
     def user_rows():
         with engine.connect() as connection:
@@ -232,7 +239,7 @@ def test_a_redis_restart_loses_nothing_and_a_crisis_is_answered_throughout(scale
     finally:
         stack.redis_relay.mend()     # Redis is back
     assert _say(stack, sender, "thanks").status_code == 200
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    engine = _database(url)
     with engine.connect() as connection:
         texts = connection.execute(text(
             "SELECT text FROM messages WHERE person_id = :id AND role = 'user' ORDER BY id"), {"id": sender}).scalars().all()
@@ -264,7 +271,7 @@ def test_two_gateway_processes_carry_one_check_in_between_them(scaled):
         assert any(m.get("image") for m in response.json()), response.json()
         mine = httpx.get(f"{second}/api/me/{sender}/checkins", timeout=30).json()["checkins"]
         assert mine[0]["answers"]["physical"]["investment"] == 7
-        engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+        engine = _database(url)
         with engine.connect() as connection:
             stored = connection.execute(text("SELECT count(*) FROM messages WHERE person_id = :id AND role = 'user'"),
                                         {"id": sender}).scalar_one()
