@@ -26,7 +26,7 @@ def language_of(tracker: Tracker) -> str:
 def touch(session, tracker: Tracker) -> str:
     """Make sure the person exists (with this conversation's language and country); the language."""
     # Imported here: the crisis actions import this module and must load even if storage cannot.
-    from bot.conversations import touch_person
+    from bot.storage.conversations import touch_person
 
     language = language_of(tracker)
     touch_person(session, tracker.sender_id, language, tracker.get_slot("country"))

@@ -23,8 +23,9 @@ import argparse
 import getpass
 import sys
 
-from bot import mentors, privacy
-from bot.config import load_settings
+from bot import privacy
+from bot.config import DashboardConfig, load_settings
+from bot.mentoring import accounts, audit, errors, invitations
 from bot.storage import Database
 from bot.storage.tracker_events import TrackerEvents
 
@@ -34,27 +35,27 @@ def _read_password(stream=None) -> str:
     if stream.isatty():
         first = getpass.getpass("Password: ")
         if getpass.getpass("Password again: ") != first:
-            raise mentors.AccountError("passwords_differ")
+            raise errors.AccountError("passwords_differ")
         return first
     return stream.readline().rstrip("\r\n")
 
 
 def create_admin(db: Database, email: str, name: str, password: str) -> str:
     with db.session() as session:
-        mentor = mentors.create_account(session, email=email, display_name=name, role="admin", password=password)
-        mentors.audit(session, "cli", "admin_created", detail={"mentor": mentor.email})
+        mentor = accounts.create_account(session, email=email, display_name=name, role="admin", password=password)
+        audit.record(session, "cli", "admin_created", detail={"mentor": mentor.email})
         return mentor.email
 
 
 def password_link(db: Database, email: str, base_url: str) -> str:
     settings = load_settings()
-    config = mentors.DashboardConfig.from_env(settings.var_dir)
+    config = DashboardConfig.from_env(settings.var_dir)
     with db.session() as session:
-        mentor = mentors.find_mentor(session, email)
+        mentor = accounts.find_mentor(session, email)
         if mentor is None or not mentor.active:
-            raise mentors.AccountError("no_active_account", email=email)
-        token = mentors.invitation_link_token(session, config, mentor, "cli")
-        mentors.audit(session, "cli", "password_link_created", detail={"mentor": mentor.email})
+            raise errors.AccountError("no_active_account", email=email)
+        token = invitations.invitation_link_token(session, config, mentor, "cli")
+        audit.record(session, "cli", "password_link_created", detail={"mentor": mentor.email})
     return f"{base_url.rstrip('/')}/dashboard/invite/{token}"
 
 
@@ -82,11 +83,11 @@ def main(argv: list[str] | None = None) -> int:
         db.upgrade()
         if args.command == "api-token":
             with db.session() as session:
-                mentor = mentors.find_mentor(session, args.email)
+                mentor = accounts.find_mentor(session, args.email)
                 if mentor is None or not mentor.active:
-                    raise mentors.AccountError("no_active_account", email=args.email)
-                issued = mentors.issue_api_token(session, mentor)
-                mentors.audit(session, "cli", "api_token_issued", detail={"mentor": mentor.email})
+                    raise errors.AccountError("no_active_account", email=args.email)
+                issued = accounts.issue_api_token(session, mentor)
+                audit.record(session, "cli", "api_token_issued", detail={"mentor": mentor.email})
             print(issued)
             return 0
         if args.command == "show-data":
@@ -109,13 +110,13 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "create-admin":
             password = _read_password()
-            mentors.check_password(password, args.email)
+            accounts.check_password(password, args.email)
             email = create_admin(db, args.email, args.name, password)
             print(f"Admin account {email} created. Sign in at /dashboard/login.")
         else:
             print(password_link(db, args.email, args.base_url))
         return 0
-    except mentors.AccountError as problem:
+    except errors.AccountError as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 2
     finally:

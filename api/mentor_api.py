@@ -1,7 +1,7 @@
 """The mentor side's JSON API over escalation cases, for tools a counselling service already uses.
 
 Each mentor has their own bearer token (``python -m api.cli api-token --email ...``; stored hashed), so
-every call acts as that account under the dashboard's rules (bot/casework.py): only the holder notes,
+every call acts as that account under the dashboard's rules (bot/mentoring/casework.py): only the holder notes,
 releases or closes; the caseload cap holds; closed cases are for their holder and admins; every read and
 action is in the audit log and the case's own history.
 """
@@ -18,8 +18,8 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import database
 from api.rasa_client import EngineUnavailable
 from api.schemas import NOT_BLANK, RowId, error_responses
-from bot import casework, escalation, mentors
-from bot.conversations import message_view
+from bot.mentoring import accounts, audit, caseload, casework, errors, escalation
+from bot.storage.conversations import message_view
 from bot.storage.models import Case, Mentor
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ def api_mentor(request: Request, credentials: HTTPAuthorizationCredentials | Non
     """The id of the active mentor account whose token this is; 401 otherwise."""
     token = credentials.credentials if credentials else ""
     with database(request).session() as session:
-        mentor = mentors.mentor_for_api_token(session, token)
+        mentor = accounts.mentor_for_api_token(session, token)
         mentor_id = mentor.id if mentor else None
     if mentor_id is None:
         raise HTTPException(status_code=401, detail="a valid mentor token is required",
@@ -72,7 +72,7 @@ def _run(request: Request, mentor_id: int, work):
                 return work(session, mentor, address)
             except casework.Refused as refused:
                 raise HTTPException(status_code=refused.status_code, detail=refused.message) from None
-            except mentors.CaseloadFull as full:
+            except errors.CaseloadFull as full:
                 raise HTTPException(status_code=409, detail=str(full)) from None
             except escalation.CaseConflict as error:
                 raise HTTPException(status_code=409, detail=str(error)) from error
@@ -83,7 +83,7 @@ def _run(request: Request, mentor_id: int, work):
 @router.get("/cases")
 async def list_cases(request: Request, mentor_id: int = Depends(api_mentor)) -> dict[str, Any]:
     def work(session, mentor, address):
-        mentors.audit(session, mentor, "queue_viewed_api", address=address)
+        audit.record(session, mentor, "queue_viewed_api", address=address)
         return {"cases": [case_summary(c) for c in escalation.list_open_cases(session)]}
 
     return await _run(request, mentor_id, work)
@@ -96,7 +96,7 @@ async def read_case(case_id: RowId, request: Request, mentor_id: int = Depends(a
         if case.status == "closed" and case.claimed_by != mentor.email and mentor.role != "admin":
             raise casework.Refused("no_such_case", 404)  # closed cases: holder and admins only
         escalation.log_event(session, case, mentor.email, "viewed", {})
-        mentors.audit(session, mentor, "case_viewed", case_id=case_id, detail={"via": "api"}, address=address)
+        audit.record(session, mentor, "case_viewed", case_id=case_id, detail={"via": "api"}, address=address)
         session.expire(case, ["events"])  # the audit entry of this very read shows up too
         detail = case_summary(case)
         detail["helplines_shown"] = case.helplines_shown
@@ -118,7 +118,7 @@ async def read_case(case_id: RowId, request: Request, mentor_id: int = Depends(a
 async def claim_case(case_id: RowId, request: Request, mentor_id: int = Depends(api_mentor)) -> dict[str, Any]:
     config = request.app.state.dashboard  # the DashboardConfig (api/dashboard)
     return await _run(request, mentor_id, lambda s, m, a: case_summary(
-        casework.claim(s, case_id, m, mentors.caseload_cap(s, config), a)))
+        casework.claim(s, case_id, m, caseload.caseload_cap(s, config), a)))
 
 
 @router.post("/cases/{case_id}/release")

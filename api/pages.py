@@ -21,7 +21,7 @@ from fastapi.templating import Jinja2Templates
 from api.schemas import MAX_MESSAGE_CHARS, SENDER_PATTERN, RowId
 from bot import content
 from bot.config import SUPPORTED_LANGUAGES
-from bot.groups import MAX_REFLECTION_CHARS
+from bot.groups.rules import MAX_REFLECTION_CHARS
 from bot.wellbeing.model import DIMENSIONS, dimension
 
 API_DIR = Path(__file__).resolve().parent

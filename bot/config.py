@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -111,3 +113,54 @@ def load_settings() -> Settings:
         case_limit_per_address=env.get("CASE_LIMIT_PER_ADDRESS", "10/hour"),
         redis_url=env.get("REDIS_URL", ""),
     )
+
+
+# The mentor dashboard's settings (api/dashboard); its secret key is kept in var/ unless given.
+def _env_bool(value: str | None, default: str) -> str:
+    value = (value or default).strip().lower()
+    return {"1": "always", "true": "always", "yes": "always", "0": "never", "false": "never",
+            "no": "never"}.get(value, value if value in ("auto", "always", "never") else default)
+
+
+@dataclass(frozen=True)
+class DashboardConfig:
+    secret_key: str
+    cookie_secure: str = "auto"  # auto: Secure when the request came over https | always | never
+    session_idle: timedelta = timedelta(hours=8)
+    session_max: timedelta = timedelta(hours=24)
+    login_attempts_per_minute: int = 5  # per address and email
+    address_attempts_per_minute: int = 30  # per address, whatever the email
+    invitation_valid: timedelta = timedelta(days=7)
+    default_caseload_cap: int = 3
+    # The files the bot reads (bot/content); tests point this at a copy.
+    directory_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "bot" / "content")
+    backup_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "var" / "backups" / "directory")
+
+    @classmethod
+    def from_env(cls, var_dir: Path, env: dict[str, str] | None = None) -> DashboardConfig:
+        env = dict(os.environ if env is None else env)
+        return cls(
+            secret_key=env.get("DASHBOARD_SECRET_KEY") or _stored_secret(var_dir),
+            cookie_secure=_env_bool(env.get("DASHBOARD_COOKIE_SECURE"), "auto"),
+            session_idle=timedelta(minutes=int(env.get("DASHBOARD_SESSION_IDLE_MINUTES", "480"))),
+            session_max=timedelta(hours=int(env.get("DASHBOARD_SESSION_MAX_HOURS", "24"))),
+            login_attempts_per_minute=int(env.get("DASHBOARD_LOGIN_ATTEMPTS_PER_MINUTE", "5")),
+            default_caseload_cap=int(env.get("MENTOR_CASELOAD_CAP", "3")),
+            backup_dir=Path(var_dir) / "backups" / "directory",
+        )
+
+
+def _stored_secret(var_dir: Path) -> str:
+    """A key generated once per installation and kept in var/ (mode 600), so sessions survive a
+    restart. Several replicas must share one: set DASHBOARD_SECRET_KEY."""
+    path = Path(var_dir) / "dashboard_secret.key"
+    if path.is_file():
+        stored = path.read_text(encoding="utf-8").strip()
+        if stored:
+            return stored
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(key)
+    return key

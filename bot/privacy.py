@@ -12,9 +12,9 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from bot import checkins, groups
-from bot.conversations import history
 from bot.exercises.runner import lifeline_of
+from bot.groups import rules as groups
+from bot.storage.conversations import history
 from bot.storage.models import (
     Case,
     CheckinRecord,
@@ -30,6 +30,7 @@ from bot.storage.models import (
     utcnow,
 )
 from bot.storage.tracker_events import TrackerEvents
+from bot.wellbeing import checkins
 
 PERSONAL_TABLES = (Message, CheckinRecord, ExerciseSession, Lifeline, SafetyCheck, GroupMembership,
                    GroupReflection, GroupDialogue, Handover, Case)

@@ -1,9 +1,9 @@
 """The mentor dashboard: server-rendered pages under /dashboard for mentors and admins.
 
-`install(app, settings)` wires it into the gateway: configuration (bot.mentors.DashboardConfig from
+`install(app, settings)` wires it into the gateway: configuration (bot.config.DashboardConfig from
 the environment), the routers (auth, cases, admin) and the handlers that turn "sign in first" into a
-redirect and "not for you" into a 403 page. The logic lives in bot/mentors.py (accounts, sessions,
-audit, care), bot/handover.py (a mentor in the conversation) and bot/safety/directory_edit.py.
+redirect and "not for you" into a 403 page. The logic lives in bot/mentoring/ (accounts, sessions,
+audit, care), bot/mentoring/handover.py (a mentor in the conversation) and bot/safety/directory_edit.py.
 """
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from fastapi import FastAPI
 
 from api.dashboard import admin, auth, cases
 from api.dashboard.security import install_handlers
-from bot.config import Settings
-from bot.mentors import DashboardConfig
+from bot.config import DashboardConfig, Settings
 
 
 def install(app: FastAPI, settings: Settings) -> None:

@@ -14,11 +14,12 @@ from api.dashboard.i18n import done_notice, explain, say, stamp
 from api.dashboard.security import Viewer, address, admin_only, base, config, redirect, render
 from api.deps import database, in_session
 from api.schemas import RowId
-from bot import content, mentors
+from bot import content
 from bot.config import SUPPORTED_LANGUAGES
+from bot.mentoring import accounts, audit, care, caseload, errors, invitations
 from bot.safety import directory_edit
 from bot.safety.directory import COUNTRIES, KINDS, MAX_VERIFICATION_AGE_DAYS, PLACE_KINDS, DirectoryError
-from bot.storage.models import Mentor
+from bot.storage.models import Mentor, aware
 from bot.text import one_line
 
 router = APIRouter(prefix="/dashboard/admin", include_in_schema=False, dependencies=[Depends(admin_only)])
@@ -35,13 +36,13 @@ def _link(request: Request, token: str) -> str:
 
 def _mentors_context(session: Session, lang: str) -> dict[str, Any]:
     rows = []
-    for mentor in mentors.list_mentors(session):
+    for mentor in accounts.list_mentors(session):
         rows.append({"id": mentor.id, "email": mentor.email, "name": mentor.display_name, "role": mentor.role,
                      "active": mentor.active, "has_password": mentor.password_hash is not None,
-                     "totp": mentor.totp_enabled, "held": len(mentors.held_cases(session, mentor)),
-                     "last_login": stamp(mentors.aware(mentor.last_login_at), lang, year=True)
+                     "totp": mentor.totp_enabled, "held": len(caseload.held_cases(session, mentor)),
+                     "last_login": stamp(aware(mentor.last_login_at), lang, year=True)
                      if mentor.last_login_at else say(lang, "labels.never")})
-    return {"mentors": rows, "roles": mentors.ROLES}
+    return {"mentors": rows, "roles": accounts.ROLES}
 
 
 async def _mentors_page(request: Request, viewer: Viewer, *, status_code: int = 200, **extra: Any) -> Response:
@@ -67,12 +68,12 @@ async def invite_mentor(request: Request, viewer: Viewer = Depends(admin_only)) 
 
     def work(session: Session):
         try:
-            mentor, token = mentors.invite(session, config(request), email=email, display_name=name, role=role or
+            mentor, token = invitations.invite(session, config(request), email=email, display_name=name, role=role or
                                            "mentor", invited_by=viewer.email)
-        except mentors.AccountError as problem:
+        except errors.AccountError as problem:
             session.rollback()
             return None, problem.text(viewer.lang)
-        mentors.audit(session, session.get(Mentor, viewer.id), "mentor_invited",
+        audit.record(session, session.get(Mentor, viewer.id), "mentor_invited",
                       detail={"mentor": mentor.email, "role": mentor.role}, address=address(request))
         return token, None
 
@@ -89,8 +90,8 @@ async def new_link(mentor_id: RowId, request: Request, viewer: Viewer = Depends(
         mentor = session.get(Mentor, mentor_id)
         if mentor is None or not mentor.active:
             return None, None
-        token = mentors.invitation_link_token(session, config(request), mentor, viewer.email)
-        mentors.audit(session, session.get(Mentor, viewer.id), "password_link_created",
+        token = invitations.invitation_link_token(session, config(request), mentor, viewer.email)
+        audit.record(session, session.get(Mentor, viewer.id), "password_link_created",
                       detail={"mentor": mentor.email}, address=address(request))
         return token, mentor.email
 
@@ -111,8 +112,8 @@ async def set_active(mentor_id: RowId, request: Request, viewer: Viewer = Depend
             return say(viewer.lang, "errors.no_such_account")
         if mentor.id == viewer.id:
             return say(viewer.lang, "errors.cannot_deactivate_self")
-        mentors.set_active(session, mentor, active)
-        mentors.audit(session, session.get(Mentor, viewer.id), "mentor_activated" if active else "mentor_deactivated",
+        accounts.set_active(session, mentor, active)
+        audit.record(session, session.get(Mentor, viewer.id), "mentor_activated" if active else "mentor_deactivated",
                       detail={"mentor": mentor.email}, address=address(request))
         return None
 
@@ -131,17 +132,17 @@ async def set_role(mentor_id: RowId, request: Request, viewer: Viewer = Depends(
 
     def work(session: Session):
         mentor = session.get(Mentor, mentor_id)
-        if mentor is None or role not in mentors.ROLES:
+        if mentor is None or role not in accounts.ROLES:
             return say(viewer.lang, "errors.role_choice"), None, None
         if mentor.id == viewer.id and role != "admin":
             return say(viewer.lang, "errors.cannot_drop_own_admin"), None, None
-        raised = mentors.role_rank(role) > mentors.role_rank(mentor.role)
+        raised = accounts.role_rank(role) > accounts.role_rank(mentor.role)
         mentor.role = role
         token = None
         if raised:
-            mentors.require_new_password(session, mentor)
-            token = mentors.invitation_link_token(session, config(request), mentor, viewer.email)
-        mentors.audit(session, session.get(Mentor, viewer.id), "mentor_role_changed",
+            accounts.require_new_password(session, mentor)
+            token = invitations.invitation_link_token(session, config(request), mentor, viewer.email)
+        audit.record(session, session.get(Mentor, viewer.id), "mentor_role_changed",
                       detail={"mentor": mentor.email, "role": role, "new_password_required": raised},
                       address=address(request))
         return None, token, mentor.email
@@ -158,7 +159,7 @@ async def set_role(mentor_id: RowId, request: Request, viewer: Viewer = Depends(
 
 @router.get("/settings")
 async def settings_page(request: Request, viewer: Viewer = Depends(admin_only)) -> Response:
-    cap = await in_session(request, lambda s: mentors.caseload_cap(s, config(request)))
+    cap = await in_session(request, lambda s: caseload.caseload_cap(s, config(request)))
     return render(request, "admin_settings.html", {
         "title": say(viewer.lang, "admin_settings.title"), "cap": cap,
         "notice": done_notice(request, viewer.lang, DONE)}, viewer=viewer)
@@ -170,10 +171,10 @@ async def save_settings(request: Request, viewer: Viewer = Depends(admin_only)) 
 
     def work(session: Session):
         try:
-            mentors.set_caseload_cap(session, int(raw) if raw.isdigit() else -1, viewer.email)
-        except mentors.AccountError as problem:
+            caseload.set_caseload_cap(session, int(raw) if raw.isdigit() else -1, viewer.email)
+        except errors.AccountError as problem:
             return problem.text(viewer.lang)
-        mentors.audit(session, session.get(Mentor, viewer.id), "settings_changed",
+        audit.record(session, session.get(Mentor, viewer.id), "settings_changed",
                       detail={"caseload_cap": int(raw)}, address=address(request))
         return None
 
@@ -195,12 +196,12 @@ async def audit_page(request: Request, viewer: Viewer = Depends(admin_only)) -> 
     actor, action = query.get("actor", "").strip(), query.get("action", "").strip()
 
     def work(session: Session):
-        rows = mentors.audit_entries(session, case_id=case, actor=actor or None, action=action or None,
+        rows = audit.entries(session, case_id=case, actor=actor or None, action=action or None,
                                      before_id=before, limit=100)
-        mentors.audit(session, session.get(Mentor, viewer.id), "audit_viewed",
+        audit.record(session, session.get(Mentor, viewer.id), "audit_viewed",
                       detail={k: v for k, v in {"case": case, "actor": actor, "action": action}.items() if v},
                       address=address(request))
-        return [{"id": r.id, "time": mentors.aware(r.created_at).strftime("%Y-%m-%d %H:%M:%S"), "actor": r.actor,
+        return [{"id": r.id, "time": aware(r.created_at).strftime("%Y-%m-%d %H:%M:%S"), "actor": r.actor,
                  "action": r.action, "case_id": r.case_id, "detail": r.detail, "address": r.address or ""}
                 for r in rows]
 
@@ -214,7 +215,7 @@ async def audit_page(request: Request, viewer: Viewer = Depends(admin_only)) -> 
 @router.get("/care")
 async def care_page(request: Request, viewer: Viewer = Depends(admin_only)) -> Response:
     def work(session: Session):
-        return {"week": mentors.debrief_counts(session, 7), "month": mentors.debrief_counts(session, 30)}
+        return {"week": care.debrief_counts(session, 7), "month": care.debrief_counts(session, 30)}
 
     counts = await in_session(request, work)
     return render(request, "admin_care.html", {"title": say(viewer.lang, "admin_care.title"), **counts},
@@ -264,7 +265,7 @@ async def save_peer_intro(request: Request, viewer: Viewer = Depends(admin_only)
         except DirectoryError as problem:
             return explain(problem, viewer.lang)
         with database(request).session() as session:
-            mentors.audit(session, session.get(Mentor, viewer.id), "directory_peer_intro_saved",
+            audit.record(session, session.get(Mentor, viewer.id), "directory_peer_intro_saved",
                           detail={"backup": backup.name, "cleared": not any(t.strip() for t in texts.values())},
                           address=address(request))
         return None
@@ -339,7 +340,7 @@ async def _save(request: Request, viewer: Viewer, kind_name: str, entry_id: str,
         except DirectoryError as problem:
             return explain(problem, viewer.lang)
         with database(request).session() as session:
-            mentors.audit(session, session.get(Mentor, viewer.id),
+            audit.record(session, session.get(Mentor, viewer.id),
                           "directory_entry_deleted" if delete else "directory_entry_saved",
                           detail={"kind": kind_name, "entry_id": entry_id, "backup": backup.name,
                                   "verified_today": verified_today, "created": create},

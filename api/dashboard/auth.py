@@ -26,8 +26,8 @@ from api.dashboard.security import (
     signed_in,
 )
 from api.deps import database
-from bot import mentors
 from bot.config import SUPPORTED_LANGUAGES
+from bot.mentoring import accounts, audit, errors, invitations, signin, totp
 from bot.storage.models import Mentor
 
 router = APIRouter(prefix="/dashboard", include_in_schema=False)
@@ -70,23 +70,23 @@ def login_form(request: Request) -> Response:
 async def login(request: Request) -> Response:
     form = await request.form()
     email = str(form.get("email", ""))[:255].strip()
-    password = str(form.get("password", ""))[:mentors.MAX_PASSWORD_CHARS]
+    password = str(form.get("password", ""))[:accounts.MAX_PASSWORD_CHARS]
     code = str(form.get("code", ""))[:16]
     next_path = str(form.get("next", ""))
     cfg, where = config(request), address(request)
 
     def work() -> tuple[str, str | None]:
         with database(request).session() as session:
-            if mentors.login_blocked(session, cfg, where, email):
-                mentors.audit(session, email.lower() or "anonymous", "login_rate_limited", address=where)
+            if signin.login_blocked(session, cfg, where, email):
+                audit.record(session, email.lower() or "anonymous", "login_rate_limited", address=where)
                 return "blocked", None
-            mentor = mentors.authenticate(session, email, password, code)
-            mentors.record_login_attempt(session, cfg, where, email, succeeded=mentor is not None)
+            mentor = accounts.authenticate(session, email, password, code)
+            signin.record_login_attempt(session, cfg, where, email, succeeded=mentor is not None)
             if mentor is None:
-                mentors.audit(session, email.lower() or "anonymous", "login_failed", address=where)
+                audit.record(session, email.lower() or "anonymous", "login_failed", address=where)
                 return "failed", None
-            cookie, _ = mentors.start_session(session, cfg, mentor)
-            mentors.audit(session, mentor, "login", address=where)
+            cookie, _ = signin.start_session(session, cfg, mentor)
+            audit.record(session, mentor, "login", address=where)
             return ("facilitator" if mentor.role == "facilitator" else "ok"), cookie
 
     outcome, cookie = await run_in_threadpool(work)
@@ -109,8 +109,8 @@ async def login(request: Request) -> Response:
 @router.post("/logout")
 def logout(request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
     with database(request).session() as session:
-        mentors.end_session(session, config(request), request.cookies.get(SESSION_COOKIE))
-        mentors.audit(session, session.get(Mentor, viewer.id), "logout", address=address(request))
+        signin.end_session(session, config(request), request.cookies.get(SESSION_COOKIE))
+        audit.record(session, session.get(Mentor, viewer.id), "logout", address=address(request))
     response = redirect(request, "/dashboard/login", signed_out="1")
     clear_cookie(request, response, SESSION_COOKIE)
     return response
@@ -122,11 +122,11 @@ def _invite_page(request: Request, token: str, *, error: str | None = None, stat
     lang = request_language(request)
     with database(request).session() as session:
         try:
-            _, mentor = mentors.read_invitation(session, config(request), token)
+            _, mentor = invitations.read_invitation(session, config(request), token)
             context = {"title": say(lang, "invite.title"), "invited": {"email": mentor.email, "name": mentor.display_name,
                                                                        "role": mentor.role}, "error": error,
-                       "min_chars": mentors.MIN_PASSWORD_CHARS, "token": token}
-        except mentors.InvalidInvitation as problem:
+                       "min_chars": accounts.MIN_PASSWORD_CHARS, "token": token}
+        except errors.InvalidInvitation as problem:
             context = {"title": say(lang, "invite.broken_title"), "invited": None, "error": problem.text(lang)}
             status_code = 400
     context["form_token"] = _form_token_for(request)
@@ -152,11 +152,11 @@ async def accept_invitation(request: Request, token: str) -> Response:
     def work() -> str | None:
         with database(request).session() as session:
             try:
-                mentor = mentors.accept_invitation(session, config(request), token, password)
-            except (mentors.AccountError, mentors.InvalidInvitation) as problem:
+                mentor = invitations.accept_invitation(session, config(request), token, password)
+            except (errors.AccountError, errors.InvalidInvitation) as problem:
                 session.rollback()
                 return problem.text(lang)
-            mentors.audit(session, mentor, "password_set_from_link", address=address(request))
+            audit.record(session, mentor, "password_set_from_link", address=address(request))
             return None
 
     problem = await run_in_threadpool(work)
@@ -174,8 +174,8 @@ def _account_page(request: Request, viewer: Viewer, *, error: str | None = None,
         pending = mentor.totp_secret if (mentor.totp_secret and not mentor.totp_enabled) else None
         context = {"title": say(viewer.lang, "account.title"), "error": error, "notice": notice,
                    "totp_enabled": mentor.totp_enabled, "totp_pending": pending,
-                   "totp_uri": mentors.totp_uri(mentor, pending) if pending else None,
-                   "min_chars": mentors.MIN_PASSWORD_CHARS, "chosen_language": mentor.language,
+                   "totp_uri": totp.totp_uri(mentor, pending) if pending else None,
+                   "min_chars": accounts.MIN_PASSWORD_CHARS, "chosen_language": mentor.language,
                    "browser_language": request_language(request), "languages": SUPPORTED_LANGUAGES}
     return render(request, "account.html", context, viewer=viewer, status_code=status_code)
 
@@ -196,10 +196,10 @@ async def set_language(request: Request, viewer: Viewer = Depends(signed_in)) ->
         with database(request).session() as session:
             mentor = session.get(Mentor, viewer.id)
             try:
-                mentors.set_language(mentor, choice)
-            except mentors.AccountError as problem:
+                accounts.set_language(mentor, choice)
+            except errors.AccountError as problem:
                 return problem.text(viewer.lang)
-            mentors.audit(session, mentor, "language_changed", detail={"language": choice or None},
+            audit.record(session, mentor, "language_changed", detail={"language": choice or None},
                           address=address(request))
             return None
 
@@ -217,16 +217,16 @@ async def change_password(request: Request, viewer: Viewer = Depends(signed_in))
     def work() -> tuple[str | None, str | None]:
         with database(request).session() as session:
             mentor = session.get(Mentor, viewer.id)
-            if not mentors.verify_password(mentor.password_hash, current):
+            if not accounts.verify_password(mentor.password_hash, current):
                 return say(viewer.lang, "errors.current_password_wrong"), None
             if new != again:
                 return say(viewer.lang, "errors.new_passwords_differ"), None
             try:
-                mentors.set_password(session, mentor, new)  # ends every session of this account
-            except mentors.AccountError as problem:
+                accounts.set_password(session, mentor, new)  # ends every session of this account
+            except errors.AccountError as problem:
                 return problem.text(viewer.lang), None
-            cookie, _ = mentors.start_session(session, config(request), mentor)
-            mentors.audit(session, mentor, "password_changed", address=address(request))
+            cookie, _ = signin.start_session(session, config(request), mentor)
+            audit.record(session, mentor, "password_changed", address=address(request))
             return None, cookie
 
     problem, cookie = await run_in_threadpool(work)
@@ -242,7 +242,7 @@ def totp_start(request: Request, viewer: Viewer = Depends(signed_in)) -> Respons
     with database(request).session() as session:
         mentor = session.get(Mentor, viewer.id)
         if not mentor.totp_enabled:
-            mentor.totp_secret = mentors.new_totp_secret()
+            mentor.totp_secret = totp.new_totp_secret()
     return redirect(request, "/dashboard/account")
 
 
@@ -255,9 +255,9 @@ async def totp_confirm(request: Request, viewer: Viewer = Depends(signed_in)) ->
             mentor = session.get(Mentor, viewer.id)
             if mentor.totp_enabled or not mentor.totp_secret:
                 return False
-            if not mentors.enable_totp(mentor, mentor.totp_secret, code):
+            if not totp.enable_totp(mentor, mentor.totp_secret, code):
                 return False
-            mentors.audit(session, mentor, "totp_enabled", address=address(request))
+            audit.record(session, mentor, "totp_enabled", address=address(request))
             return True
 
     if not await run_in_threadpool(work):
@@ -276,10 +276,10 @@ async def totp_disable(request: Request, viewer: Viewer = Depends(signed_in)) ->
         # Both factors: a stolen password alone must not switch off the second one.
         with database(request).session() as session:
             mentor = session.get(Mentor, viewer.id)
-            if not mentors.verify_password(mentor.password_hash, password) or not mentors.verify_totp(mentor, code):
+            if not accounts.verify_password(mentor.password_hash, password) or not totp.verify_totp(mentor, code):
                 return False
-            mentors.disable_totp(mentor)
-            mentors.audit(session, mentor, "totp_disabled", address=address(request))
+            totp.disable_totp(mentor)
+            audit.record(session, mentor, "totp_disabled", address=address(request))
             return True
 
     if not await run_in_threadpool(work):

@@ -2,7 +2,7 @@
 out, hand back, send a directory entry, close), the debrief after a heavy case, and one's own load.
 
 Every view of a case's conversation and every action is written to the audit log; actions also
-leave an event in the case's own history (bot/escalation.py).
+leave an event in the case's own history (bot/mentoring/escalation.py).
 """
 from __future__ import annotations
 
@@ -28,11 +28,12 @@ from api.dashboard.security import (
 from api.deps import in_session
 from api.rasa_client import EngineUnavailable
 from api.schemas import RowId
-from bot import casework, escalation, handover, mentors
+from bot.config import DashboardConfig
 from bot.crisis import severity_rank
+from bot.mentoring import accounts, audit, care, caseload, casework, errors, escalation, handover
 from bot.pseudonyms import pseudonym
 from bot.safety import directory
-from bot.storage.models import Case, Handover, Mentor, Message, Person, utcnow
+from bot.storage.models import Case, Handover, Mentor, Message, Person, aware, utcnow
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/dashboard", include_in_schema=False, dependencies=[Depends(case_worker)])
@@ -45,7 +46,7 @@ DONE = ("claimed", "released", "note", "sent", "entry", "handed_back", "closed",
 # ------------------------------------------------------------------------------------ helpers
 
 def waiting_text(since: datetime, lang: str, now: datetime | None = None) -> str:
-    return waiting(max(0, int(((now or utcnow()) - mentors.aware(since)).total_seconds() // 60)), lang)
+    return waiting(max(0, int(((now or utcnow()) - aware(since)).total_seconds() // 60)), lang)
 
 
 def _choices(group: str, ids, lang: str) -> dict[str, str]:
@@ -61,7 +62,7 @@ def _person_waiting(session: Session, person_id: str) -> bool:
 
 def queue_rows(session: Session, viewer: Viewer) -> list[dict[str, Any]]:
     cases = escalation.list_open_cases(session)
-    names = mentors.display_names(session)
+    names = accounts.display_names(session)
     present = handover.present_on_cases(session, [c.id for c in cases])
     now = utcnow()
     rows = []
@@ -70,9 +71,9 @@ def queue_rows(session: Session, viewer: Viewer) -> list[dict[str, Any]]:
             "id": case.id,
             "severity": case.severity,
             "status": case.status,
-            "opened_at": mentors.aware(case.opened_at).isoformat(),
+            "opened_at": aware(case.opened_at).isoformat(),
             "waiting": waiting_text(case.opened_at, viewer.lang, now),
-            "waiting_s": int((now - mentors.aware(case.opened_at)).total_seconds()),
+            "waiting_s": int((now - aware(case.opened_at)).total_seconds()),
             "language": case.language,
             "country": case.country or say(viewer.lang, "labels.country_unknown"),
             "held_by": names.get(case.claimed_by, case.claimed_by) if case.claimed_by else None,
@@ -93,8 +94,8 @@ def _message_view(message: Message, trigger_ids: set[int], lang: str) -> dict[st
         "id": message.id,
         "role": message.role,
         "text": message.text or "",
-        "at": mentors.aware(message.created_at).isoformat() if message.created_at else None,
-        "time": stamp(mentors.aware(message.created_at), lang),
+        "at": aware(message.created_at).isoformat() if message.created_at else None,
+        "time": stamp(aware(message.created_at), lang),
         "trigger": message.id in trigger_ids,
         "held": message.status == "held_for_mentor",
         "entry": bool(custom.get("directory_entry")),
@@ -105,7 +106,7 @@ def _message_view(message: Message, trigger_ids: set[int], lang: str) -> dict[st
 def _event_view(event, names: dict[str, str], lang: str) -> dict[str, Any]:
     actor = names.get(event.actor) or label(lang, "actor", event.actor)
     return {"actor": actor, "kind": event.kind, "detail": event.detail or {},
-            "time": stamp(mentors.aware(event.created_at), lang)}
+            "time": stamp(aware(event.created_at), lang)}
 
 
 def _directory_for(case: Case, language: str, lang: str) -> dict[str, list[dict[str, Any]]]:
@@ -126,13 +127,13 @@ def case_context(session: Session, case_id: int, viewer: Viewer) -> dict[str, An
     case = casework.load_case(session, case_id)
     person = session.get(Person, case.person_id)
     language = (person.language if person else None) or case.language
-    names = mentors.display_names(session)
+    names = accounts.display_names(session)
     trigger_ids = {t.message_id for t in case.triggers if t.message_id}
     visible = handover.mentor_visible_messages(session, case)
     current = handover.active_handover(session, case.person_id)
     mentor = session.get(Mentor, viewer.id)
-    held = len(mentors.held_cases(session, mentor))
-    cap = mentors.caseload_cap(session, config_of(session))
+    held = len(caseload.held_cases(session, mentor))
+    cap = caseload.caseload_cap(session, config_of(session))
     lang = viewer.lang
     return {
         "case": {
@@ -140,7 +141,7 @@ def case_context(session: Session, case_id: int, viewer: Viewer) -> dict[str, An
             "country": case.country, "consent_transcript": case.consent_transcript,
             "consent_contact": case.consent_contact, "outcome": case.outcome,
             "outcome_label": label(lang, "outcome", case.outcome),
-            "opened": stamp(mentors.aware(case.opened_at), lang, year=True) + " UTC",
+            "opened": stamp(aware(case.opened_at), lang, year=True) + " UTC",
             "waiting": waiting_text(case.opened_at, lang),
             "held_by": names.get(case.claimed_by, case.claimed_by) if case.claimed_by else None,
             "mine": case.claimed_by == viewer.email and case.status == "claimed",
@@ -148,7 +149,7 @@ def case_context(session: Session, case_id: int, viewer: Viewer) -> dict[str, An
             "present_elsewhere": current is not None and current.case_id != case.id,
         },
         "triggers": [{"text": t.text, "severity": t.severity, "signals": ", ".join(t.signals or []),
-                      "source": t.source, "time": stamp(mentors.aware(t.created_at), lang)}
+                      "source": t.source, "time": stamp(aware(t.created_at), lang)}
                      for t in case.triggers],
         "helplines_shown": case.helplines_shown or [],
         "messages": [_message_view(m, trigger_ids, lang) for m in visible],
@@ -162,7 +163,7 @@ def case_context(session: Session, case_id: int, viewer: Viewer) -> dict[str, An
     }
 
 
-def config_of(session: Session) -> mentors.DashboardConfig:
+def config_of(session: Session) -> DashboardConfig:
     # The request's config is attached to the session by the route (see _work).
     return session.info["dashboard_config"]
 
@@ -176,7 +177,7 @@ async def _case_page(request: Request, viewer: Viewer, case_id: int, *, error: s
                      notice: str | None = None, status_code: int = 200) -> Response:
     def work(session: Session):
         context = case_context(session, case_id, viewer)
-        mentors.audit(session, session.get(Mentor, viewer.id), "case_viewed", case_id=case_id,
+        audit.record(session, session.get(Mentor, viewer.id), "case_viewed", case_id=case_id,
                       detail={"messages_shown": len(context["messages"]), "triggers_shown": len(context["triggers"]),
                               "scope": "consented" if context["case"]["consent_transcript"] else "triggers+mentor"},
                       address=address(request))
@@ -199,7 +200,7 @@ async def _act(request: Request, viewer: Viewer, case_id: int, fn, *, done: str,
     except casework.Refused as refused:
         return await _case_page(request, viewer, case_id, error=refused.text(viewer.lang),
                                 status_code=refused.status_code)
-    except (mentors.CaseloadFull, escalation.CaseConflict) as conflict:
+    except (errors.CaseloadFull, escalation.CaseConflict) as conflict:
         return await _case_page(request, viewer, case_id, error=explain(conflict, viewer.lang), status_code=409)
     except ValueError as invalid:
         return await _case_page(request, viewer, case_id, error=explain(invalid, viewer.lang), status_code=422)
@@ -251,8 +252,8 @@ def home(request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
 async def queue(request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
     def work(session: Session):
         mentor = session.get(Mentor, viewer.id)
-        return {"rows": queue_rows(session, viewer), "held": len(mentors.held_cases(session, mentor)),
-                "cap": mentors.caseload_cap(session, config(request))}
+        return {"rows": queue_rows(session, viewer), "held": len(caseload.held_cases(session, mentor)),
+                "cap": caseload.caseload_cap(session, config(request))}
 
     context = await _work(request, work)
     context.update(title=say(viewer.lang, "queue.title"), alert=any(row["alert"] for row in context["rows"]),
@@ -264,8 +265,8 @@ async def queue(request: Request, viewer: Viewer = Depends(signed_in)) -> Respon
 async def queue_json(request: Request, viewer: Viewer = Depends(signed_in_polling)) -> JSONResponse:
     def work(session: Session):
         mentor = session.get(Mentor, viewer.id)
-        return {"cases": queue_rows(session, viewer), "held": len(mentors.held_cases(session, mentor)),
-                "cap": mentors.caseload_cap(session, config(request)), "generated_at": utcnow().isoformat()}
+        return {"cases": queue_rows(session, viewer), "held": len(caseload.held_cases(session, mentor)),
+                "cap": caseload.caseload_cap(session, config(request)), "generated_at": utcnow().isoformat()}
 
     response = JSONResponse(await _work(request, work))
     response.headers["Cache-Control"] = "no-store"
@@ -287,7 +288,7 @@ async def case_live(case_id: RowId, request: Request, after: int = Query(0, ge=0
         new = [_message_view(m, trigger_ids, viewer.lang)
                for m in handover.mentor_visible_messages(session, case, after_id=after)]
         if new:
-            mentors.audit(session, session.get(Mentor, viewer.id), "case_messages_viewed", case_id=case_id,
+            audit.record(session, session.get(Mentor, viewer.id), "case_messages_viewed", case_id=case_id,
                           detail={"message_ids": [m["id"] for m in new]}, address=address(request))
         current = handover.active_handover(session, case.person_id)
         return {"messages": new, "status": case.status,
@@ -307,7 +308,7 @@ async def case_live(case_id: RowId, request: Request, after: int = Query(0, ge=0
 @router.post("/cases/{case_id}/claim")
 async def claim(case_id: RowId, request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
     def work(session: Session):
-        casework.claim(session, case_id, session.get(Mentor, viewer.id), mentors.caseload_cap(session, config(request)),
+        casework.claim(session, case_id, session.get(Mentor, viewer.id), caseload.caseload_cap(session, config(request)),
                        address(request))
 
     return await _act(request, viewer, case_id, work, done="claimed")
@@ -353,12 +354,12 @@ async def reach_out(case_id: RowId, request: Request, viewer: Viewer = Depends(s
         if case.consent_contact is False and not despite:
             raise casework.Refused("no_contact", 422)
         message, joined_now = handover.send_message(session, case, mentor, text)
-        mentors.audit(session, mentor, "message_sent", case_id=case_id,
+        audit.record(session, mentor, "message_sent", case_id=case_id,
                       detail={"message_id": message.id, "despite_no_consent": bool(case.consent_contact is False)},
                       address=address(request))
         if joined_now:
             joined.update(person_id=case.person_id, handover_id=handover.active_handover(session, case.person_id).id)
-            mentors.audit(session, mentor, "mentor_joined", case_id=case_id, address=address(request))
+            audit.record(session, mentor, "mentor_joined", case_id=case_id, address=address(request))
 
     response = await _act(request, viewer, case_id, work, done="sent", anchor="reach-out")
     if joined:
@@ -382,11 +383,11 @@ async def send_entry(case_id: RowId, request: Request, viewer: Viewer = Depends(
         if entry is None:
             raise casework.Refused("entry_missing", 422)
         message, joined_now = handover.send_entry(session, case, mentor, entry)
-        mentors.audit(session, mentor, "directory_entry_sent", case_id=case_id,
+        audit.record(session, mentor, "directory_entry_sent", case_id=case_id,
                       detail={"kind": kind, "entry_id": entry_id, "message_id": message.id}, address=address(request))
         if joined_now:
             joined.update(person_id=case.person_id, handover_id=handover.active_handover(session, case.person_id).id)
-            mentors.audit(session, mentor, "mentor_joined", case_id=case_id, address=address(request))
+            audit.record(session, mentor, "mentor_joined", case_id=case_id, address=address(request))
 
     response = await _act(request, viewer, case_id, work, done="entry", anchor="reach-out")
     if joined:
@@ -404,7 +405,7 @@ async def hand_back(case_id: RowId, request: Request, viewer: Viewer = Depends(s
         casework.holder_only(case, mentor, "hand_back")
         if handover.leave(session, case, mentor.email) is None:
             raise casework.Refused("not_in_conversation")
-        mentors.audit(session, mentor, "mentor_left", case_id=case_id, address=address(request))
+        audit.record(session, mentor, "mentor_left", case_id=case_id, address=address(request))
         person["id"] = case.person_id
 
     response = await _act(request, viewer, case_id, work, done="handed_back", anchor="reach-out")
@@ -445,16 +446,16 @@ async def close(case_id: RowId, request: Request, viewer: Viewer = Depends(signe
 async def debrief_form(case_id: RowId, request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
     def work(session: Session):
         case = session.get(Case, case_id)
-        if case is None or case.claimed_by != viewer.email or not mentors.needs_debrief(case):
+        if case is None or case.claimed_by != viewer.email or not care.needs_debrief(case):
             return None
         return {"case_id": case.id, "severity": case.severity,
-                "done": mentors.has_debrief(session, session.get(Mentor, viewer.id), case.id)}
+                "done": care.has_debrief(session, session.get(Mentor, viewer.id), case.id)}
 
     found = await _work(request, work)
     if found is None:
         return redirect(request, "/dashboard/queue")
     return render(request, "debrief.html", {"title": say(viewer.lang, "debrief.title"),
-                                            "feelings": _choices("feeling", mentors.FEELINGS, viewer.lang), **found},
+                                            "feelings": _choices("feeling", care.FEELINGS, viewer.lang), **found},
                   viewer=viewer)
 
 
@@ -468,21 +469,21 @@ async def debrief_save(case_id: RowId, request: Request, viewer: Viewer = Depend
     def work(session: Session):
         case = session.get(Case, case_id)
         mentor = session.get(Mentor, viewer.id)
-        if case is None or case.claimed_by != mentor.email or not mentors.needs_debrief(case):
+        if case is None or case.claimed_by != mentor.email or not care.needs_debrief(case):
             return "gone"
-        if mentors.has_debrief(session, mentor, case_id):
+        if care.has_debrief(session, mentor, case_id):
             return "done"
         try:
-            mentors.save_debrief(session, mentor, case, feeling=feeling, wants_colleague=wants, note=note,
+            care.save_debrief(session, mentor, case, feeling=feeling, wants_colleague=wants, note=note,
                                  skipped=skipped)
-        except mentors.AccountError as problem:
+        except errors.AccountError as problem:
             return problem.text(viewer.lang)
         return "ok"
 
     result = await _work(request, work)
     if result not in ("ok", "done", "gone"):
         return render(request, "debrief.html", {"title": say(viewer.lang, "debrief.title"),
-                                                "feelings": _choices("feeling", mentors.FEELINGS, viewer.lang),
+                                                "feelings": _choices("feeling", care.FEELINGS, viewer.lang),
                                                 "case_id": case_id, "error": result, "done": False},
                       viewer=viewer, status_code=422)
     return redirect(request, "/dashboard/my-load", done="debrief_skipped" if skipped else "debrief")
@@ -493,13 +494,13 @@ async def my_load(request: Request, viewer: Viewer = Depends(signed_in)) -> Resp
     def work(session: Session):
         mentor = session.get(Mentor, viewer.id)
         return {
-            "load": mentors.load_summary(session, mentor),
-            "cap": mentors.caseload_cap(session, config(request)),
-            "debriefs": [{"time": stamp(mentors.aware(d.created_at), viewer.lang, year=True, clock=False),
+            "load": care.load_summary(session, mentor),
+            "cap": caseload.caseload_cap(session, config(request)),
+            "debriefs": [{"time": stamp(aware(d.created_at), viewer.lang, year=True, clock=False),
                           "severity": d.severity, "feeling": label(viewer.lang, "feeling", d.feeling),
                           "note": d.note or "",
                           "wants_colleague": d.wants_colleague, "case_id": d.case_id}
-                         for d in mentors.own_debriefs(session, mentor)],
+                         for d in care.own_debriefs(session, mentor)],
             "severities": sorted(("imminent", "high", "elevated", "concern"), key=severity_rank, reverse=True),
         }
 

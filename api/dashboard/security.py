@@ -1,6 +1,6 @@
 """Who is asking, and may they: session cookies, CSRF, roles, and the page renderer with its headers.
 
-- The session cookie holds a signed random token (bot/mentors.py keeps only its hash); http-only,
+- The session cookie holds a signed random token (bot/mentoring/signin.py keeps only its hash); http-only,
   SameSite=Lax, scoped to /dashboard, Secure over https (or always / never by configuration).
 - Every POST carries a CSRF token: the session's own once signed in; before that (sign-in and
   invitation forms) a random value that must match a signed, http-only cookie set with the form.
@@ -25,9 +25,8 @@ from api.dashboard import i18n
 from api.dashboard.i18n import request_language, say
 from api.deps import database
 from api.pages import CONTENT_SECURITY_POLICY, asset_version
-from bot import mentors
-from bot.config import SUPPORTED_LANGUAGES
-from bot.mentors import DashboardConfig
+from bot.config import SUPPORTED_LANGUAGES, DashboardConfig
+from bot.mentoring import signin
 from bot.storage.models import Mentor
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
@@ -116,8 +115,8 @@ def _resolve(request: Request, touch: bool) -> Viewer:
     cookie = request.cookies.get(SESSION_COOKIE)
     with db.session() as session:
         try:
-            found = mentors.resolve_session(session, config(request), cookie, touch=touch)
-        except mentors.SessionExpired:
+            found = signin.resolve_session(session, config(request), cookie, touch=touch)
+        except signin.SessionExpired:
             found = "expired"
         if found == "expired":
             session.commit()
@@ -144,7 +143,7 @@ async def signed_in(request: Request) -> Viewer:
     """Any signed-in account; POSTs must carry the session's CSRF token."""
     viewer = await run_in_threadpool(_resolve, request, True)
     if request.method not in ("GET", "HEAD", "OPTIONS"):
-        if not mentors.csrf_matches(viewer.csrf, await _form_token(request)):
+        if not signin.csrf_matches(viewer.csrf, await _form_token(request)):
             raise CsrfFailed()
     return viewer
 
@@ -201,7 +200,7 @@ async def form_protected(request: Request) -> None:
         expected = _form_serializer(request).loads(request.cookies.get(FORM_COOKIE, ""))
     except BadSignature:
         raise CsrfFailed() from None
-    if not mentors.csrf_matches(str(expected), await _form_token(request)):
+    if not signin.csrf_matches(str(expected), await _form_token(request)):
         raise CsrfFailed()
 
 

@@ -6,10 +6,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot import checkins
 from bot.exercises import suggest
 from bot.exercises.runner import feedback_history
-from bot.wellbeing import findings
+from bot.wellbeing import checkins, findings
 from bot.wellbeing.model import DIMENSIONS
 
 

@@ -20,10 +20,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.content import text as content_text
-from bot.conversations import record_replies, record_user_message, touch_person
 from bot.crisis import detect
 from bot.safety.dialogue import record_case
 from bot.safety.reply import crisis_reply
+from bot.storage.conversations import record_replies, record_user_message, touch_person
 from bot.storage.models import Message, utcnow
 
 log = logging.getLogger(__name__)

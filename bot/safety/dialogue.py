@@ -14,15 +14,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot import escalation
 from bot.content import text as content_text
-from bot.conversations import touch_person
 from bot.crisis import CrisisAssessment, detect, severity_rank
-from bot.notify import CaseNotice, Notifier
+from bot.mentoring import escalation
+from bot.mentoring.notify import CaseNotice, Notifier
 from bot.pseudonyms import pseudonym
 from bot.safety import check as safety_check
 from bot.safety.peers import peer_support_message
 from bot.safety.reply import country_reply, crisis_reply
+from bot.storage.conversations import touch_person
 from bot.storage.models import Person
 
 log = logging.getLogger(__name__)

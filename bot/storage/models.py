@@ -12,6 +12,13 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def aware(moment: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; everything here is UTC."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
 class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
 
@@ -160,8 +167,8 @@ class Lifeline(Base):
 
 
 # ------------------------------------------------------------------------------ mentor dashboard
-# Accounts of the people who review escalated cases (bot/mentors.py), their sessions, the audit log,
-# private debriefs, and who holds a conversation with a person (bot/handover.py).
+# Accounts of the people who review escalated cases (bot/mentoring/), their sessions, the audit log,
+# private debriefs, and who holds a conversation with a person (bot/mentoring/handover.py).
 
 
 class Mentor(Base):

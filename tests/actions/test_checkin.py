@@ -7,7 +7,7 @@ from actions.checkin import (
     ActionLookCloser,
     ValidateCheckinForm,
 )
-from bot import checkins
+from bot.wellbeing import checkins
 
 CHECKIN_DOMAIN = {"forms": {"checkin_form": {"required_slots": ["checkin_answer"]}},
                   "slots": {"language": {}, "country": {}, "checkin_answer": {}}}

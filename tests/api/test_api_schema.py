@@ -16,9 +16,9 @@ from fake_engine import FakeRasa
 from hypothesis import HealthCheck, settings
 
 from api.app import create_app
-from bot import escalation, mentors
 from bot.config import Settings
-from bot.conversations import touch_person
+from bot.mentoring import accounts, escalation
+from bot.storage.conversations import touch_person
 
 _VAR = Path(tempfile.mkdtemp(prefix="wb-schema-"))
 APP = create_app(replace(Settings(var_dir=_VAR), database_url=f"sqlite:///{_VAR / 'app.sqlite3'}"),
@@ -26,7 +26,7 @@ APP = create_app(replace(Settings(var_dir=_VAR), database_url=f"sqlite:///{_VAR 
 APP.state.rasa = FakeRasa()
 APP.state.db.upgrade()
 with APP.state.db.session() as _session:
-    _TOKEN = mentors.issue_api_token(_session, mentors.create_account(
+    _TOKEN = accounts.issue_api_token(_session, accounts.create_account(
         _session, email="fuzz@example.org", display_name="Fuzz", role="admin"))
     for _n in range(3):  # cases 1-3 exist, so claims, notes and closes meet real rows too
         _person = touch_person(_session, sid(f"fuzz-{_n}"), "en", None)

@@ -6,7 +6,7 @@ import pytest
 from anon_ids import sid
 from sqlalchemy import select
 
-from bot import mentors
+from bot.mentoring import accounts
 from bot.storage.models import AuditEntry, Person
 
 
@@ -33,13 +33,13 @@ def test_a_token_is_stored_hashed_replaced_by_a_new_one_and_ends_with_the_accoun
     old = mentor_api()
     assert client.get("/mentor/api/cases", headers=old).status_code == 200
     with client.app.state.db.session() as session:
-        ann = mentors.find_mentor(session, "ann@example.org")
+        ann = accounts.find_mentor(session, "ann@example.org")
         assert old["Authorization"].split()[1] not in (ann.api_token_hash or "")
     new = mentor_api()
     assert client.get("/mentor/api/cases", headers=old).status_code == 401
     assert client.get("/mentor/api/cases", headers=new).status_code == 200
     with client.app.state.db.session() as session:
-        mentors.set_active(session, mentors.find_mentor(session, "ann@example.org"), False)
+        accounts.set_active(session, accounts.find_mentor(session, "ann@example.org"), False)
     assert client.get("/mentor/api/cases", headers=new).status_code == 401
 
 
@@ -82,7 +82,7 @@ def test_claim_note_close_flow_is_in_the_case_history_and_the_audit_log(client, 
 
 
 def test_closing_through_the_api_ends_the_hand_over_and_a_new_crisis_opens_a_new_case(client, fake_rasa, mentor_api):
-    from bot import handover
+    from bot.mentoring import accounts, handover
     from bot.storage.models import Case
 
     ann, bo = mentor_api(), mentor_api("bo@example.org")
@@ -91,7 +91,7 @@ def test_closing_through_the_api_ends_the_hand_over_and_a_new_crisis_opens_a_new
     case_id = _first_case(client, ann)
     client.post(f"/mentor/api/cases/{case_id}/claim", headers=ann)
     with client.app.state.db.session() as session:
-        handover.join(session, session.get(Case, case_id), mentors.find_mentor(session, "ann@example.org"))
+        handover.join(session, session.get(Case, case_id), accounts.find_mentor(session, "ann@example.org"))
         session.get(Person, me).dialogue_crisis_pending = True
     client.post(f"/mentor/api/cases/{case_id}/close", json={"outcome": "referred", "note": "referred"}, headers=ann)
     with client.app.state.db.session() as session:

@@ -7,7 +7,7 @@ import io
 from anon_ids import sid
 
 from bot import privacy
-from bot.conversations import touch_person
+from bot.storage.conversations import touch_person
 from bot.wellbeing.conversation import CheckinConversation
 
 ANSWERS = ["9", "3", "skip", "skip", "1", "2", "skip", "skip", "2", "5", "skip", "skip", "1", "5", "skip", "skip"]

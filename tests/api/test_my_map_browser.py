@@ -14,8 +14,8 @@ pytestmark = [
 
 
 def test_my_map_lists_a_checkin_and_switches_language(tmp_path, fake_rasa):
-    from bot import checkins
-    from bot.conversations import touch_person
+    from bot.storage.conversations import touch_person
+    from bot.wellbeing import checkins
     from bot.wellbeing.model import DIMENSIONS, CheckIn, DimensionAnswer
 
     with serve(tmp_path, fake_rasa) as (app, url), playwright_api.sync_playwright() as playwright:

@@ -11,7 +11,7 @@ from dashboard_helpers import Browser, make_account
 
 @pytest.fixture
 def directory_copy(tmp_path):
-    from bot.mentors import PROJECT_ROOT
+    from bot.config import PROJECT_ROOT
 
     folder = tmp_path / "content"
     folder.mkdir()

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from fastapi.testclient import TestClient
 
-from bot import escalation, mentors
-from bot.conversations import record_user_message, touch_person
+from bot.mentoring import accounts, escalation
+from bot.storage.conversations import record_user_message, touch_person
 from bot.storage.models import Case, Person, utcnow
 
 PASSWORD = "correct horse battery staple"
@@ -49,7 +49,7 @@ class Browser:
 
 def make_account(db, email: str, role: str = "mentor", name: str | None = None, password: str = PASSWORD):
     with db.session() as session:
-        mentor = mentors.create_account(session, email=email, display_name=name or email.split("@")[0].title(),
+        mentor = accounts.create_account(session, email=email, display_name=name or email.split("@")[0].title(),
                                         role=role, password=password)
         return mentor.id
 

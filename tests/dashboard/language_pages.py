@@ -11,7 +11,8 @@ from html.parser import HTMLParser
 
 from dashboard_helpers import PASSWORD, Browser, chat, csrf_of, make_account, make_case
 
-from bot import content, mentors
+from bot import content
+from bot.mentoring import invitations
 from bot.storage.models import Mentor
 
 TOPIC = "dashboard_ui"
@@ -180,7 +181,7 @@ def build_world(app, db, client, language: str | None = None) -> World:
     with db.session() as session:
         mentor = session.query(Mentor).filter_by(email="noor@example.org").one()
         mentor.password_hash = None
-        world.invite_token = mentors.invitation_link_token(session, app.state.dashboard, mentor, "ada@example.org")
+        world.invite_token = invitations.invitation_link_token(session, app.state.dashboard, mentor, "ada@example.org")
     # Ann starts setting up two-step sign-in, so her account page shows the pending key too.
     assert ann.post("/dashboard/account/totp/start").status_code == 303
     return world

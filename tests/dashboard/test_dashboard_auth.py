@@ -267,16 +267,16 @@ def test_turning_the_second_factor_off_needs_a_code_too_not_just_the_password(ap
 
 
 def test_an_account_locks_after_ten_wrong_tries_in_a_row_even_from_many_addresses(app, db):
-    from bot import mentors
+    from bot.mentoring import accounts
 
     make_account(db, "lock@example.org", "mentor", "Lock")
-    for _ in range(mentors.LOCK_AFTER_FAILURES):
+    for _ in range(accounts.LOCK_AFTER_FAILURES):
         with db.session() as session:
-            assert mentors.authenticate(session, "lock@example.org", "not the password") is None
+            assert accounts.authenticate(session, "lock@example.org", "not the password") is None
     with db.session() as session:
-        assert mentors.authenticate(session, "lock@example.org", PASSWORD) is None  # locked: even the right one
+        assert accounts.authenticate(session, "lock@example.org", PASSWORD) is None  # locked: even the right one
         mentor = session.scalars(select(Mentor).where(Mentor.email == "lock@example.org")).one()
         mentor.locked_until = utcnow() - timedelta(seconds=1)  # the wait is over
     with db.session() as session:
-        assert mentors.authenticate(session, "lock@example.org", PASSWORD) is not None
+        assert accounts.authenticate(session, "lock@example.org", PASSWORD) is not None
         assert session.scalars(select(Mentor).where(Mentor.email == "lock@example.org")).one().failed_logins == 0

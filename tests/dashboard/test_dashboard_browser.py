@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from browser_helpers import CHROMIUM, CHROMIUM_ARGS, serve, sign_in
 
-from bot import mentors
+from bot.mentoring import accounts
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 pytestmark = [
@@ -32,7 +32,7 @@ def live_server(tmp_path, fake_rasa):
 def test_mentor_reaches_a_person_in_crisis_through_the_dashboard(live_server, fake_rasa):
     app, url = live_server
     with app.state.db.session() as session:
-        mentors.create_account(session, email="ann@example.org", display_name="Ann", role="mentor", password=PASSWORD)
+        accounts.create_account(session, email="ann@example.org", display_name="Ann", role="mentor", password=PASSWORD)
     shots = Path(os.environ.get("DASHBOARD_SCREENSHOTS", "/tmp/dashboard-screenshots"))
     shots.mkdir(parents=True, exist_ok=True)
 

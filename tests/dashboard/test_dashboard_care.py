@@ -6,7 +6,8 @@ from dashboard_helpers import make_case
 from language_pages import choose_language, page_text
 from sqlalchemy import select
 
-from bot import content, mentors
+from bot import content
+from bot.mentoring import care
 from bot.storage.models import Mentor, MentorDebrief
 
 
@@ -29,13 +30,13 @@ def test_closing_a_heavy_case_offers_a_private_debrief(app, db, ann, bo, admin):
 
     # Colleagues and admins never see the content.
     assert "the silence on the line" not in bo.get("/dashboard/my-load").text
-    care = admin.get("/dashboard/admin/care").text
-    assert "the silence on the line" not in care and "shaken" not in care.lower()
-    assert "ann" not in care.lower()
+    care_page = admin.get("/dashboard/admin/care").text
+    assert "the silence on the line" not in care_page and "shaken" not in care_page.lower()
+    assert "ann" not in care_page.lower()
     with db.session() as session:
-        counts = mentors.debrief_counts(session, 30)
+        counts = care.debrief_counts(session, 30)
     assert counts == {"days": 30, "offered": 1, "written": 1, "skipped": 0, "asked_for_colleague": 1}
-    assert "<td>1</td>" in care
+    assert "<td>1</td>" in care_page
     # The audit log records actions on cases, not the debrief.
     assert "silence" not in admin.get("/dashboard/admin/audit").text
     # Once is enough.
@@ -74,7 +75,7 @@ def test_my_load_counts_recent_cases_by_severity(app, db, ann):
     ann.post(f"/dashboard/cases/{held}/claim")
     with db.session() as session:
         mentor = session.scalars(select(Mentor).where(Mentor.email == "ann@example.org")).one()
-        load = mentors.load_summary(session, mentor)
+        load = care.load_summary(session, mentor)
     assert load["held_now"] == 1
     week = load["windows"]["7"]
     assert week["cases"] == 5 and week["closed"] == 4
@@ -96,18 +97,18 @@ def _visible(markup: str) -> str:
 
 def test_my_load_teaches_the_abc_the_two_poles_and_the_five_needs(ann):
     page = _visible(ann.get("/dashboard/my-load").text)
-    care = _care("en")
-    assert [p["name"] for p in care["abc"]["parts"]] == [
+    texts = _care("en")
+    assert [p["name"] for p in texts["abc"]["parts"]] == [
         "Attention and acceptance", "Balance", "Connection and communication"]
-    for part in care["abc"]["parts"]:
+    for part in texts["abc"]["parts"]:
         assert part["name"] in page and " ".join(part["text"].split()) in page
     for pole in ("too_far", "too_close"):
-        assert care["signs"][pole]["name"] in page
-        assert all(line in page for line in care["signs"][pole]["lines"])
+        assert texts["signs"][pole]["name"] in page
+        assert all(line in page for line in texts["signs"][pole]["lines"])
     assert "secondary (or vicarious) traumatisation" in page
     assert "intervision" in page and "supervision" in page
-    assert [need["name"] for need in care["needs"]["lines"]] == ["Place", "Nourishment", "Support", "Protection", "Limits"]
-    assert all(q in page for need in care["needs"]["lines"] for q in need["questions"])
+    assert [need["name"] for need in texts["needs"]["lines"]] == ["Place", "Nourishment", "Support", "Protection", "Limits"]
+    assert all(q in page for need in texts["needs"]["lines"] for q in need["questions"])
 
 
 def test_a_dutch_mentor_reads_the_care_in_dutch(ann):

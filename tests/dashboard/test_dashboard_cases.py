@@ -142,7 +142,7 @@ def test_without_consent_only_triggers_are_visible(app, db, ann, client):
     assert "i want to die" in page
     assert "my holiday plans are a secret" not in page
     with db.session() as session:
-        from bot import escalation
+        from bot.mentoring import escalation
 
         escalation.set_consent(session, sender, transcript=True)
     page = ann.get(f"/dashboard/cases/{case_id}").text

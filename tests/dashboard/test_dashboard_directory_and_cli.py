@@ -12,7 +12,8 @@ from language_pages import choose_language, page_text
 from sqlalchemy import select
 
 from api import cli
-from bot import mentors
+from bot.config import DashboardConfig
+from bot.mentoring import accounts
 from bot.safety.directory import DirectoryError, load_helplines, load_recovery_centres
 from bot.storage import Database
 from bot.storage.models import AuditEntry, Mentor
@@ -127,7 +128,7 @@ def test_cli_creates_the_first_admin_from_stdin(tmp_path, monkeypatch):
     with db.session() as session:
         admin = session.scalars(select(Mentor)).one()
         assert admin.role == "admin" and admin.display_name == "Rita"
-        assert mentors.authenticate(session, "root@example.org", PASSWORD) is not None
+        assert accounts.authenticate(session, "root@example.org", PASSWORD) is not None
         assert session.scalars(select(AuditEntry.action)).all() == ["admin_created"]
     db.dispose()
 
@@ -157,7 +158,7 @@ def test_cli_password_link_lets_a_locked_out_admin_back_in(app, tmp_path, monkey
     assert cli.main(["create-admin", "--email", "boss@example.org"]) == 0
     capsys.readouterr()
     # The CLI and the app share the key kept in var/ (or DASHBOARD_SECRET_KEY).
-    app.state.dashboard = mentors.DashboardConfig.from_env(app.state.settings.var_dir)
+    app.state.dashboard = DashboardConfig.from_env(app.state.settings.var_dir)
     assert cli.main(["password-link", "--email", "boss@example.org", "--base-url", "http://testserver"]) == 0
     link = capsys.readouterr().out.strip()
     browser = Browser(app)

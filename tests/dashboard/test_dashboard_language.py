@@ -20,7 +20,8 @@ from language_pages import (
     leaves,
 )
 
-from bot import content, mentors
+from bot import content
+from bot.mentoring import accounts
 
 
 def _dashboard(path: str) -> bool:
@@ -135,7 +136,7 @@ def test_the_language_switch_refuses_what_it_does_not_offer_and_needs_the_form_t
     assert refused.status_code == 422 and "Choose one of the listed languages." in refused.text
     assert ann.post("/dashboard/account/language", {"language": "nl", "csrf_token": "forged"}).status_code == 403
     with db.session() as session:
-        assert mentors.find_mentor(session, "ann@example.org").language is None
+        assert accounts.find_mentor(session, "ann@example.org").language is None
 
 
 def test_messages_built_in_python_follow_the_account(db, ann):

@@ -16,7 +16,7 @@ from browser_helpers import CHROMIUM, CHROMIUM_ARGS, serve, sign_in, unlabelled_
 from dashboard_helpers import make_case
 from language_pages import english_fragments, english_on
 
-from bot import mentors
+from bot.mentoring import accounts
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 pytestmark = [
@@ -33,7 +33,7 @@ def test_a_mentor_who_chose_dutch_sees_the_queue_and_a_case_in_dutch(tmp_path, f
     with serve(tmp_path, fake_rasa) as (app, url), playwright_api.sync_playwright() as playwright:
         db = app.state.db
         with db.session() as session:
-            mentors.create_account(session, email="ann@example.org", display_name="Ann", role="mentor",
+            accounts.create_account(session, email="ann@example.org", display_name="Ann", role="mentor",
                                    password=PASSWORD)
         first = make_case(db, "c" * 32, "high", minutes_ago=130, language="nl", country="BE", transcript=True)
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)

@@ -203,13 +203,14 @@ GROUP_RUNS = {
 
 def _open_group(live, name: str, language: str, theme: tuple[str, str] | None = None) -> tuple[int, str]:
     """A facilitator's group, straight in the app database the live API uses."""
-    from bot import groups, mentors
+    from bot.groups import rules as groups
+    from bot.mentoring import accounts
     from bot.storage import Database
     from bot.storage.models import Group
 
     database = Database(f"sqlite:///{live.var_dir / 'app.sqlite3'}")
     with database.session() as session:
-        facilitator = mentors.create_account(session, email=f"{name.lower()}@example.org", display_name=name,
+        facilitator = accounts.create_account(session, email=f"{name.lower()}@example.org", display_name=name,
                                              role="facilitator", password="correct horse battery staple")
         group = groups.create_group(session, facilitator, name=name, language=language)
         if theme:

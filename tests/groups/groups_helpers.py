@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import re
 
-from bot import checkins
-from bot.conversations import touch_person
+from bot.storage.conversations import touch_person
 from bot.storage.models import Group
+from bot.wellbeing import checkins
 from bot.wellbeing.model import DIMENSIONS, CheckIn, DimensionAnswer
 
 

@@ -1,13 +1,14 @@
-"""The group conversation of the chat (bot/group_conversation.py): joining with a code and a nickname,
+"""The group conversation of the chat (bot/groups/conversation.py): joining with a code and a nickname,
 reflecting on the theme, sharing or keeping it private, in English and Dutch."""
 from __future__ import annotations
 
 import pytest
 
-from bot import groups, mentors
-from bot.conversations import touch_person
 from bot.exercises import library
-from bot.group_conversation import CRISIS, EXERCISE, GroupConversation, choice, code_candidates
+from bot.groups import rules as groups
+from bot.groups.conversation import CRISIS, EXERCISE, GroupConversation, choice, code_candidates
+from bot.mentoring import accounts
+from bot.storage.conversations import touch_person
 from bot.storage.models import Group, GroupDialogue, GroupReflection, GroupSharedItem
 
 PASSWORD = "correct horse battery staple"
@@ -17,7 +18,7 @@ PASSWORD = "correct horse battery staple"
 def circle(database):
     """An open group with a facilitator, and two people who have chatted before."""
     with database.session() as session:
-        fay = mentors.create_account(session, email="fay@example.org", display_name="Fay", role="facilitator",
+        fay = accounts.create_account(session, email="fay@example.org", display_name="Fay", role="facilitator",
                                      password=PASSWORD)
         group = groups.create_group(session, fay, name="Tuesday circle", language="en")
         for person in ("p1", "p2"):

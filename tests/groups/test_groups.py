@@ -21,13 +21,13 @@ def _register(app, email, name="New"):
 
 
 def test_a_registered_facilitator_signs_in_only_after_an_admin_approves(app, db):
-    from bot import mentors
+    from bot.mentoring import accounts
 
     browser, response = _register(app, "new@example.org")
     assert response.status_code == 202 and "administrator" in response.text
     assert browser.login("new@example.org").status_code != 303  # nobody checked this address yet
     with db.session() as session:
-        mentors.set_active(session, mentors.find_mentor(session, "new@example.org"), True)  # the admin approves
+        accounts.set_active(session, accounts.find_mentor(session, "new@example.org"), True)  # the admin approves
     assert browser.login("new@example.org").headers["location"].endswith("/dashboard/groups")
     assert browser.get("/dashboard/groups").status_code == 200
 
@@ -40,16 +40,16 @@ def test_registration_does_not_tell_which_emails_have_accounts(app, db):
     _, fresh = _register(app, "nobody-yet@example.org", "Someone")
     assert existing.status_code == fresh.status_code == 202
     assert existing.text == fresh.text
-    from bot import mentors
+    from bot.mentoring import accounts
 
     with db.session() as session:
-        assert mentors.find_mentor(session, "ann@example.org").role == "mentor"  # untouched
+        assert accounts.find_mentor(session, "ann@example.org").role == "mentor"  # untouched
 
 
 def test_raising_a_role_needs_a_fresh_password_and_ends_sessions(app, db):
     from dashboard_helpers import PASSWORD, Browser, make_account
 
-    from bot import mentors
+    from bot.mentoring import accounts
     from bot.storage.models import Mentor
 
     make_account(db, "root@example.org", "admin", "Root")
@@ -59,7 +59,7 @@ def test_raising_a_role_needs_a_fresh_password_and_ends_sessions(app, db):
     admin = Browser(app)
     admin.login("root@example.org")
     with db.session() as session:
-        fac_id = mentors.find_mentor(session, "fac@example.org").id
+        fac_id = accounts.find_mentor(session, "fac@example.org").id
     page = admin.post(f"/dashboard/admin/mentors/{fac_id}/role", {"role": "mentor"})
     assert page.status_code == 200 and "/dashboard/invite/" in page.text  # a link to pass on
     assert fac.get("/dashboard/queue").status_code in (302, 303)  # the old session ended
@@ -249,7 +249,7 @@ def test_the_map_rests_a_week_after_someone_joins_or_leaves(fay, client, db):
 
 
 def test_a_side_of_life_fewer_than_three_answered_is_left_off_the_map():
-    from bot.groups import average
+    from bot.groups.rules import average
     from bot.wellbeing.model import CheckIn, DimensionAnswer
 
     full = {d: DimensionAnswer(dimension=d, investment=5, fulfilment=5) for d in ("physical", "social")}
@@ -267,7 +267,7 @@ def test_sharing_a_checkin_needs_one(fay, client):
 
 
 def test_average_of_checkins():
-    from bot.groups import average
+    from bot.groups.rules import average
     from bot.wellbeing.model import CheckIn, DimensionAnswer
 
     items = [CheckIn(answers={"physical": DimensionAnswer(dimension="physical", investment=i, fulfilment=10 - i)})

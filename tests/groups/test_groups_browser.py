@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from browser_helpers import CHROMIUM, CHROMIUM_ARGS, serve, sign_in
 
-from bot import mentors
+from bot.mentoring import accounts
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 pytestmark = [
@@ -45,7 +45,7 @@ def test_facilitator_and_two_members_share_in_a_group(tmp_path, fake_rasa):
     shots.mkdir(parents=True, exist_ok=True)
     with serve(tmp_path, fake_rasa) as (app, url), playwright_api.sync_playwright() as playwright:
         with app.state.db.session() as session:
-            mentors.create_account(session, email="fay@example.org", display_name="Fay", role="facilitator",
+            accounts.create_account(session, email="fay@example.org", display_name="Fay", role="facilitator",
                                    password=PASSWORD)
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         expect = playwright_api.expect

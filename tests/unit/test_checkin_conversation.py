@@ -1,8 +1,8 @@
 """The check-in conversation: one question at a time, skip and pause everywhere, resume after days."""
 from __future__ import annotations
 
-from bot import checkins
-from bot.conversations import touch_person
+from bot.storage.conversations import touch_person
+from bot.wellbeing import checkins
 from bot.wellbeing.conversation import CheckinConversation
 
 

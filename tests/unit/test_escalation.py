@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot import escalation
-from bot.conversations import record_user_message, touch_person
+from bot.mentoring import escalation
+from bot.storage.conversations import record_user_message, touch_person
 
 
 def _crisis(session, person, severity, text="msg", message_id=None):

@@ -1,9 +1,9 @@
 """Exercises as stored conversations: state between messages, results kept, feedback changes ranking."""
 from __future__ import annotations
 
-from bot.conversations import touch_person
 from bot.exercises.runner import ExerciseConversation, active_session, feedback_history, lifeline_of
 from bot.exercises.suggestions import suggestions_for
+from bot.storage.conversations import touch_person
 
 
 def _talk(database, person, lang, exercise_id, answers):

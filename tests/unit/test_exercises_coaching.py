@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.conversations import touch_person
 from bot.exercises import coaching, guided, library, suggest
 from bot.exercises.runner import ExerciseConversation, active_session, feedback_history
+from bot.storage.conversations import touch_person
 from bot.wellbeing.findings import Finding
 from bot.wellbeing.model import DIMENSIONS
 

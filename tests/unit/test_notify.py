@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 
 from bot.config import Settings
-from bot.notify import CaseNotice, Notifier
+from bot.mentoring.notify import CaseNotice, Notifier
 
 
 @pytest.fixture

@@ -7,10 +7,10 @@ import pytest
 import yaml
 
 from bot.content import CONTENT_DIR
-from bot.conversations import touch_person
 from bot.safety.directory import load_recovery_centres, recovery_centres_for
 from bot.safety.peers import PAYLOAD, peer_support_message
 from bot.safety.reply import helplines_message
+from bot.storage.conversations import touch_person
 from bot.wellbeing.conversation import CheckinConversation
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot import escalation
-from bot.conversations import touch_person
+from bot.mentoring import escalation
 from bot.safety.check import record_answer
 from bot.safety.dialogue import handle_dialogue_crisis, parse_control, request_mentor
+from bot.storage.conversations import touch_person
 from bot.storage.models import SafetyCheck
 
 

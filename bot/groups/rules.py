@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from bot import checkins, content
+from bot import content
 from bot.config import SUPPORTED_LANGUAGES
 from bot.crisis import detect
 from bot.exercises import library
@@ -41,6 +41,7 @@ from bot.storage.models import (
     utcnow,
 )
 from bot.text import one_line
+from bot.wellbeing import checkins
 from bot.wellbeing.chart import radar_alt_text
 from bot.wellbeing.model import DIMENSIONS, CheckIn, DimensionAnswer
 from bot.wellbeing.model import dimension as dimension_of

@@ -3,7 +3,7 @@ the group's theme, then choosing to share the reflection or keep it private.
 
 A state machine like the check-in and the exercises: `begin_join` / `begin_theme` start it, `answer`
 takes each message, and the state lives in the database (`GroupDialogue`), so Rasa only has to pass
-every message on while its `group_form` is active. The rules on what a group sees are bot/groups.py's.
+every message on while its `group_form` is active. The rules on what a group sees are bot/groups/rules.py's.
 Every word the person reads, and the words they may answer with, are in bot/content/<lang>/groups.yml.
 """
 from __future__ import annotations
@@ -14,8 +14,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot import content, groups
-from bot.exercises.base import DONE, RUNNING, STOPPED, Step
+from bot import content
+from bot.groups import rules as groups
+from bot.steps import DONE, RUNNING, STOPPED, Step
 from bot.storage.models import Group, GroupDialogue, GroupMembership, GroupTheme, utcnow
 from bot.text import one_line
 from bot.wellbeing.answers import normalise

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from bot import content, escalation, handover, mentors
+from bot import content
+from bot.mentoring import audit, care, caseload, errors, escalation, handover
 from bot.storage.models import Case, Mentor, Person
 
 
@@ -45,7 +46,7 @@ def holder_only(case: Case, mentor: Mentor, action: str) -> None:
     """`action` names what the mentor tried (write, send_entry, hand_back, close) for the refusal."""
     if case.status == "closed":
         raise Refused("case_closed")
-    if not mentors.may_act_on(case, mentor):
+    if not caseload.may_act_on(case, mentor):
         if case.status == "claimed":
             raise Refused(f"held_by_other.{action}", 403)
         raise Refused(f"claim_first.{action}")
@@ -54,13 +55,13 @@ def holder_only(case: Case, mentor: Mentor, action: str) -> None:
 def claim(session: Session, case_id: int, mentor: Mentor, cap: int, address: str | None) -> Case:
     load_case(session, case_id)
     try:
-        case = mentors.claim_case(session, case_id, mentor, cap)
-    except mentors.CaseloadFull as full:
-        mentors.audit(session, mentor, "claim_refused_caseload", case_id=case_id,
+        case = caseload.claim_case(session, case_id, mentor, cap)
+    except errors.CaseloadFull as full:
+        audit.record(session, mentor, "claim_refused_caseload", case_id=case_id,
                       detail={"held": full.held, "cap": full.cap}, address=address)
         session.commit()  # the refusal is on record even though the action failed
         raise
-    mentors.audit(session, mentor, "case_claimed", case_id=case_id, address=address)
+    audit.record(session, mentor, "case_claimed", case_id=case_id, address=address)
     return case
 
 
@@ -76,7 +77,7 @@ def release(session: Session, case_id: int, mentor: Mentor, address: str | None)
         raise Refused("only_holder_releases", 403)
     ended = handover.leave(session, case, mentor.email) is not None
     escalation.release(session, case_id, holder)
-    mentors.audit(session, mentor, "case_released", case_id=case_id,
+    audit.record(session, mentor, "case_released", case_id=case_id,
                   detail={"on_behalf_of": holder} if on_behalf else {}, address=address)
     return case.person_id if ended else None
 
@@ -88,7 +89,7 @@ def add_note(session: Session, case_id: int, mentor: Mentor, text: str, address:
     if not text.strip():
         raise Refused("note_empty", 422)
     escalation.add_note(session, case_id, mentor.email, text)
-    mentors.audit(session, mentor, "note_added", case_id=case_id, address=address)
+    audit.record(session, mentor, "note_added", case_id=case_id, address=address)
     return case
 
 
@@ -106,5 +107,5 @@ def close(session: Session, case_id: int, mentor: Mentor, outcome: str, note: st
     person = session.get(Person, case.person_id)
     if person is not None:
         person.dialogue_crisis_pending = False
-    mentors.audit(session, mentor, "case_closed", case_id=case_id, detail={"outcome": outcome}, address=address)
-    return Closed(case.person_id, ended is not None, mentors.needs_debrief(case))
+    audit.record(session, mentor, "case_closed", case_id=case_id, detail={"outcome": outcome}, address=address)
+    return Closed(case.person_id, ended is not None, care.needs_debrief(case))

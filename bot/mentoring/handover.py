@@ -19,10 +19,11 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from bot import content, escalation
+from bot import content
 from bot.content import text as content_text
-from bot.conversations import record_replies
+from bot.mentoring import escalation
 from bot.safety.directory import Helpline, RecoveryCentre
+from bot.storage.conversations import record_replies
 from bot.storage.models import Case, Handover, Mentor, Message, Person, utcnow
 
 MAX_MENTOR_MESSAGE_CHARS = 4000
