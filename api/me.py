@@ -12,11 +12,11 @@ from sqlalchemy import select
 
 from api.deps import in_session
 from api.schemas import SenderId, error_responses
-from bot import checkins, privacy
-from bot.exercises.lifeline_chart import lifeline_alt_text, lifeline_png
+from bot import privacy
+from bot.exercises.lifeline import lifeline_alt_text, lifeline_png
 from bot.exercises.runner import LIFELINE_URL, lifeline_of
 from bot.storage.models import Lifeline, Person, utcnow
-from bot.wellbeing import findings
+from bot.wellbeing import checkins, findings
 from bot.wellbeing.chart import radar_alt_text, radar_png, trend_alt_text, trend_png
 from bot.wellbeing.conversation import CHART_URL
 

@@ -1,8 +1,10 @@
-"""The contract every guided exercise follows, so storage and the dialogue treat them all alike."""
+"""The one contract of the conversations in bot/ that keep their state between messages (the check-in,
+the exercises, the group conversation): each message gets a Step back, so storage and the dialogue's
+forms (actions/forms.py) treat them all alike."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from bot.text import one_line
 
@@ -22,3 +24,9 @@ class Step:
 
     def say(self, text: str, **extra: Any) -> None:
         self.messages.append({"text": one_line(text), **extra})
+
+
+class Conversation(Protocol):
+    """A stored conversation: `answer` takes the person's next message."""
+
+    def answer(self, text: str) -> Step: ...

@@ -20,10 +20,10 @@ from functools import cache
 from typing import Any
 
 from bot.content import check_language, section
+from bot.steps import DONE, STOPPED, Step
 from bot.text import one_line
 
 from . import controls, library
-from .base import DONE, STOPPED, Step
 
 RUNNER = "coaching"
 MAX_ANSWER = 600  # characters kept per answer for the recap; a chat message can be longer

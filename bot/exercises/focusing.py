@@ -33,11 +33,11 @@ from functools import cache
 from typing import Any
 
 from bot.content import check_language, section
+from bot.steps import DONE, STOPPED, Step
 from bot.text import one_line
 from bot.wellbeing.answers import is_skip
 
 from . import controls
-from .base import DONE, STOPPED, Step
 
 EXERCISE_ID = "focusing"
 MOVEMENTS = ("clearing", "felt_sense", "handle", "resonating", "asking", "receiving")

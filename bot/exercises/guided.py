@@ -26,12 +26,12 @@ from functools import cache
 from typing import Any
 
 from bot.content import check_language, section
+from bot.steps import DONE, STOPPED, Step
 from bot.text import one_line
 from bot.wellbeing.answers import normalise
 from bot.wellbeing.model import LANGUAGES
 
 from . import coaching, controls, focusing, library
-from .base import DONE, STOPPED, Step
 
 FEEDBACK_SCORES = {"helped": 1, "a_bit": 0, "not_really": -1}
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.content import section
 from bot.exercises import focusing, guided, lifeline
-from bot.exercises.base import DONE, RUNNING, STOPPED, Step
+from bot.steps import DONE, RUNNING, STOPPED, Step
 from bot.storage.models import ExerciseSession, Lifeline, utcnow
 
 LIFELINE_URL = "/charts/lifeline/{public_id}.png"

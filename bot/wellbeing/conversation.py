@@ -1,42 +1,28 @@
 """The check-in as a conversation: one question at a time, any answer skippable, "pause" at every
 step, and a paused check-in resumes where it stopped, also days later.
 
-State lives in the database (bot/checkins.py), not in the dialogue engine, so resuming does not
+State lives in the database (bot/wellbeing/checkins.py), not in the dialogue engine, so resuming does not
 depend on Rasa's tracker. The Rasa form is a thin loop that hands every answer to `CheckinConversation`.
 """
 from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot import checkins
 from bot.content import section
 from bot.safety import peers
+from bot.steps import Step  # a check-in ends "paused" or "complete"
 from bot.text import one_line
-from bot.wellbeing import answers, findings, reflection
+from bot.wellbeing import answers, checkins, findings, reflection
 from bot.wellbeing.answers import Kind
 from bot.wellbeing.chart import radar_alt_text
 from bot.wellbeing.model import DIMENSIONS, CheckIn, DimensionAnswer, dimension, thresholds
 
 RATING_STEPS = ("investment", "fulfilment")
 CHART_URL = "/charts/checkin/{public_id}/radar.png"
-
-
-@dataclass
-class Turn:
-    messages: list[dict[str, Any]] = field(default_factory=list)
-    status: str = "asking"  # asking | paused | complete
-
-    @property
-    def finished(self) -> bool:
-        return self.status != "asking"
-
-    def say(self, text: str, **extra: Any) -> None:
-        self.messages.append({"text": one_line(text), **extra})
 
 
 def _texts(lang: str) -> dict[str, Any]:
@@ -58,9 +44,9 @@ class CheckinConversation:
         self.record = checkins.unfinished(session, person_id)
 
     # ------------------------------------------------------------------ entry points
-    def begin(self) -> Turn:
+    def begin(self) -> Step:
         """Start a check-in, or offer to resume the one that was paused."""
-        turn = Turn()
+        turn = Step()
         if self.record is not None and self.record.position.get("step"):
             self.record.position = {**self.record.position, "resume_from": self.record.position.get("step"),
                                     "step": "resume"}
@@ -74,10 +60,10 @@ class CheckinConversation:
         self._ask(turn, with_transition=True)
         return turn
 
-    def answer(self, text: str) -> Turn:
+    def answer(self, text: str) -> Step:
         if self.record is None:
             return self.begin()
-        turn = Turn()
+        turn = Step()
         step = self.record.position.get("step")
         handler = {
             "resume": self._on_resume, "investment": self._on_rating, "fulfilment": self._on_rating,
@@ -140,7 +126,7 @@ class CheckinConversation:
         self._save()
 
     # ------------------------------------------------------------------ asking
-    def _ask(self, turn: Turn, with_transition: bool = False) -> None:
+    def _ask(self, turn: Step, with_transition: bool = False) -> None:
         step = self.record.position["step"]
         question = answers.question(self.dim, step, self.lang)
         if with_transition:
@@ -157,13 +143,13 @@ class CheckinConversation:
         else:
             turn.say(question, buttons=controls)
 
-    def _pause(self, turn: Turn) -> None:
+    def _pause(self, turn: Step) -> None:
         self._save(status="paused")
         turn.say(self.texts["pause"])
         turn.status = "paused"
 
     # ------------------------------------------------------------------ answering
-    def _on_resume(self, text: str, turn: Turn) -> None:
+    def _on_resume(self, text: str, turn: Step) -> None:
         words = self.texts["dialogue"]
         labels = self.texts["resume_buttons"]
         if _words_match(text, words["fresh_words"] + [labels["start_fresh"].lower()]):
@@ -181,7 +167,7 @@ class CheckinConversation:
         else:
             turn.say(words["resume_not_understood"], buttons=self._resume_buttons())
 
-    def _on_rating(self, text: str, turn: Turn) -> None:
+    def _on_rating(self, text: str, turn: Step) -> None:
         step = self.record.position["step"]
         rating = answers.parse_rating(text, self.lang)
         if rating.kind is Kind.PAUSE:
@@ -193,7 +179,7 @@ class CheckinConversation:
         self._move(step="fulfilment" if step == "investment" else "values")
         self._ask(turn)
 
-    def _on_values(self, text: str, turn: Turn) -> None:
+    def _on_values(self, text: str, turn: Step) -> None:
         choice = answers.parse_values(text, self.dim, self.lang)
         if choice.kind is Kind.PAUSE:
             return self._pause(turn)
@@ -205,7 +191,7 @@ class CheckinConversation:
         self._move(step="reflection")
         self._ask(turn)
 
-    def _on_reflection(self, text: str, turn: Turn) -> None:
+    def _on_reflection(self, text: str, turn: Step) -> None:
         if answers.is_pause(text, self.lang):
             return self._pause(turn)
         if answers.is_skip(text, self.lang) or not text:
@@ -221,7 +207,7 @@ class CheckinConversation:
         turn.say(self.texts["replies"]["reflection_thanks"])
         turn.say(reflection.confirmation_question(mapped, self.lang), buttons=buttons)
 
-    def _on_confirm(self, text: str, turn: Turn) -> None:
+    def _on_confirm(self, text: str, turn: Step) -> None:
         if answers.is_pause(text, self.lang):
             return self._pause(turn)
         words = self.texts["dialogue"]
@@ -240,14 +226,14 @@ class CheckinConversation:
         turn.say(words["confirm_thanks"] if confirmed else words["confirm_none"])
         self._next_dimension(turn)
 
-    def _next_dimension(self, turn: Turn) -> None:
+    def _next_dimension(self, turn: Step) -> None:
         turn.say(answers.between_text(self._checkin().answer(self.dim), self.lang))
         if self.index + 1 < len(DIMENSIONS):
             self._move(index=self.index + 1, step="investment", candidates=[])
             return self._ask(turn, with_transition=True)
         self._complete(turn)
 
-    def _complete(self, turn: Turn) -> None:
+    def _complete(self, turn: Step) -> None:
         self.record.position = {}
         self._save(status="complete")
         current = self._checkin()

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from bot.exercises import focusing, guided
-from bot.exercises.base import DONE, RUNNING, STOPPED
+from bot.steps import DONE, RUNNING, STOPPED
 
 HANDLES = {"en": "a tight knot", "nl": "een strakke knoop"}
 READY = {"en": "ready", "nl": "klaar"}

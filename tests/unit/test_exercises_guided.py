@@ -6,7 +6,7 @@ import json
 import pytest
 
 from bot.exercises import guided, library
-from bot.exercises.base import DONE, RUNNING, STOPPED
+from bot.steps import DONE, RUNNING, STOPPED
 from bot.wellbeing.model import LANGUAGES
 
 

@@ -5,7 +5,7 @@ import struct
 
 import pytest
 
-from bot.exercises.lifeline_chart import chart_series, lifeline_alt_text, lifeline_png, ordered_x
+from bot.exercises.lifeline.chart import chart_series, lifeline_alt_text, lifeline_png, ordered_x
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from bot.exercises import lifeline
-from bot.exercises.base import DONE, RUNNING, STOPPED
+from bot.steps import DONE, RUNNING, STOPPED
 
 URL = "/charts/lifeline/abc.png"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.exercises.lifeline_parse import (
+from bot.exercises.lifeline.parse import (
     FEELING,
     LABEL,
     LAST,

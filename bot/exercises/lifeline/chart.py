@@ -22,7 +22,7 @@ from typing import Any
 from bot.content import check_language
 from bot.text import one_line
 
-from .lifeline_parse import (
+from .parse import (
     count_phrase,
     fill_when_fields,
     format_feeling,

@@ -217,15 +217,27 @@ def _compile(template: str, fills: dict[str, str]) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w])(?:{body})(?![\w])")
 
 
-@cache
-def _words(lang: str) -> _Words:
-    data: dict[str, Any] = section(check_language(lang), "lifeline")["parsing"]
-    cardinals, ordinals = _numbers(data.get("numbers") or {})
+def _int_values(mapping: dict[str, Any] | None) -> dict[str, int]:
+    return {_key(k): int(v) for k, v in (mapping or {}).items()}
+
+
+def _keys(items: Iterable[str] | None) -> frozenset[str]:
+    return frozenset(_key(x) for x in items or [])
+
+
+def _tokens(items: Iterable[str]) -> tuple[tuple[str, ...], ...]:
+    """Phrases as word tuples, longest first."""
+    return tuple(sorted({tuple(_key(x).split()) for x in items if _key(x)}, key=len, reverse=True))
+
+
+# _words is built in steps, one per group of _Words fields; each returns those fields by name.
+
+def _time_words(data: dict[str, Any], cardinals: dict[str, int], ordinals: dict[str, int]) -> dict[str, Any]:
+    """Ordinals with a suffix ("12th", "20ste"), decades, and the age and year patterns."""
     suffixes = sorted((str(s) for s in data["numbers"].get("ordinal_suffixes") or []), key=len, reverse=True)
     suffix_alt = "|".join(re.escape(s) for s in suffixes) or r"(?!x)x"
     num_alt = rf"\d{{1,3}}(?![.,]\d)|{_alternation(cardinals)}"
-    decades = {_key(k): int(v) for k, v in (data.get("decades") or {}).items()}
-    parts = {_key(k): int(v) for k, v in (data.get("decade_parts") or {}).items()}
+    decades = _int_values(data.get("decades"))
     not_after = _alternation(str(x) for x in data.get("not_after") or [])
     fills = {
         "num": rf"(?P<num>{num_alt})",
@@ -236,70 +248,96 @@ def _words(lang: str) -> _Words:
         "month": rf"(?:{_alternation(data.get('months') or [])})",
         "season": rf"(?:{_alternation(data.get('seasons') or [])})",
     }
-    feel = data.get("feeling") or {}
-    sign_words = {_key(k): int(v) for k, v in (feel.get("sign_words") or {}).items()}
+    return {
+        "ordinal_suffix_re": re.compile(rf"^(\d{{1,3}})\s?(?:{suffix_alt})$"),
+        "decades": decades,
+        "decade_parts": _int_values(data.get("decade_parts")),
+        "age_res": tuple(_compile(t, fills) for t in data.get("age_patterns") or []),
+        "age_weak_res": tuple(_compile(t, fills) for t in data.get("age_patterns_weak") or []),
+        "year_res": tuple(_compile(t, fills) for t in data.get("year_patterns") or []),
+        "leading_number": bool(data.get("leading_number", True)),
+    }
+
+
+def _feeling_words(feel: dict[str, Any], cardinals: dict[str, int]) -> dict[str, Any]:
+    """Feelings as "feeling: -2", "minus 4" and as words ("very hard", "great")."""
+    sign_words = _int_values(feel.get("sign_words"))
     small = rf"\d{{1,2}}(?:[.,]\d)?|{_alternation(k for k, v in cardinals.items() if v <= 10)}"
-    phrases = {_key(k): int(v) for k, v in (feel.get("phrases") or {}).items()}
+    phrases = _int_values(feel.get("phrases"))
     mods = list(feel.get("intensifiers") or []) + list(feel.get("softeners") or [])
-    phrase_re = re.compile(
-        rf"(?<![\w-])(?:(?P<lead>{_alternation(feel.get('lead_ins') or [])})\s+)?"
-        rf"(?:(?P<mod>{_alternation(mods)})\s+)?(?P<phrase>{_alternation(phrases)})(?![\w-])")
-    cmd = data.get("commands") or {}
+    return {
+        "feeling_keyword_re": re.compile(
+            rf"(?<![\w])(?:{_alternation(feel.get('keywords') or [])})\s*(?:of|was|is|van|:|=)?\s*"
+            rf"(?:(?P<sign>[+-])\s?|(?P<sw>{_alternation(sign_words)})\s+)?(?P<n>{small})(?![\w]|[.,]\d)"),
+        "feeling_signword_re": re.compile(
+            rf"(?<![\w])(?P<sw>{_alternation(sign_words)})\s*(?P<n>{small})(?![\w]|[.,]\d)"),
+        "sign_words": sign_words,
+        "phrase_re": re.compile(
+            rf"(?<![\w-])(?:(?P<lead>{_alternation(feel.get('lead_ins') or [])})\s+)?"
+            rf"(?:(?P<mod>{_alternation(mods)})\s+)?(?P<phrase>{_alternation(phrases)})(?![\w-])"),
+        "phrases": phrases,
+        "intensifiers": _keys(feel.get("intensifiers")),
+        "softeners": _keys(feel.get("softeners")),
+    }
 
-    def tokens(items: Iterable[str]) -> tuple[tuple[str, ...], ...]:
-        return tuple(sorted({tuple(_key(x).split()) for x in items if _key(x)}, key=len, reverse=True))
 
+def _label_words(data: dict[str, Any]) -> dict[str, Any]:
+    """What is cut from the edges of a label, dropped as a whole part, or means "born"."""
+    return {
+        "label_trim": _tokens(data.get("label_trim") or []),
+        "label_drop": _keys(data.get("label_drop")),
+        "birth_words": _keys(data.get("birth_words")),
+    }
+
+
+_SEP = r"[\s,.!]*"
+
+
+def _verb_patterns(verbs: list[str], idx: str, tail: str) -> tuple[re.Pattern[str], ...]:
+    """"delete 2", and for two-word verbs both "pas 2 aan" and "pas aan 2"."""
+    out = []
+    for verb in verbs:
+        words = _key(verb).split()
+        if len(words) == 1:
+            out.append(rf"^{_SEP}{re.escape(words[0])}\s+{idx}{tail}")
+        else:
+            head, particle = re.escape(words[0]), r"\s+".join(re.escape(w) for w in words[1:])
+            out.append(rf"^{_SEP}{head}\s+{idx}\s+{particle}(?![\w]){tail}")
+            out.append(rf"^{_SEP}{head}\s+{particle}\s+{idx}{tail}")
+    return tuple(re.compile(p) for p in out)
+
+
+def _command_words(cmd: dict[str, Any], cardinals: dict[str, int], ordinals: dict[str, int]) -> dict[str, Any]:
+    """Commands: single words ("done"), "delete 2", "change 2: …" and corrections ("no, it was …")."""
     index_alt = (rf"\d{{1,2}}|{_alternation(ordinals)}|{_alternation(k for k, v in cardinals.items() if 1 <= v <= 30)}"
                  rf"|{_alternation(cmd.get('last_words') or [])}")
     point_words = _alternation(cmd.get("point_words") or [])
     idx = rf"(?:(?:{point_words})\s+)*(?P<idx>{index_alt})(?:\s+(?:{_alternation(cmd.get('point_after') or [])}))?"
-    sep = r"[\s,.!]*"
+    return {
+        "commands": {k: _keys(cmd.get(k)) for k in ("done", "show", "undo", "yes", "help")},
+        "fillers": _tokens(cmd.get("fillers") or []),
+        "delete_re": _verb_patterns(list(cmd.get("delete_verbs") or []), idx, rf"{_SEP}$"),
+        "change_re": _verb_patterns(list(cmd.get("change_verbs") or []), idx,
+                                    r"(?:\s+(?:aan|to|into|naar|in))?\s*(?:[:,=]|-(?!\d)|\s|$)\s*(?P<rest>.*)$"),
+        "correction_re": re.compile(rf"^{_SEP}(?P<start>{_alternation(cmd.get('correction_starts') or [])})"
+                                    rf"(?![\w'])[\s,.!:;-]*(?P<rest>.*)$"),
+        "last_words": _keys(cmd.get("last_words")),
+        "delete_verbs": _keys(cmd.get("delete_verbs")),
+        "change_verbs": _keys(cmd.get("change_verbs")),
+    }
 
-    def verb_patterns(verbs: list[str], tail: str) -> tuple[re.Pattern[str], ...]:
-        out = []
-        for verb in verbs:
-            words = _key(verb).split()
-            if len(words) == 1:
-                out.append(rf"^{sep}{re.escape(words[0])}\s+{idx}{tail}")
-            else:
-                head, particle = re.escape(words[0]), r"\s+".join(re.escape(w) for w in words[1:])
-                out.append(rf"^{sep}{head}\s+{idx}\s+{particle}(?![\w]){tail}")
-                out.append(rf"^{sep}{head}\s+{particle}\s+{idx}{tail}")
-        return tuple(re.compile(p) for p in out)
 
+@cache
+def _words(lang: str) -> _Words:
+    data: dict[str, Any] = section(check_language(lang), "lifeline")["parsing"]
+    cardinals, ordinals = _numbers(data.get("numbers") or {})
     return _Words(
         cardinals=cardinals,
         ordinals=ordinals,
-        ordinal_suffix_re=re.compile(rf"^(\d{{1,3}})\s?(?:{suffix_alt})$"),
-        decades=decades,
-        decade_parts=parts,
-        age_res=tuple(_compile(t, fills) for t in data.get("age_patterns") or []),
-        age_weak_res=tuple(_compile(t, fills) for t in data.get("age_patterns_weak") or []),
-        year_res=tuple(_compile(t, fills) for t in data.get("year_patterns") or []),
-        leading_number=bool(data.get("leading_number", True)),
-        feeling_keyword_re=re.compile(
-            rf"(?<![\w])(?:{_alternation(feel.get('keywords') or [])})\s*(?:of|was|is|van|:|=)?\s*"
-            rf"(?:(?P<sign>[+-])\s?|(?P<sw>{_alternation(sign_words)})\s+)?(?P<n>{small})(?![\w]|[.,]\d)"),
-        feeling_signword_re=re.compile(
-            rf"(?<![\w])(?P<sw>{_alternation(sign_words)})\s*(?P<n>{small})(?![\w]|[.,]\d)"),
-        sign_words=sign_words,
-        phrase_re=phrase_re,
-        phrases=phrases,
-        intensifiers=frozenset(_key(x) for x in feel.get("intensifiers") or []),
-        softeners=frozenset(_key(x) for x in feel.get("softeners") or []),
-        label_trim=tokens(data.get("label_trim") or []),
-        label_drop=frozenset(_key(x) for x in data.get("label_drop") or []),
-        birth_words=frozenset(_key(x) for x in data.get("birth_words") or []),
-        commands={k: frozenset(_key(x) for x in cmd.get(k) or []) for k in ("done", "show", "undo", "yes", "help")},
-        fillers=tokens(cmd.get("fillers") or []),
-        delete_re=verb_patterns(list(cmd.get("delete_verbs") or []), rf"{sep}$"),
-        change_re=verb_patterns(list(cmd.get("change_verbs") or []),
-                                r"(?:\s+(?:aan|to|into|naar|in))?\s*(?:[:,=]|-(?!\d)|\s|$)\s*(?P<rest>.*)$"),
-        correction_re=re.compile(rf"^{sep}(?P<start>{_alternation(cmd.get('correction_starts') or [])})"
-                                 rf"(?![\w'])[\s,.!:;-]*(?P<rest>.*)$"),
-        last_words=frozenset(_key(x) for x in cmd.get("last_words") or []),
-        delete_verbs=frozenset(_key(x) for x in cmd.get("delete_verbs") or []),
-        change_verbs=frozenset(_key(x) for x in cmd.get("change_verbs") or []),
+        **_time_words(data, cardinals, ordinals),
+        **_feeling_words(data.get("feeling") or {}, cardinals),
+        **_label_words(data),
+        **_command_words(data.get("commands") or {}, cardinals, ordinals),
     )
 
 
@@ -509,14 +547,25 @@ def _other_languages(lang: str) -> list[str]:
     return [x for x in SUPPORTED_LANGUAGES if x != lang]
 
 
-def missing_fields(point: dict[str, Any] | ParsedPoint) -> list[str]:
-    get = point.get if isinstance(point, dict) else (lambda k: getattr(point, k))
+def _get(point: Any, name: str) -> Any:
+    """A field of a point: a dict (a stored result) or an object (ParsedPoint, the conversation's Point)."""
+    return point.get(name) if isinstance(point, dict) else getattr(point, name)
+
+
+def _put(point: Any, name: str, value: Any) -> None:
+    if isinstance(point, dict):
+        point[name] = value
+    else:
+        setattr(point, name, value)
+
+
+def missing_fields(point: Any) -> list[str]:
     out = []
-    if get("age") is None and get("year") is None:
+    if _get(point, "age") is None and _get(point, "year") is None:
         out.append(WHEN)
-    if not (get("label") or "").strip():
+    if not (_get(point, "label") or "").strip():
         out.append(LABEL)
-    if get("feeling") is None:
+    if _get(point, "feeling") is None:
         out.append(FEELING)
     return out
 
@@ -541,23 +590,14 @@ def parse_point(text: str, lang: str, *, birth_year: int | None = None) -> Parse
 
 
 def fill_when_fields(point: Any, birth_year: int | None) -> Any:
-    """Fill the age from the year or the year from the age, given a birth year (dict or ParsedPoint)."""
+    """Fill the age from the year or the year from the age, given a birth year."""
     if birth_year is None:
         return point
-    is_dict = isinstance(point, dict)
-    get = point.get if is_dict else (lambda k: getattr(point, k))
-
-    def put(k: str, v: Any) -> None:
-        if is_dict:
-            point[k] = v
-        else:
-            setattr(point, k, v)
-
-    age, year = get("age"), get("year")
+    age, year = _get(point, "age"), _get(point, "year")
     if age is None and year is not None and 0 <= year - birth_year <= AGE_MAX:
-        put("age", year - birth_year)
+        _put(point, "age", year - birth_year)
     elif year is None and age is not None and YEAR_MIN <= birth_year + age <= YEAR_MAX:
-        put("year", birth_year + age)
+        _put(point, "year", birth_year + age)
     return point
 
 
@@ -570,22 +610,7 @@ def parse_when(text: str, lang: str, *, birth_year: int | None = None) -> tuple[
     if p is not None and p.has_when:
         return p.age, p.year
     for language in [lang, *_other_languages(lang)]:
-        words = _words(language)
-        folded = one_line(fold(text)).strip(" .!?")
-        numbers = re.findall(r"(?<![\d+\-])\d{1,4}(?!\d)", folded)
-        value: int | None = None
-        if len(numbers) == 1:
-            value = int(numbers[0])
-        else:
-            core = re.sub(r"[^\w\s'-]", " ", folded).split()
-            for i in range(len(core)):
-                for j in range(len(core), i, -1):
-                    n = words.cardinals.get(" ".join(core[i:j]))
-                    if n is not None:
-                        value = n
-                        break
-                if value is not None:
-                    break
+        value = _bare_number(text, _words(language))
         if value is None:
             continue
         if YEAR_MIN <= value <= YEAR_MAX:
@@ -594,6 +619,21 @@ def parse_when(text: str, lang: str, *, birth_year: int | None = None) -> tuple[
         if 0 <= value <= AGE_MAX:
             year = birth_year + value if birth_year is not None else None
             return value, year
+    return None
+
+
+def _bare_number(text: str, words: _Words) -> int | None:
+    """The one number in *text* ("12", "1998"), else the first number word, longest match first."""
+    folded = one_line(fold(text)).strip(" .!?")
+    numbers = re.findall(r"(?<![\d+\-])\d{1,4}(?!\d)", folded)
+    if len(numbers) == 1:
+        return int(numbers[0])
+    core = re.sub(r"[^\w\s'-]", " ", folded).split()
+    for i in range(len(core)):
+        for j in range(len(core), i, -1):
+            n = words.cardinals.get(" ".join(core[i:j]))
+            if n is not None:
+                return n
     return None
 
 
@@ -707,18 +747,18 @@ def parse_command(text: str, lang: str) -> Command | None:
 # --------------------------------------------------------------------------------------------
 # Time order
 
-def infer_birth_year(points: Iterable[dict[str, Any]]) -> int | None:
+def infer_birth_year(points: Iterable[Any]) -> int | None:
     """The birth year told by points that have both an age and a year (their median), else None."""
-    guesses = [p["year"] - p["age"] for p in points
-               if p.get("age") is not None and p.get("year") is not None]
+    guesses = [_get(p, "year") - _get(p, "age") for p in points
+               if _get(p, "age") is not None and _get(p, "year") is not None]
     return int(statistics.median_low(guesses)) if guesses else None
 
 
-def time_key(point: dict[str, Any], birth_year: int | None) -> tuple[int, float]:
+def time_key(point: Any, birth_year: int | None) -> tuple[int, float]:
     """Sort key. With a birth year, every time is a year (age + birth year). Without one, ages come
     first in age order, then years in year order (an age and a year cannot be compared); points with
     no time at all come last. Equal keys keep the order they were given in."""
-    age, year = point.get("age"), point.get("year")
+    age, year = _get(point, "age"), _get(point, "year")
     if year is not None and (age is None or birth_year is None):
         return (0, float(year)) if birth_year is not None else (1, float(year))
     if age is not None:
@@ -726,7 +766,7 @@ def time_key(point: dict[str, Any], birth_year: int | None) -> tuple[int, float]
     return (2, 0.0)
 
 
-def sort_points(points: Iterable[dict[str, Any]], birth_year: int | None = None) -> list[dict[str, Any]]:
+def sort_points(points: Iterable[Any], birth_year: int | None = None) -> list[Any]:
     """*points* in time order (stable); see :func:`time_key`. The birth year, when not given, is
     inferred from points that have both an age and a year."""
     pts = list(points)
@@ -749,9 +789,9 @@ def format_feeling(value: int | None) -> str:
     return f"\u2212{abs(value)}" if value < 0 else f"+{value}" if value > 0 else "0"
 
 
-def format_when(point: dict[str, Any], lang: str) -> str:
+def format_when(point: Any, lang: str) -> str:
     t = texts(lang)
-    age, year, said = point.get("age"), point.get("year"), point.get("said")
+    age, year, said = _get(point, "age"), _get(point, "year"), _get(point, "said")
     if age is not None and year is not None and said == "both":
         return t["when_both"].format(age=age, year=year)
     if year is not None and (said == "year" or age is None):
@@ -761,8 +801,8 @@ def format_when(point: dict[str, Any], lang: str) -> str:
     return t["when_unknown"]
 
 
-def format_label(point: dict[str, Any], lang: str) -> str:
-    return (point.get("label") or "").strip() or texts(lang)["no_label"]
+def format_label(point: Any, lang: str) -> str:
+    return (_get(point, "label") or "").strip() or texts(lang)["no_label"]
 
 
 def count_phrase(count: int, lang: str) -> str:
