@@ -6,13 +6,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import dispatch_reply, form_is_opening, intent_of, language_of, touch
-from actions.crisis import INTERRUPTED, hand_over_to_crisis_flow, interrupts
+from actions.common import intent_of, language_of
+from actions.crisis import hand_over_to_crisis_flow, interrupts
+from actions.forms import AskedByTheConversation, StoredConversationForm, open_conversation, send_all
 from bot.reflection import dimension_named
 from bot.storage import get_database
 from bot.wellbeing.conversation import CheckinConversation, later, look_closer
@@ -25,16 +26,7 @@ SLOT = "checkin_answer"
 
 
 def _conversation(session, tracker: Tracker) -> CheckinConversation:
-    return CheckinConversation(session, tracker.sender_id, touch(session, tracker))
-
-
-def _is_crisis(tracker: Tracker, conversation: CheckinConversation) -> bool:
-    if not interrupts(tracker):
-        return False
-    # A recognised answer ("zeven", "skip") is not the classifier's business; a free-text
-    # reflection is, so that is where the dialogue's own crisis layer still listens.
-    return intent_of(tracker) == "crisis_detected" or not conversation.understands(
-        (tracker.latest_message or {}).get("text") or "")
+    return open_conversation(CheckinConversation, session, tracker)
 
 
 class ActionCheckinBegin(Action):
@@ -44,41 +36,34 @@ class ActionCheckinBegin(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         with get_database().session() as session:
             turn = _conversation(session, tracker).begin()
-        for message in turn.messages:
-            dispatch_reply(dispatcher, message)
+        send_all(dispatcher, turn.messages)
         return [SlotSet(SLOT, None)]
 
 
-class ActionAskCheckinAnswer(Action):
-    """The questions are sent by the conversation itself, together with the reflections before them."""
-
+class ActionAskCheckinAnswer(AskedByTheConversation):
     def name(self) -> str:
         return "action_ask_checkin_answer"
 
-    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
-        return []
 
+class ValidateCheckinForm(StoredConversationForm):
+    slot = SLOT
+    conversation_kind = CheckinConversation
 
-class ValidateCheckinForm(FormValidationAction):
     def name(self) -> str:
         return "validate_checkin_form"
 
-    def validate_checkin_answer(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        if form_is_opening(tracker, FORM):
-            return {SLOT: None}
-        with get_database().session() as session:
-            conversation = _conversation(session, tracker)
-            if _is_crisis(tracker, conversation):
-                # Safety first: keep the answers, pause the check-in, and hand over to the crisis flow.
-                if conversation.record is not None:
-                    conversation.record.status = "paused"
-                return {SLOT: INTERRUPTED}
-            turn = conversation.answer(str(value or ""))
-        for message in turn.messages:
-            dispatch_reply(dispatcher, message)
-        return {SLOT: turn.status if turn.finished else None}
+    def interrupted(self, tracker: Tracker, conversation: CheckinConversation) -> bool:
+        if not interrupts(tracker):
+            return False
+        # A recognised answer ("zeven", "skip") is not the classifier's business; a free-text
+        # reflection is, so that is where the dialogue's own crisis layer still listens.
+        return intent_of(tracker) == "crisis_detected" or not conversation.understands(
+            (tracker.latest_message or {}).get("text") or "")
+
+    def set_aside(self, session, conversation: CheckinConversation) -> None:
+        # Safety first: keep the answers and pause the check-in.
+        if conversation.record is not None:
+            conversation.record.status = "paused"
 
 
 class ActionCheckinFinished(Action):

@@ -15,7 +15,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import dispatch_reply, intent_confidence, intent_of, language_of, say
+from actions.common import dispatch_reply, form_is_opening, intent_confidence, intent_of, language_of, say
 from bot.pseudonyms import pseudonym
 
 log = logging.getLogger(__name__)
@@ -192,7 +192,7 @@ class ValidateCrisisForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> dict[str, Any]:
-        if tracker.active_loop_name != FORM:
+        if form_is_opening(tracker, FORM):
             # The form is being activated and found an answer from an earlier crisis: drop it.
             return {SLOT: None}
         intent = intent_of(tracker)

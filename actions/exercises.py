@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import dispatch_reply, form_is_opening, intent_of, touch
-from actions.crisis import INTERRUPTED, hand_over_to_crisis_flow, interrupts
+from actions.common import intent_of, touch
+from actions.crisis import hand_over_to_crisis_flow
+from actions.forms import AskedByTheConversation, StoredConversationForm, open_conversation, send_all
 from bot.exercises.runner import ExerciseConversation
 from bot.exercises.suggestions import suggestion_message
 from bot.storage import get_database
@@ -24,7 +25,7 @@ INTENT_EXERCISE = {"start_lifeline": "lifeline", "start_focusing": "focusing"}
 
 
 def _conversation(session, tracker: Tracker) -> ExerciseConversation:
-    return ExerciseConversation(session, tracker.sender_id, touch(session, tracker))
+    return open_conversation(ExerciseConversation, session, tracker)
 
 
 class ActionStartExercise(Action):
@@ -47,8 +48,7 @@ class ActionStartExercise(Action):
                 language = touch(session, tracker)
                 text = (tracker.latest_message or {}).get("text") or ""
                 messages = [suggestion_message(session, tracker.sender_id, language, request=text)]
-        for message in messages:
-            dispatch_reply(dispatcher, message)
+        send_all(dispatcher, messages)
         return [SlotSet(SLOT, None)] if exercise_id else []
 
 
@@ -56,41 +56,27 @@ def start_exercise_form(dispatcher: CollectingDispatcher, tracker: Tracker, exer
     """Begin an exercise and open exercise_form from an action (a suggestion's button, a group's theme)."""
     with get_database().session() as session:
         step = _conversation(session, tracker).begin(exercise_id)
-    for message in step.messages:
-        dispatch_reply(dispatcher, message)
+    send_all(dispatcher, step.messages)
     return [SlotSet(SLOT, None), FollowupAction("exercise_form")]
 
 
-class ActionAskExerciseAnswer(Action):
-    """Each step of an exercise is sent by the exercise itself."""
-
+class ActionAskExerciseAnswer(AskedByTheConversation):
     def name(self) -> str:
         return "action_ask_exercise_answer"
 
-    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
-        return []
 
+class ValidateExerciseForm(StoredConversationForm):
+    """An exercise invites free, personal words, so the dialogue's own crisis layer listens here."""
 
-class ValidateExerciseForm(FormValidationAction):
+    slot = SLOT
+    conversation_kind = ExerciseConversation
+
     def name(self) -> str:
         return "validate_exercise_form"
 
-    def validate_exercise_answer(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        if form_is_opening(tracker, FORM):
-            return {SLOT: None}
-        with get_database().session() as session:
-            conversation = _conversation(session, tracker)
-            # An exercise invites free, personal words, so the dialogue's own crisis layer listens here.
-            if interrupts(tracker):
-                if conversation.record is not None:
-                    conversation.record.status = "stopped"
-                return {SLOT: INTERRUPTED}
-            step = conversation.answer(str(value or ""))
-        for message in step.messages:
-            dispatch_reply(dispatcher, message)
-        return {SLOT: step.status if step.finished else None}
+    def set_aside(self, session, conversation: ExerciseConversation) -> None:
+        if conversation.record is not None:
+            conversation.record.status = "stopped"
 
 
 class ActionExerciseFinished(Action):

@@ -5,15 +5,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import dispatch_reply, form_is_opening, intent_of, touch
-from actions.crisis import INTERRUPTED, dialogue_crisis_replies, hand_over_to_crisis_flow, interrupts
+from actions.common import intent_of
+from actions.crisis import INTERRUPTED, dialogue_crisis_replies, hand_over_to_crisis_flow
 from actions.exercises import start_exercise_form
-from bot.group_conversation import CRISIS, EXERCISE, GroupConversation
+from actions.forms import AskedByTheConversation, StoredConversationForm, open_conversation, send_all
+from bot.groups.conversation import CRISIS, EXERCISE, GroupConversation
 from bot.storage import get_database
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,7 @@ EXERCISE_PREFIX = "exercise:"
 
 
 def _conversation(session, tracker: Tracker) -> GroupConversation:
-    return GroupConversation(session, tracker.sender_id, touch(session, tracker))
+    return open_conversation(GroupConversation, session, tracker)
 
 
 def _ended(step) -> str:
@@ -49,48 +50,41 @@ class ActionGroupBegin(Action):
                 step = conversation.begin_theme(int(group_id) if str(group_id or "").isdigit() else None)
             else:
                 step = conversation.begin_join((tracker.latest_message or {}).get("text") or "")
-        for message in step.messages:
-            dispatch_reply(dispatcher, message)
+        send_all(dispatcher, step.messages)
         # A conversation that ended at once (no group yet, no theme) fills the slot, so group_form
         # finishes as soon as it starts instead of taking the person's next message.
         return [SlotSet(SLOT, _ended(step) if step.finished else None)]
 
 
-class ActionAskGroupAnswer(Action):
-    """Each question is sent by the group conversation itself."""
-
+class ActionAskGroupAnswer(AskedByTheConversation):
     def name(self) -> str:
         return "action_ask_group_answer"
 
-    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
-        return []
 
+class ValidateGroupForm(StoredConversationForm):
+    """Reflections are personal words: the dialogue's own crisis layer listens here too."""
 
-class ValidateGroupForm(FormValidationAction):
+    slot = SLOT
+    conversation_kind = GroupConversation
+
     def name(self) -> str:
         return "validate_group_form"
 
-    def validate_group_answer(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        if form_is_opening(tracker, FORM):
-            # The message that opened the form is no answer; an end the start already reached stays.
-            return {SLOT: value if value == DONE or str(value).startswith(EXERCISE_PREFIX) else None}
-        with get_database().session() as session:
-            conversation = _conversation(session, tracker)
-            # Reflections are personal words: the dialogue's own crisis layer listens here too.
-            if interrupts(tracker):
-                if conversation.record is not None:
-                    session.delete(conversation.record)
-                return {SLOT: INTERRUPTED}
-            step = conversation.answer(str(value or ""))
+    def opening_value(self, value: Any) -> Any:
+        # The message that opened the form is no answer; an end the start already reached stays.
+        return value if value == DONE or str(value).startswith(EXERCISE_PREFIX) else None
+
+    def set_aside(self, session, conversation: GroupConversation) -> None:
+        if conversation.record is not None:
+            session.delete(conversation.record)
+
+    def ended(self, step) -> str:
+        return _ended(step)
+
+    def before_replies(self, step, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         if step.status == CRISIS:
             # bot/ found crisis signals the gateway did not act on: nothing was kept or shared.
-            for reply in dialogue_crisis_replies(tracker) or []:
-                dispatch_reply(dispatcher, reply)
-        for message in step.messages:
-            dispatch_reply(dispatcher, message)
-        return {SLOT: _ended(step) if step.finished else None}
+            send_all(dispatcher, dialogue_crisis_replies(tracker) or [])
 
 
 class ActionGroupFinished(Action):

@@ -9,15 +9,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.checkin import ActionCheckinBegin, ActionCheckinLater, ActionExplainModel, ActionLookCloser
-from actions.common import dispatch_reply, form_is_opening, intent_confidence, intent_of, language_of, recent_bot_texts
+from actions.common import intent_confidence, intent_of, language_of, recent_bot_texts
 from actions.crisis import INTERRUPTED, ActionRequestMentor, hand_over_to_crisis_flow, interrupts
 from actions.exercises import ActionStartExercise, start_exercise_form
+from actions.forms import AskedByTheConversation, OneSlotForm, send_all
 from actions.groups import ActionGroupBegin
 from bot.reflection import Thread, answer, begin, settings, sounds_like_sharing
 
@@ -50,39 +51,31 @@ class ActionReflectBegin(Action):
             text = ""
         reply = begin(text, language_of(tracker), KIND.get(intent_of(tracker) or "", "share"),
                       recent_bot_texts(tracker, int(settings()["thread"]["remember_replies"])))
-        for message in reply.messages:
-            dispatch_reply(dispatcher, message)
+        send_all(dispatcher, reply.messages)
         return [SlotSet(THREAD, reply.thread.to_dict()), SlotSet(SLOT, None)]
 
 
-class ActionAskReflectionAnswer(Action):
-    """The question is part of the reflection the thread sends itself."""
-
+class ActionAskReflectionAnswer(AskedByTheConversation):
     def name(self) -> str:
         return "action_ask_reflection_answer"
 
-    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
-        return []
 
+class ValidateReflectionForm(OneSlotForm):
+    """The thread travels in its own slot (no database), so a crisis or a new request drops it."""
 
-class ValidateReflectionForm(FormValidationAction):
+    slot = SLOT
+
     def name(self) -> str:
         return "validate_reflection_form"
 
-    def validate_reflection_answer(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        if form_is_opening(tracker, FORM):
-            return {SLOT: None}
+    def take(self, text: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
         if interrupts(tracker):
             return {SLOT: INTERRUPTED, THREAD: None}
         if intent_of(tracker) in LEAVING and intent_confidence(tracker) >= float(
                 settings()["thread"]["switch_confidence"]):
             return {SLOT: LEFT, THREAD: None}
-        thread = Thread.from_dict(tracker.get_slot(THREAD), language_of(tracker))
-        reply = answer(str(value or ""), thread)
-        for message in reply.messages:
-            dispatch_reply(dispatcher, message)
+        reply = answer(text, Thread.from_dict(tracker.get_slot(THREAD), language_of(tracker)))
+        send_all(dispatcher, reply.messages)
         return {SLOT: None if reply.open else "done", THREAD: reply.thread.to_dict() if reply.open else None}
 
 
