@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from api import errors, log_redaction
 from api.chat import router as chat_router
 from api.dashboard import install as install_dashboard
+from api.dashboard.groups import router as facilitator_router
 from api.groups import router as groups_router
 from api.health import router as health_router
 from api.limits import BodySizeLimit
@@ -32,6 +33,17 @@ from bot.storage.tracker_events import TrackerEvents
 
 log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+class RevalidatedStaticFiles(StaticFiles):
+    """Pages name their entry script with ?v=<hash>, but the ES modules it imports (chat/*.js,
+    page_kit.js) carry no version: browsers must revalidate them (ETag, 304 when unchanged), or a
+    cached old module could run beside a new one after an update."""
+
+    def file_response(self, *args, **kwargs):
+        response = super().file_response(*args, **kwargs)
+        response.headers.setdefault("Cache-Control", "no-cache")
+        return response
 
 
 def _warm_up(done: threading.Event) -> None:
@@ -101,9 +113,10 @@ def create_app(settings: Settings | None = None, *, warm_up_models: bool = True)
     app.include_router(mentor_router)
     app.include_router(me_router)
     app.include_router(pages_router)
-    app.include_router(groups_router)  # before the dashboard: /dashboard/groups/register needs no sign-in
+    app.include_router(groups_router)
+    app.include_router(facilitator_router)  # before the dashboard: /dashboard/groups/register needs no sign-in
     install_dashboard(app, settings)  # the mentor dashboard under /dashboard
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/static", RevalidatedStaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(BodySizeLimit)
     return app
 

@@ -18,7 +18,7 @@ from bot.wellbeing.model import DIMENSIONS, dimension
 
 STATIC_DIR = Path(pages.__file__).resolve().parent / "static"
 MAP_JS = (STATIC_DIR / "my_map.js").read_text(encoding="utf-8")
-CHAT_JS = (STATIC_DIR / "chat.js").read_text(encoding="utf-8")
+CHAT_JS = "\n".join(p.read_text(encoding="utf-8") for p in [STATIC_DIR / "chat.js", *sorted(STATIC_DIR.glob("chat/*.js"))])
 
 
 @pytest.fixture(scope="module")
@@ -236,7 +236,7 @@ def test_chat_script_shows_only_same_site_links_from_the_bot():
 # ---------- the page's URL templates against the real API ----------
 
 def _checkin(client, person: str) -> None:
-    from bot.conversations import touch_person
+    from bot.storage.conversations import touch_person
     from bot.wellbeing.conversation import CheckinConversation
 
     answers = ["9", "3", "skip", "skip", "1", "2", "skip", "skip", "2", "5", "skip", "skip", "1", "5", "skip", "skip"]

@@ -15,7 +15,7 @@ from bot import content
 
 STATIC_DIR = Path(pages.__file__).resolve().parent / "static"
 TEMPLATES_DIR = Path(pages.__file__).resolve().parent / "templates"
-CHAT_JS = (STATIC_DIR / "chat.js").read_text(encoding="utf-8")
+CHAT_JS = "\n".join(p.read_text(encoding="utf-8") for p in [STATIC_DIR / "chat.js", *sorted(STATIC_DIR.glob("chat/*.js"))])
 
 
 @pytest.fixture(scope="module")
@@ -205,3 +205,22 @@ def test_the_footer_says_it_is_a_bot_and_gives_the_emergency_number(client):
         assert "112" in notice
         assert "bot" in notice.lower()
         assert notice in client.get("/", params={"lang": lang}).text
+
+
+def test_the_chat_modules_are_served_and_revalidated(settings):
+    """chat.js imports its modules without a version: each must be served, and browsers told to
+    revalidate it, or an old cached module could run beside a new one after an update."""
+    import re
+
+    from api.app import create_app
+
+    client = TestClient(create_app(settings, warm_up_models=False))
+    entry = client.get("/static/chat.js")
+    imports = re.findall(r"""from\s+["'](\./[^"']+)["']""", entry.text)
+    assert "./page_kit.js" in imports and any(i.startswith("./chat/") for i in imports)
+    for module in imports:
+        response = client.get(f"/static/{module[2:]}")
+        assert response.status_code == 200, module
+        assert response.headers["cache-control"] == "no-cache"
+        again = client.get(f"/static/{module[2:]}", headers={"if-none-match": response.headers["etag"]})
+        assert again.status_code == 304
