@@ -3,7 +3,7 @@
 Order per message: store it, check for crisis signals (before and independent of Rasa), then
 either answer the crisis here, ask the direct safety question (the detector's middle band,
 bot/safety/check.py), take the answer to that question, or forward to Rasa, and store the replies. While a mentor holds the
-conversation (bot/handover.py) the message is kept for the mentor and nothing goes to Rasa; the crisis
+conversation (bot/mentoring/handover.py) the message is kept for the mentor and nothing goes to Rasa; the crisis
 check still runs first.
 """
 from __future__ import annotations
@@ -22,15 +22,15 @@ from api.payloads import sanitise
 from api.rasa_client import EngineUnavailable
 from api.schemas import ChatRequest, SenderId, error_responses
 from bot.content import text as content_text
-from bot.conversations import history, recent_user_texts, record_replies, record_user_message, touch_person
 from bot.crisis import detect
-from bot.escalation import open_case_for
 from bot.exercises.suggest import named_exercise, start_payload
-from bot.handover import bot_paused_for
+from bot.mentoring.escalation import open_case_for
+from bot.mentoring.handover import bot_paused_for
 from bot.pseudonyms import pseudonym
 from bot.safety import check as safety_check
 from bot.safety import database_down
 from bot.safety.dialogue import handle_control, parse_control, respond_to_crisis
+from bot.storage.conversations import history, recent_user_texts, record_replies, record_user_message, touch_person
 from bot.storage.db import UNREACHABLE
 from bot.storage.models import Message, Person, SafetyCheck
 
@@ -66,6 +66,24 @@ def _address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def _store_incoming(db, body: ChatRequest) -> Incoming:
+    # One database round trip gathers everything the rest of the turn needs to decide.
+    with db.session() as session:
+        person = touch_person(session, body.sender, body.metadata.language, body.metadata.country)
+        message = record_user_message(session, person, body.message, body.metadata.language)
+        context = recent_user_texts(session, person.id, before_id=message.id)
+        case = open_case_for(session, person.id)
+        if case is not None:
+            # What made the open case keeps counting, however long ago it was said.
+            context = [t.text for t in case.triggers[-2:] if t.text not in context] + context
+        pending = (case.severity if case else "elevated") if person.dialogue_crisis_pending else None
+        answer = safety_check.parse_payload(body.message)
+        if answer is None and safety_check.latest_open(session, person.id, fresh=True) is not None:
+            answer = safety_check.typed_answer(body.message, body.metadata.language)
+        return Incoming(person.country, message.id, context, bot_paused_for(session, person.id), pending,
+                        answer)
+
+
 @router.post("/webhooks/rest/webhook")
 async def webhook(body: ChatRequest, request: Request) -> Any:
     state = request.app.state
@@ -77,25 +95,8 @@ async def webhook(body: ChatRequest, request: Request) -> Any:
         if not (urgent.crisis or urgent.ask):
             return _too_many_messages()
 
-    def store_incoming() -> Incoming:
-        # One database round trip gathers everything the rest of the turn needs to decide.
-        with state.db.session() as session:
-            person = touch_person(session, body.sender, language, body.metadata.country)
-            message = record_user_message(session, person, body.message, language)
-            context = recent_user_texts(session, person.id, before_id=message.id)
-            case = open_case_for(session, person.id)
-            if case is not None:
-                # What made the open case keeps counting, however long ago it was said.
-                context = [t.text for t in case.triggers[-2:] if t.text not in context] + context
-            pending = (case.severity if case else "elevated") if person.dialogue_crisis_pending else None
-            answer = safety_check.parse_payload(body.message)
-            if answer is None and safety_check.latest_open(session, person.id, fresh=True) is not None:
-                answer = safety_check.typed_answer(body.message, language)
-            return Incoming(person.country, message.id, context, bot_paused_for(session, person.id), pending,
-                            answer)
-
     try:
-        incoming = await run_in_threadpool(store_incoming)
+        incoming = await run_in_threadpool(_store_incoming, state.db, body)
     except UNREACHABLE as error:
         return await _database_down_turn(request, body, error)
     message_id = incoming.message_id
