@@ -433,40 +433,46 @@ def _time(rd: Reading, lx: Lexicon, start: int, end: int) -> str | None:
     return None
 
 
-def _match_reading(rd: Reading, lx: Lexicon, findings: list[Finding], dropped: list[Dropped]) -> None:
-    text = rd.text
-    for rule in lx.rules:
+def _live_matches(rd: Reading, lx: Lexicon, rules, dropped: list[Dropped], extra: ContextLexicon | None = None):
+    """(rule, match) for every non-empty match of these rules that no guard covers and no negation
+    cancels; what a guard or a negation drops is recorded in `dropped`."""
+    for rule in rules:
         for pattern in rule.patterns:
-            for m in pattern.finditer(text):
+            for m in pattern.finditer(rd.text):
                 start, end = m.span()
                 if end == start:
                     continue
                 gid = _guarded(rd, start, end)
                 if gid:
                     dropped.append(Dropped(rule.id, (start, end), m.group(0), f"guard:{gid}"))
-                    continue
-                if rule.negatable and _negated(rd, lx, start, end):
+                elif rule.negatable and _negated(rd, lx, start, end, extra):
                     dropped.append(Dropped(rule.id, (start, end), m.group(0), "negated"))
-                    continue
-                signal, severity, note = rule.signal, rule.severity, ""
-                if rule.person_check:
-                    who = _subject(rd, lx, start, end)
-                    if who == "generic":
-                        dropped.append(Dropped(rule.id, (start, end), m.group(0), "generic_subject"))
-                        continue
-                    if who == "third" and signal != "friend_at_risk":
-                        signal, severity, note = "friend_at_risk", SIGNAL_SEVERITY["friend_at_risk"], "third_person"
-                if (rule.past or rule.recent) and note != "third_person":
-                    when = _time(rd, lx, start, end)
-                    if when == "past" and rule.past:
-                        signal, severity, note = rule.past, SIGNAL_SEVERITY[rule.past], "past"
-                    elif when == "recent" and rule.recent:
-                        signal, severity, note = rule.recent, SIGNAL_SEVERITY[rule.recent], "recent"
-                elif rule.past and note == "third_person" and _time(rd, lx, start, end) == "past":
-                    # Someone else's distant past ("my uncle tried years ago"): not a live risk.
-                    dropped.append(Dropped(rule.id, (start, end), m.group(0), "third_person_past"))
-                    continue
-                findings.append(Finding(signal, severity, rule.id, (start, end), m.group(0), note))
+                else:
+                    yield rule, m
+
+
+def _match_reading(rd: Reading, lx: Lexicon, findings: list[Finding], dropped: list[Dropped]) -> None:
+    for rule, m in _live_matches(rd, lx, lx.rules, dropped):
+        start, end = m.span()
+        signal, severity, note = rule.signal, rule.severity, ""
+        if rule.person_check:
+            who = _subject(rd, lx, start, end)
+            if who == "generic":
+                dropped.append(Dropped(rule.id, (start, end), m.group(0), "generic_subject"))
+                continue
+            if who == "third" and signal != "friend_at_risk":
+                signal, severity, note = "friend_at_risk", SIGNAL_SEVERITY["friend_at_risk"], "third_person"
+        if (rule.past or rule.recent) and note != "third_person":
+            when = _time(rd, lx, start, end)
+            if when == "past" and rule.past:
+                signal, severity, note = rule.past, SIGNAL_SEVERITY[rule.past], "past"
+            elif when == "recent" and rule.recent:
+                signal, severity, note = rule.recent, SIGNAL_SEVERITY[rule.recent], "recent"
+        elif rule.past and note == "third_person" and _time(rd, lx, start, end) == "past":
+            # Someone else's distant past ("my uncle tried years ago"): not a live risk.
+            dropped.append(Dropped(rule.id, (start, end), m.group(0), "third_person_past"))
+            continue
+        findings.append(Finding(signal, severity, rule.id, (start, end), m.group(0), note))
 
 
 @dataclass(frozen=True)
@@ -546,29 +552,18 @@ NO_CONTEXT = ContextResult(None, (), (), (), ())
 def _match_context_reading(text: str, lx: Lexicon, findings: list[Finding], dropped: list[Dropped]) -> None:
     cx = lx.context
     rd = _reading(text, lx, cx.guards)
-    for rule in cx.rules:
-        for pattern in rule.patterns:
-            for m in pattern.finditer(text):
-                start, end = m.span()
-                if end == start:
-                    continue
-                gid = _guarded(rd, start, end)
-                if gid:
-                    dropped.append(Dropped(rule.id, (start, end), m.group(0), f"guard:{gid}"))
-                    continue
-                if rule.negatable and _negated(rd, lx, start, end, cx):
-                    dropped.append(Dropped(rule.id, (start, end), m.group(0), "negated"))
-                    continue
-                if rule.person_check:
-                    who = _subject(rd, lx, start, end, inside_first=False)
-                    if who != "self":
-                        reason = "third_person" if who == "third" else "generic_subject"
-                        dropped.append(Dropped(rule.id, (start, end), m.group(0), reason))
-                        continue
-                if rule.drop_if_past and _time(rd, lx, start, end) == "past":
-                    dropped.append(Dropped(rule.id, (start, end), m.group(0), "past"))
-                    continue
-                findings.append(Finding(rule.signal, rule.severity, rule.id, (start, end), m.group(0), "context"))
+    for rule, m in _live_matches(rd, lx, cx.rules, dropped, cx):
+        start, end = m.span()
+        if rule.person_check:
+            who = _subject(rd, lx, start, end, inside_first=False)
+            if who != "self":
+                reason = "third_person" if who == "third" else "generic_subject"
+                dropped.append(Dropped(rule.id, (start, end), m.group(0), reason))
+                continue
+        if rule.drop_if_past and _time(rd, lx, start, end) == "past":
+            dropped.append(Dropped(rule.id, (start, end), m.group(0), "past"))
+            continue
+        findings.append(Finding(rule.signal, rule.severity, rule.id, (start, end), m.group(0), "context"))
 
 
 @lru_cache(maxsize=4096)

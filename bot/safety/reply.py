@@ -149,15 +149,10 @@ def _compose(
 
 
 def _helplines_message(
-    country: str | None,
-    lang: str,
-    severity: str | None,
-    signals: Sequence[str],
-    *,
-    intro: str | None = None,
-    repeat: bool = False,
+    country: str | None, lang: str, severity: str | None, signals: Sequence[str], **wording: Any,
 ) -> dict[str, Any]:
-    body, lines, centres = _compose(country, lang, severity, signals, intro=intro, repeat=repeat)
+    """The help lines as a REST message with its machine-readable part; `wording` as for _compose."""
+    body, lines, centres = _compose(country, lang, severity, signals, **wording)
     crisis: dict[str, Any] = {
         "severity": severity,
         "helplines": [helpline_payload(h, lang) for h in lines],
