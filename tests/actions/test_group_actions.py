@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from actions.groups import ActionGroupBegin, ActionGroupFinished, ValidateGroupForm
-from bot import groups, mentors
-from bot.conversations import touch_person
 from bot.exercises import library
+from bot.groups import rules as groups
+from bot.mentoring import accounts
+from bot.storage.conversations import touch_person
 from bot.storage.models import Group
 
 GROUP_DOMAIN = {"forms": {"group_form": {"required_slots": ["group_answer"]}},
@@ -17,7 +18,7 @@ GROUP_DOMAIN = {"forms": {"group_form": {"required_slots": ["group_answer"]}},
 @pytest.fixture
 def circle(app_db):
     with app_db.session() as session:
-        fay = mentors.create_account(session, email="fay@example.org", display_name="Fay", role="facilitator",
+        fay = accounts.create_account(session, email="fay@example.org", display_name="Fay", role="facilitator",
                                      password="correct horse battery staple")
         group = groups.create_group(session, fay, name="Kring", language="nl")
         return group.id, group.invite_code
@@ -99,6 +100,7 @@ def test_the_gateways_crisis_signal_interrupts_the_group_form(circle, make_track
     assert {"event": "followup", "name": "crisis_form", "timestamp": None} in events
 
 
+@pytest.mark.model  # the crisis detector's sentence encoder reads the reflection
 def test_crisis_found_in_a_reflection_sends_help_lines(circle, make_tracker, run_action, app_db, safety):
     group_id, code = circle
     with app_db.session() as session:

@@ -166,9 +166,16 @@ def test_english_and_dutch_texts_have_the_same_keys(topic):
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_templates_fill_without_errors(lang):
     data = section(lang, "exercises")
-    data["guided"]["intro"].format(title="t", purpose="p")
-    data["guided"]["duration"].format(minutes=5)
-    data["guided"]["step"].format(number=1, total=3, text="x")
-    data["offer"]["line"].format(title="t", minutes=5, reason="r")
-    data["reasons"]["balanced_value"].format(value="v")
-    data["reasons"]["balanced_value_lead"].format(value="v")
+    cases = [
+        (data["guided"]["intro"], {"title": "TITLE", "purpose": "PURPOSE"}),
+        (data["guided"]["duration"], {"minutes": 47}),
+        (data["guided"]["step"], {"number": 2, "total": 9, "text": "STEPTEXT"}),
+        (data["offer"]["line"], {"title": "TITLE", "minutes": 47, "reason": "REASON"}),
+        (data["reasons"]["balanced_value"], {"value": "VALUE"}),
+        (data["reasons"]["balanced_value_lead"], {"value": "VALUE"}),
+    ]
+    for template, values in cases:
+        filled = template.format(**values)
+        # Every value reaches the person, and no placeholder is left for them to read.
+        assert all(str(v) in filled for v in values.values()), (template, filled)
+        assert "{" not in filled and "}" not in filled, filled
