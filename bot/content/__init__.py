@@ -50,9 +50,10 @@ class Explained:
 
     where = ""
 
-    def __init__(self, key: str, **fill: Any) -> None:
+    def __init__(self, key: str, /, **fill: Any) -> None:
+        # Positional-only: a text may have a {key} placeholder of its own (directory errors do).
         self.key, self.fill = key, fill
-        super().__init__(self.text("en"))
+        super().__init__(self.text("en"))  # type: ignore[call-arg]  # the exception it is mixed into takes it
 
     def text(self, lang: str) -> str:
         lang = lang if lang in SUPPORTED_LANGUAGES else "en"

@@ -42,7 +42,7 @@ class DirectoryError(Explained, ValueError):
 
     where = "directory_errors"
 
-    def __init__(self, key: str, *, entry: tuple[str, int, str | None] | None = None, **fill: Any) -> None:
+    def __init__(self, key: str, /, *, entry: tuple[str, int, str | None] | None = None, **fill: Any) -> None:
         self.entry = entry
         super().__init__(key, **fill)
 

@@ -200,6 +200,20 @@ def test_loader_rejects_an_entry_without_a_phone(tmp_path):
         load_helplines(_write(tmp_path, [broken]))
 
 
+def test_a_directory_file_of_the_wrong_shape_is_named_in_words(tmp_path):
+    # An operator's file with no entries, or a list at the top, gets an explanation naming the list
+    # (these texts have a {key} placeholder of their own; it once clashed with the error's key).
+    empty = tmp_path / "helplines.yml"
+    empty.write_text(yaml.safe_dump({"requires_local_verification": True, "helplines": []}), encoding="utf-8")
+    with pytest.raises(DirectoryError, match="'helplines' must be a non-empty list") as info:
+        load_helplines(empty)
+    assert "'helplines'" in info.value.text("nl") and "niet leeg" in info.value.text("nl")
+    listed = tmp_path / "listed.yml"
+    listed.write_text(yaml.safe_dump([{"id": "x"}]), encoding="utf-8")
+    with pytest.raises(DirectoryError, match="expected a mapping with a 'helplines' list"):
+        load_helplines(listed)
+
+
 def test_loader_rejects_an_empty_phone_and_an_unquoted_number(tmp_path):
     with pytest.raises(DirectoryError, match="phone"):
         load_helplines(_write(tmp_path, [_entry(phone="  ")]))
