@@ -28,8 +28,9 @@ train: setup
 benchmark: setup train    ## latency and readiness, gateway vs raw Rasa (not a test)
 	.venv/bin/python scripts/benchmark.py
 
-lint: setup               ## ruff over the code (part of make test)
+lint: setup               ## ruff over the code, mypy over bot/ (part of make test)
 	.venv/bin/ruff check bot actions api tests scripts components
+	.venv/bin/mypy
 
 clean:
 	rm -rf var models results .pytest_cache

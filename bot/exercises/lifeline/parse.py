@@ -415,7 +415,7 @@ def _trim_label(part: str, words: _Words) -> str:
 def _feeling_numbers(t: _Text, words: _Words) -> list[float]:
     found: list[tuple[int, float]] = []
 
-    def collect(pattern: re.Pattern[str], sign_of) -> None:  # type: ignore[no-untyped-def]
+    def collect(pattern: re.Pattern[str], sign_of) -> None:
         for m in list(pattern.finditer(t.work)):
             n = _small_number(words, m.group("n"))
             if n is None or n > 10:
