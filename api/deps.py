@@ -3,7 +3,7 @@ run off the event loop (SQLAlchemy sessions are synchronous)."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from fastapi import Request
 from sqlalchemy.orm import Session
@@ -18,11 +18,9 @@ def database(request: Request) -> Database:
     return request.app.state.db
 
 
-def in_session(request: Request, work: Callable[[Session], T], **info: Any) -> Awaitable[T]:
-    """Run ``work(session)`` in a worker thread, in one transaction; *info* goes into ``session.info``
-    for code that needs the request's settings deeper down (the dashboard's configuration)."""
+def in_session(request: Request, work: Callable[[Session], T]) -> Awaitable[T]:
+    """Run ``work(session)`` in a worker thread, in one transaction."""
     def inner() -> T:
         with database(request).session() as session:
-            session.info.update(info)
             return work(session)
     return run_in_threadpool(inner)

@@ -123,7 +123,7 @@ def _directory_for(case: Case, language: str, lang: str) -> dict[str, list[dict[
     }
 
 
-def case_context(session: Session, case_id: int, viewer: Viewer) -> dict[str, Any]:
+def case_context(session: Session, case_id: int, viewer: Viewer, settings: DashboardConfig) -> dict[str, Any]:
     case = casework.load_case(session, case_id)
     person = session.get(Person, case.person_id)
     language = (person.language if person else None) or case.language
@@ -133,7 +133,7 @@ def case_context(session: Session, case_id: int, viewer: Viewer) -> dict[str, An
     current = handover.active_handover(session, case.person_id)
     mentor = session.get(Mentor, viewer.id)
     held = len(caseload.held_cases(session, mentor))
-    cap = caseload.caseload_cap(session, config_of(session))
+    cap = caseload.caseload_cap(session, settings)
     lang = viewer.lang
     return {
         "case": {
@@ -163,20 +163,12 @@ def case_context(session: Session, case_id: int, viewer: Viewer) -> dict[str, An
     }
 
 
-def config_of(session: Session) -> DashboardConfig:
-    # The request's config is attached to the session by the route (see _work).
-    return session.info["dashboard_config"]
-
-
-def _work(request: Request, fn):
-    """Run `fn(session)` in a worker thread within one transaction, with the dashboard's configuration."""
-    return in_session(request, fn, dashboard_config=config(request))
-
-
 async def _case_page(request: Request, viewer: Viewer, case_id: int, *, error: str | None = None,
                      notice: str | None = None, status_code: int = 200) -> Response:
+    settings = config(request)
+
     def work(session: Session):
-        context = case_context(session, case_id, viewer)
+        context = case_context(session, case_id, viewer, settings)
         audit.record(session, session.get(Mentor, viewer.id), "case_viewed", case_id=case_id,
                       detail={"messages_shown": len(context["messages"]), "triggers_shown": len(context["triggers"]),
                               "scope": "consented" if context["case"]["consent_transcript"] else "triggers+mentor"},
@@ -184,7 +176,7 @@ async def _case_page(request: Request, viewer: Viewer, case_id: int, *, error: s
         return context
 
     try:
-        context = await _work(request, work)
+        context = await in_session(request, work)
     except casework.Refused as refused:
         return render(request, "error.html", {"title": say(viewer.lang, "errors.case_not_found"),
                                               "message": refused.text(viewer.lang)},
@@ -196,7 +188,7 @@ async def _case_page(request: Request, viewer: Viewer, case_id: int, *, error: s
 async def _act(request: Request, viewer: Viewer, case_id: int, fn, *, done: str, anchor: str = "") -> Response:
     """Run an action; on refusal show the case again with the reason."""
     try:
-        result = await _work(request, fn)
+        result = await in_session(request, fn)
     except casework.Refused as refused:
         return await _case_page(request, viewer, case_id, error=refused.text(viewer.lang),
                                 status_code=refused.status_code)
@@ -233,7 +225,7 @@ async def _pause_engine(request: Request, person_id: str, handover_id: int) -> N
         if row is not None:
             row.engine_paused = paused
 
-    await _work(request, mark)
+    await in_session(request, mark)
 
 
 async def _resume_engine(request: Request, person_id: str) -> None:
@@ -255,7 +247,7 @@ async def queue(request: Request, viewer: Viewer = Depends(signed_in)) -> Respon
         return {"rows": queue_rows(session, viewer), "held": len(caseload.held_cases(session, mentor)),
                 "cap": caseload.caseload_cap(session, config(request))}
 
-    context = await _work(request, work)
+    context = await in_session(request, work)
     context.update(title=say(viewer.lang, "queue.title"), alert=any(row["alert"] for row in context["rows"]),
                    notice=done_notice(request, viewer.lang, DONE))
     return render(request, "queue.html", context, viewer=viewer)
@@ -268,7 +260,7 @@ async def queue_json(request: Request, viewer: Viewer = Depends(signed_in_pollin
         return {"cases": queue_rows(session, viewer), "held": len(caseload.held_cases(session, mentor)),
                 "cap": caseload.caseload_cap(session, config(request)), "generated_at": utcnow().isoformat()}
 
-    response = JSONResponse(await _work(request, work))
+    response = JSONResponse(await in_session(request, work))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -295,7 +287,7 @@ async def case_live(case_id: RowId, request: Request, after: int = Query(0, ge=0
                 "mentor_present": current is not None and current.case_id == case.id}
 
     try:
-        data = await _work(request, work)
+        data = await in_session(request, work)
     except casework.Refused as refused:
         return JSONResponse({"error": {"code": "not_found", "message": refused.text(viewer.lang)}}, status_code=404)
     response = JSONResponse(data)
@@ -451,7 +443,7 @@ async def debrief_form(case_id: RowId, request: Request, viewer: Viewer = Depend
         return {"case_id": case.id, "severity": case.severity,
                 "done": care.has_debrief(session, session.get(Mentor, viewer.id), case.id)}
 
-    found = await _work(request, work)
+    found = await in_session(request, work)
     if found is None:
         return redirect(request, "/dashboard/queue")
     return render(request, "debrief.html", {"title": say(viewer.lang, "debrief.title"),
@@ -480,7 +472,7 @@ async def debrief_save(case_id: RowId, request: Request, viewer: Viewer = Depend
             return problem.text(viewer.lang)
         return "ok"
 
-    result = await _work(request, work)
+    result = await in_session(request, work)
     if result not in ("ok", "done", "gone"):
         return render(request, "debrief.html", {"title": say(viewer.lang, "debrief.title"),
                                                 "feelings": _choices("feeling", care.FEELINGS, viewer.lang),
@@ -504,6 +496,6 @@ async def my_load(request: Request, viewer: Viewer = Depends(signed_in)) -> Resp
             "severities": sorted(("imminent", "high", "elevated", "concern"), key=severity_rank, reverse=True),
         }
 
-    context = await _work(request, work)
+    context = await in_session(request, work)
     context.update(title=say(viewer.lang, "my_load.title"), notice=done_notice(request, viewer.lang, DONE))
     return render(request, "my_load.html", context, viewer=viewer)
