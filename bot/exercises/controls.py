@@ -19,32 +19,12 @@ from functools import cache
 from typing import Any
 
 from bot.content import check_language, section
-from bot.wellbeing.answers import is_pause, normalise
+from bot.text import normalise, phrase_regex
+from bot.wellbeing.answers import is_pause
 from bot.wellbeing.model import LANGUAGES
 
 READY, BACK, MORE, STOP, SKIP, NO = "ready", "back", "more", "stop", "skip", "no"
 ORDER = (STOP, BACK, MORE, SKIP, NO, READY)
-
-
-def phrase_regex(phrases: list[str] | tuple[str, ...]) -> re.Pattern[str] | None:
-    """One regex for whole-word phrases (normalised, longest first); "*" at the start or end of a
-    word stands for any letters there ("relax*" matches "relaxing")."""
-    bodies: set[str] = set()
-    for phrase in phrases:
-        parts = []
-        for word in str(phrase).split():
-            start, end = word.startswith("*"), word.endswith("*")
-            core = normalise(word.strip("*"))
-            if not core:
-                continue
-            pieces = [re.escape(piece) for piece in core.split(" ")]
-            parts.append((r"[a-z0-9']*" if start else "") + r"\s+".join(pieces) + (r"[a-z0-9']*" if end else ""))
-        if parts:
-            bodies.add(r"\s+".join(parts))
-    if not bodies:
-        return None
-    ordered = sorted(bodies, key=len, reverse=True)
-    return re.compile(rf"(?<![a-z0-9'])(?:{'|'.join(ordered)})(?![a-z0-9'])")
 
 
 @dataclass(frozen=True)

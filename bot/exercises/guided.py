@@ -27,8 +27,7 @@ from typing import Any
 
 from bot.content import check_language, section
 from bot.steps import DONE, STOPPED, Step
-from bot.text import one_line
-from bot.wellbeing.answers import normalise
+from bot.text import normalise, one_line, phrase_regex
 from bot.wellbeing.model import LANGUAGES
 
 from . import coaching, controls, focusing, library
@@ -59,7 +58,7 @@ def _feedback_patterns(lang: str) -> tuple[re.Pattern[str], dict[str, str]]:
     for kind in FEEDBACK_SCORES:
         for phrase in [*words["words"][kind], buttons[kind]]:
             phrase_to_kind.setdefault(normalise(str(phrase)), kind)
-    pattern = controls.phrase_regex(list(phrase_to_kind))
+    pattern = phrase_regex(list(phrase_to_kind))
     assert pattern is not None
     return pattern, phrase_to_kind
 

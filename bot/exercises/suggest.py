@@ -47,13 +47,11 @@ from typing import Any
 
 from bot import embeddings
 from bot.content import check_language, section
-from bot.text import one_line
-from bot.wellbeing.answers import normalise
+from bot.text import normalise, one_line, phrase_regex
 from bot.wellbeing.findings import Finding
 from bot.wellbeing.model import DIMENSIONS, value_label
 
 from . import library
-from .controls import phrase_regex
 from .focusing import EXERCISE_ID as FOCUSING
 
 log = logging.getLogger(__name__)

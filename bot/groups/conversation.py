@@ -18,8 +18,7 @@ from bot import content
 from bot.groups import rules as groups
 from bot.steps import DONE, RUNNING, STOPPED, Step
 from bot.storage.models import Group, GroupDialogue, GroupMembership, GroupTheme, utcnow
-from bot.text import one_line
-from bot.wellbeing.answers import normalise
+from bot.text import normalise, one_line
 from bot.wellbeing.model import LANGUAGES, dimension
 
 # Statuses beyond running/done/stopped: the person chose the theme's exercise (result["exercise"]),

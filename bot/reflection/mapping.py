@@ -31,8 +31,8 @@ import yaml
 from bot import embeddings
 from bot.content import check_language, section
 from bot.lazy import LazyModel
+from bot.text import normalise
 from bot.text_features import word_features
-from bot.wellbeing.answers import normalise
 from bot.wellbeing.model import DIMENSIONS, dimensions
 from bot.wellbeing.reflection import lexicon_regex
 

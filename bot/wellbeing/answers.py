@@ -37,7 +37,7 @@ from functools import cache
 from typing import Any
 
 from bot.content import check_language, section
-from bot.text import one_line
+from bot.text import normalise, one_line, phrase_regex, strip_accents
 
 from .model import LANGUAGES, DimensionAnswer, check_dimension, dimension, thresholds
 
@@ -71,39 +71,6 @@ class ValueChoice:
     kind: Kind
     values: tuple[str, ...] = ()     # value ids, in the order the person named them
     other_value: str | None = None   # what they named outside the list, in their own words
-
-
-# --------------------------------------------------------------------------------------------
-# Normalisation
-
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u00b4": "'", "`": "'", "\u201c": '"',
-                         "\u201d": '"', "\u2013": "-", "\u2014": "-", "\u2212": "-"})
-_WORD_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
-_OTHER_PUNCT = re.compile(r"[^a-z0-9'%/.,\-\s]")
-_DANGLING = re.compile(r"(?<![0-9])[.,]|[.,](?![0-9])")
-_WS = re.compile(r"\s+")
-
-
-def strip_accents(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-
-
-def normalise(text: str) -> str:
-    """Lower case, straight quotes, no accents, punctuation (bar what numbers need) as spaces."""
-    t = unicodedata.normalize("NFKC", text or "").translate(_QUOTES).lower()
-    t = strip_accents(t)
-    t = _WORD_HYPHEN.sub(" ", t)
-    t = _OTHER_PUNCT.sub(" ", t)
-    t = _DANGLING.sub(" ", t)
-    return _WS.sub(" ", t).strip()
-
-
-def _phrase_regex(phrases: list[str]) -> re.Pattern[str] | None:
-    norm = sorted({normalise(p) for p in phrases if normalise(p)}, key=len, reverse=True)
-    if not norm:
-        return None
-    body = "|".join(r"\s+".join(re.escape(w) for w in p.split(" ")) for p in norm)
-    return re.compile(rf"(?<![a-z0-9'])(?:{body})(?![a-z0-9'])")
 
 
 # --------------------------------------------------------------------------------------------
@@ -157,18 +124,18 @@ def _rating_words(lang: str) -> _RatingWords:
     ranges = _joined(list(data.get("range") or []))
     return _RatingWords(
         phrases=phrases,
-        phrase_re=_phrase_regex(list(phrases)),
+        phrase_re=phrase_regex(list(phrases)),
         numbers=numbers,
         accented_numbers=accented,
-        number_re=_phrase_regex(list(numbers)),
+        number_re=phrase_regex(list(numbers)),
         standalone={normalise(str(k)): int(v) for k, v in (data.get("standalone_numbers") or {}).items()},
         fraction_re=re.compile(rf"{_NUM}\s*(?:{out_of})\s*{_NUM}"),
         range_re=re.compile(rf"{_NUM}\s*(?:{ranges})\s*{_NUM}"),
-        skip_re=_phrase_regex(list(data.get("skip") or [])),
-        pause_re=_phrase_regex(list(data.get("pause") or [])),
-        unsure_re=_phrase_regex(list(data.get("unsure") or [])),
-        command_filler_re=_phrase_regex(list(data.get("command_fillers") or [])),
-        command_blocker_re=_phrase_regex(list(data.get("command_blockers") or [])),
+        skip_re=phrase_regex(list(data.get("skip") or [])),
+        pause_re=phrase_regex(list(data.get("pause") or [])),
+        unsure_re=phrase_regex(list(data.get("unsure") or [])),
+        command_filler_re=phrase_regex(list(data.get("command_fillers") or [])),
+        command_blocker_re=phrase_regex(list(data.get("command_blockers") or [])),
         command_max_extra_words=int(data.get("command_max_extra_words", 1)),
     )
 
@@ -233,7 +200,7 @@ def _parse_in(text: str, lang: str) -> Rating:
 
     phrase_values: list[float] = []
     if words.phrase_re:
-        phrase_values = [float(words.phrases[_WS.sub(" ", m.group(0))]) for m in words.phrase_re.finditer(rest)]
+        phrase_values = [float(words.phrases[one_line(m.group(0))]) for m in words.phrase_re.finditer(rest)]
         rest = words.phrase_re.sub(" ", rest)
     if words.number_re:
         rest = words.number_re.sub(lambda m: str(words.numbers[m.group(0)]), rest)
@@ -301,7 +268,7 @@ def _value_words(lang: str) -> _ValueWords:
     split = "|".join(re.escape(c.lower()) if c.strip() else re.escape(c) for c in connectors)
     return _ValueWords(
         split_re=re.compile(split, re.IGNORECASE),
-        filler_re=_phrase_regex(list(data.get("fillers") or [])),
+        filler_re=phrase_regex(list(data.get("fillers") or [])),
         none=frozenset(normalise(x) for x in data.get("none") or []),
         all=frozenset(normalise(x) for x in data.get("all") or []),
     )
@@ -317,7 +284,7 @@ def _value_matchers(dimension_id: str, lang: str) -> tuple[tuple[re.Pattern[str]
             if n:
                 names.append((n, v.id))
     names.sort(key=lambda x: len(x[0]), reverse=True)
-    return tuple((_phrase_regex([n]), vid) for n, vid in names)  # type: ignore[misc]
+    return tuple((phrase_regex([n]), vid) for n, vid in names)  # type: ignore[misc]
 
 
 def _clean_other(fragment: str) -> str:

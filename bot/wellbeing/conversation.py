@@ -13,6 +13,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.content import section
+from bot.exercises import suggest
+from bot.exercises.runner import feedback_history
+from bot.exercises.suggest import start_payload
 from bot.safety import peers
 from bot.steps import Step  # a check-in ends "paused" or "complete"
 from bot.text import one_line
@@ -255,9 +258,6 @@ class CheckinConversation:
         turn.status = "complete"
 
     def _suggestions(self, current: CheckIn, found: list[findings.Finding]) -> list[Any]:
-        # Imported here: the exercise catalogue builds on the check-in, not the other way round.
-        from bot.exercises import suggest
-        from bot.exercises.runner import feedback_history
 
         values = {d: list(a.values) for d in DIMENSIONS if (a := current.answer(d)) is not None and a.values}
         return suggest.suggest(found, values, feedback_history(self.session, self.person_id), self.lang, limit=2)
@@ -278,8 +278,6 @@ def next_step_offer(focus: str | None, lang: str, suggestions: list[Any] = (),
     """Only steps that exist: an exercise chosen from the findings, a closer look at one dimension,
     people who have been there (when `low_bond` names a dimension that gives little back), or
     coming back later (my map keeps the answers)."""
-    from bot.exercises.suggest import start_payload
-
     words = _texts(lang)["dialogue"]
     buttons = [{"title": s.title, "payload": start_payload(s.exercise_id)} for s in suggestions]
     if focus:

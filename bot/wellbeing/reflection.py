@@ -34,9 +34,9 @@ from typing import Any
 
 from bot import embeddings
 from bot.content import check_language, section
-from bot.text import one_line
+from bot.text import normalise, one_line
 
-from .answers import join_list, normalise
+from .answers import join_list
 from .model import DIMENSIONS, dimension, dimensions, thresholds
 
 log = logging.getLogger(__name__)
