@@ -89,6 +89,29 @@ def detector_latency() -> list[float]:
     return timings
 
 
+def context_rules_latency(count: int = 150) -> list[float]:
+    """Per-message time of the rules alone after five context lines (the context's own readings
+    cached, as in a conversation where each was a message); was a timing test before, but wall-clock
+    bars belong here, not in the suite."""
+    import json
+    import sys
+
+    sys.path.insert(0, str(stack_module.ROOT))
+    from bot.crisis import detect
+
+    path = stack_module.ROOT / "tests" / "crisis_corpus" / "en.jsonl"
+    texts = [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    context = ["work was awful today", "i can't sleep", "i want to die", "nobody would notice", "whatever"]
+    for text in context:
+        detect(text, "en", use_embeddings=False)
+    timings = []
+    for index, text in enumerate(texts[:count]):
+        started = time.perf_counter()
+        detect(f"{text} ({index})", "en", use_embeddings=False, context=context)
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--turns", type=int, default=30, help="turns per simulated user")
@@ -101,6 +124,9 @@ def main() -> None:
     detector = detector_latency()
     print(f"crisis detector (all layers), {len(detector)} messages: p50 {statistics.median(detector):.1f} ms, "
           f"p95 {percentile(detector, 95):.1f} ms, max {max(detector):.1f} ms")
+    with_context = context_rules_latency()
+    print(f"crisis rules after five context lines, {len(with_context)} messages: "
+          f"p50 {statistics.median(with_context):.1f} ms, p95 {percentile(with_context, 95):.1f} ms")
     if args.detector_only:
         return
 
