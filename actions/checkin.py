@@ -46,11 +46,9 @@ class ActionAskCheckinAnswer(AskedByTheConversation):
 
 
 class ValidateCheckinForm(StoredConversationForm):
+    form = FORM
     slot = SLOT
     conversation_kind = CheckinConversation
-
-    def name(self) -> str:
-        return "validate_checkin_form"
 
     def interrupted(self, tracker: Tracker, conversation: CheckinConversation) -> bool:
         if not interrupts(tracker):

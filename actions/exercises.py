@@ -57,7 +57,7 @@ def start_exercise_form(dispatcher: CollectingDispatcher, tracker: Tracker, exer
     with get_database().session() as session:
         step = _conversation(session, tracker).begin(exercise_id)
     send_all(dispatcher, step.messages)
-    return [SlotSet(SLOT, None), FollowupAction("exercise_form")]
+    return [SlotSet(SLOT, None), FollowupAction(FORM)]
 
 
 class ActionAskExerciseAnswer(AskedByTheConversation):
@@ -68,11 +68,9 @@ class ActionAskExerciseAnswer(AskedByTheConversation):
 class ValidateExerciseForm(StoredConversationForm):
     """An exercise invites free, personal words, so the dialogue's own crisis layer listens here."""
 
+    form = FORM
     slot = SLOT
     conversation_kind = ExerciseConversation
-
-    def name(self) -> str:
-        return "validate_exercise_form"
 
     def set_aside(self, session, conversation: ExerciseConversation) -> None:
         if conversation.record is not None:

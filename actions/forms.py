@@ -42,9 +42,14 @@ class AskedByTheConversation(Action, ABC):
 
 
 class OneSlotForm(FormValidationAction, ABC):
-    """Validates the form's one slot (Rasa calls `validate_<slot>`, bound here for each subclass)."""
+    """Validates the form's one slot (Rasa calls `validate_<slot>`, bound here for each subclass).
+    Its action is `validate_<form>`, named from the form."""
 
+    form: ClassVar[str]
     slot: ClassVar[str]
+
+    def name(self) -> str:
+        return f"validate_{self.form}"
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

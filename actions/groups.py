@@ -64,11 +64,9 @@ class ActionAskGroupAnswer(AskedByTheConversation):
 class ValidateGroupForm(StoredConversationForm):
     """Reflections are personal words: the dialogue's own crisis layer listens here too."""
 
+    form = FORM
     slot = SLOT
     conversation_kind = GroupConversation
-
-    def name(self) -> str:
-        return "validate_group_form"
 
     def opening_value(self, value: Any) -> Any:
         # The message that opened the form is no answer; an end the start already reached stays.

@@ -63,10 +63,8 @@ class ActionAskReflectionAnswer(AskedByTheConversation):
 class ValidateReflectionForm(OneSlotForm):
     """The thread travels in its own slot (no database), so a crisis or a new request drops it."""
 
+    form = FORM
     slot = SLOT
-
-    def name(self) -> str:
-        return "validate_reflection_form"
 
     def take(self, text: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
         if interrupts(tracker):
