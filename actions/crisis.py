@@ -218,7 +218,7 @@ def hand_over_to_crisis_flow(dispatcher: CollectingDispatcher, tracker: Tracker,
         if intent_of(tracker) == "crisis":
             for reply in dialogue_crisis_replies(tracker) or []:
                 dispatch_reply(dispatcher, reply)
-        events.append(FollowupAction("crisis_form"))
+        events.append(FollowupAction(FORM))
     return events
 
 

@@ -14,11 +14,13 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.checkin import FORM as CHECKIN_FORM
 from actions.checkin import ActionCheckinBegin, ActionCheckinLater, ActionExplainModel, ActionLookCloser
 from actions.common import intent_confidence, intent_of, language_of, recent_bot_texts
 from actions.crisis import INTERRUPTED, ActionRequestMentor, hand_over_to_crisis_flow, interrupts
 from actions.exercises import ActionStartExercise, start_exercise_form
 from actions.forms import AskedByTheConversation, OneSlotForm, send_all
+from actions.groups import FORM as GROUP_FORM
 from actions.groups import ActionGroupBegin
 from bot.reflection import Thread, answer, begin, settings, sounds_like_sharing
 
@@ -35,8 +37,8 @@ RESPONSES = {"goodbye": "utter_goodbye", "help": "utter_help", "bot_challenge": 
 ACTIONS = {"request_mentor": ActionRequestMentor, "start_exercise": ActionStartExercise,
            "explain_model": ActionExplainModel,
            "look_closer": ActionLookCloser, "checkin_later": ActionCheckinLater}
-FORMS = {"start_checkin": (ActionCheckinBegin, "checkin_form"), "join_group": (ActionGroupBegin, "group_form"),
-         "group_theme": (ActionGroupBegin, "group_form")}
+FORMS = {"start_checkin": (ActionCheckinBegin, CHECKIN_FORM), "join_group": (ActionGroupBegin, GROUP_FORM),
+         "group_theme": (ActionGroupBegin, GROUP_FORM)}
 EXERCISES = {"start_lifeline": "lifeline", "start_focusing": "focusing"}
 LEAVING = set(RESPONSES) | set(ACTIONS) | set(FORMS) | set(EXERCISES)
 
