@@ -101,17 +101,23 @@ class ActionReflectionFinished(Action):
         return events
 
 
-class ActionChitchatOrListen(Action):
-    """Small talk gets its short reply; a longer message about a side of life that the dialogue took
-    for small talk opens the reflective thread instead."""
+# Intents whose reply outside any question is a short one; the dialogue also takes some longer
+# messages for them ("ik run een bakkerij met mijn man, we zijn 24/7 samen..." for a rating).
+SHORT_REPLIES = {"chitchat": "utter_chitchat", "give_rating": "utter_what_next", "affirm": "utter_what_next",
+                 "acknowledge": "utter_what_next"}
+
+
+class ActionReplyOrListen(Action):
+    """Small talk, a yes or a rating outside any question gets its short reply; a longer message
+    about a side of life that the dialogue took for one of these opens the reflective thread instead."""
 
     def name(self) -> str:
-        return "action_chitchat_or_listen"
+        return "action_reply_or_listen"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         text = (tracker.latest_message or {}).get("text") or ""
         if not sounds_like_sharing(text, language_of(tracker)):
-            dispatcher.utter_message(response="utter_chitchat")
+            dispatcher.utter_message(response=SHORT_REPLIES.get(intent_of(tracker) or "", "utter_what_next"))
             return []
         events = await ActionReflectBegin().run(dispatcher, tracker, domain)
         return [*events, FollowupAction(FORM)]

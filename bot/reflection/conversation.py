@@ -137,6 +137,17 @@ def _reflection(thread: Thread, seed: str) -> str:
     return text
 
 
+def _goal_wording(thread: Thread) -> str:
+    """Which ordinary_goal variants fit: naming the side of life too, unless the topic already says
+    it ("moving your body ... touches your body")."""
+    if not thread.topic:
+        return "without_topic"
+    if not thread.dimension:
+        return "with_topic"
+    area_word = dimension_of(thread.dimension, thread.lang).area.split()[-1]
+    return "with_topic" if area_word in _bank(thread.lang)["topics"][thread.topic]["label"] else "with_side"
+
+
 def _send(thread: Thread, text: str, buttons: list[dict[str, str]] | None = None) -> Reply:
     keep = int(settings()["thread"]["remember_replies"])
     thread.recent = (thread.recent + [text])[-keep:]
@@ -225,7 +236,7 @@ def begin(text: str, lang: str, kind: str = "share", recent: list[str] | None = 
     if kind == "want_to_talk":
         return _send(thread, _pick(bank["want_to_talk"], thread, text))
     if kind == "ordinary_goal":
-        goal = _pick(bank["ordinary_goal"]["with_topic" if thread.topic else "without_topic"], thread, text)
+        goal = _pick(bank["ordinary_goal"][_goal_wording(thread)], thread, text)
         return _send(thread, goal)
     if not thread.dimension:
         thread.unclear_turns = 1

@@ -1,6 +1,8 @@
 """The reflective thread inside the dialogue: begin, answers through the form, leaving it."""
 from __future__ import annotations
 
+import pytest
+
 from actions.reflection import ActionReflectBegin, ActionReflectionFinished, ValidateReflectionForm
 
 DOMAIN = {"forms": {"reflection_form": {"required_slots": ["reflection_answer"]}},
@@ -82,12 +84,28 @@ def test_a_question_about_one_side_of_life_explains_that_side(make_tracker, run_
 
 
 def test_small_talk_gets_small_talk_but_a_life_story_taken_for_it_is_listened_to(make_tracker, run_action):
-    from actions.reflection import ActionChitchatOrListen
+    from actions.reflection import ActionReplyOrListen
 
-    messages, events = run_action(ActionChitchatOrListen(), make_tracker(intent="chitchat", text="tell me a joke"), DOMAIN)
+    messages, events = run_action(ActionReplyOrListen(), make_tracker(intent="chitchat", text="tell me a joke"), DOMAIN)
     assert [m.get("response") for m in messages] == ["utter_chitchat"] and events == []
     story = "ik zit elke avond tot laat te werken en mijn kinderen zie ik bijna niet meer"
-    messages, events = run_action(ActionChitchatOrListen(), make_tracker(intent="chitchat", text=story,
-                                                                         slots={"language": "nl"}), DOMAIN)
+    messages, events = run_action(ActionReplyOrListen(), make_tracker(intent="chitchat", text=story,
+                                                                      slots={"language": "nl"}), DOMAIN)
     assert "je relaties" in messages[0]["text"] or "je lichaam" in messages[0]["text"]
+    assert {"event": "followup", "name": "reflection_form", "timestamp": None} in events
+
+
+@pytest.mark.parametrize(("intent", "short"), [("give_rating", "7"), ("affirm", "ja"), ("acknowledge", "oké")])
+def test_a_yes_or_a_rating_outside_a_question_gets_what_next_but_a_story_taken_for_one_is_listened_to(
+        make_tracker, run_action, intent, short):
+    from actions.reflection import ActionReplyOrListen
+
+    messages, events = run_action(ActionReplyOrListen(), make_tracker(intent=intent, text=short,
+                                                                      slots={"language": "nl"}), DOMAIN)
+    assert [m.get("response") for m in messages] == ["utter_what_next"] and events == []
+    # Numbers and "ja" in a longer message once made the dialogue read a rating or a yes.
+    story = "ik werk zestig uur per week in de winkel en 's avonds heb ik voor mijn vriendinnen geen puf meer"
+    messages, events = run_action(ActionReplyOrListen(), make_tracker(intent=intent, text=story,
+                                                                      slots={"language": "nl"}), DOMAIN)
+    assert "?" in messages[0]["text"] and messages[0].get("response") is None
     assert {"event": "followup", "name": "reflection_form", "timestamp": None} in events

@@ -92,12 +92,19 @@ def test_i_dont_know_gets_one_gentler_question_not_two(lang, dont_know):
 
 
 @pytest.mark.parametrize("lang,goal,topic_word", [("en", "I want to quit smoking", "smok"),
-                                                  ("nl", "ik wil stoppen met roken", "roken")])
+                                                  ("nl", "ik wil stoppen met roken", "roken"),
+                                                  ("nl", "ik wil minder drinken in het weekend", "alcohol")])
 def test_an_ordinary_goal_is_taken_as_a_goal(lang, goal, topic_word):
     text = _text(begin(goal, lang, kind="ordinary_goal"))
     assert topic_word in text.lower()
+    assert _names_side(text, "physical", lang)   # the side of life it touches, as every reflection names it
     assert text.endswith("?")
     assert "112" not in text
+
+
+def test_a_goal_whose_topic_already_names_its_side_does_not_name_it_twice():
+    text = _text(begin("I want to cancel my gym subscription", "en", kind="ordinary_goal"))
+    assert text.lower().count("your body") == 1, text
 
 
 @pytest.mark.parametrize("lang", LANGS)
