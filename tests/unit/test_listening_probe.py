@@ -7,6 +7,7 @@ from __future__ import annotations
 import glob
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,10 @@ from bot.reflection import begin
 from bot.wellbeing.model import dimension
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import listening_probe  # noqa: E402
+
 # First reply names a right side, one message below what was measured at bot level after session 15
 # (NL reflections batch 4, 320 plain reflections with medical and heavy words, every sentence of a
 # plain reflection trained on as ordinary by the crisis classifier, bands per language). v1 and v2
@@ -46,8 +51,8 @@ SETS = sorted(NAMED_FLOOR)
 
 
 def _probe(lang: str, which: str = "v1") -> list[dict]:
-    name = f"{lang}.jsonl" if which == "v1" else f"{which}_{lang}.jsonl"
-    path = ROOT / "tests" / "listening_probe" / name
+    path = listening_probe.probe_file(which, lang)   # the script's own idea of which file is which set
+    assert path.parent.name == "listening_probe", f"{which} is still unread"
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
