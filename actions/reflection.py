@@ -121,3 +121,20 @@ class ActionReplyOrListen(Action):
             return []
         events = await ActionReflectBegin().run(dispatcher, tracker, domain)
         return [*events, FollowupAction(FORM)]
+
+
+class ActionExerciseOrListen(Action):
+    """"Let's draw my lifeline" starts the lifeline (the rule then runs its form); a longer message
+    about a side of life that the dialogue only half took for such a request ("goedemiddag, oma hier,
+    de dokter zegt mijn suiker is te hoog...") is listened to instead of starting an exercise unasked."""
+
+    def name(self) -> str:
+        return "action_exercise_or_listen"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        text = (tracker.latest_message or {}).get("text") or ""
+        unsure = intent_confidence(tracker) < float(settings()["thread"]["switch_confidence"])
+        if not (unsure and sounds_like_sharing(text, language_of(tracker))):
+            return await ActionStartExercise().run(dispatcher, tracker, domain)
+        events = await ActionReflectBegin().run(dispatcher, tracker, domain)
+        return [*events, FollowupAction(FORM)]   # overrides the rule's exercise_form

@@ -109,3 +109,27 @@ def test_a_yes_or_a_rating_outside_a_question_gets_what_next_but_a_story_taken_f
                                                                       slots={"language": "nl"}), DOMAIN)
     assert "?" in messages[0]["text"] and messages[0].get("response") is None
     assert {"event": "followup", "name": "reflection_form", "timestamp": None} in events
+
+
+def test_a_story_the_dialogue_half_took_for_the_lifeline_is_listened_to_not_made_an_exercise(make_tracker, run_action):
+    from actions.reflection import ActionExerciseOrListen
+
+    story = "goeiemiddag, opa hier. de dokter zegt dat mijn bloeddruk te hoog is en nu moet ik van alles laten staan"
+    messages, events = run_action(ActionExerciseOrListen(), make_tracker(
+        intent="start_lifeline", text=story, confidence=0.56, slots={"language": "nl"}), DOMAIN)
+    assert "je lichaam" in messages[0]["text"] and "levenslijn" not in messages[0]["text"].lower()
+    assert {"event": "followup", "name": "reflection_form", "timestamp": None} in events
+
+
+@pytest.mark.parametrize(("text", "confidence"), [
+    ("ik wil mijn levenslijn tekenen", 0.56),   # short: a request, however unsure the dialogue is
+    ("I'd like to draw my lifeline, my life with my family has had so many ups and downs", 0.95),
+])
+def test_a_request_for_the_lifeline_starts_it(app_db, make_tracker, run_action, text, confidence):
+    from actions.reflection import ActionExerciseOrListen
+
+    lang = "nl" if text.startswith("ik") else "en"
+    messages, events = run_action(ActionExerciseOrListen(), make_tracker(
+        intent="start_lifeline", text=text, confidence=confidence, slots={"language": lang}), DOMAIN)
+    assert ("levenslijn" if lang == "nl" else "lifeline") in messages[0]["text"].lower()
+    assert not any(e.get("event") == "followup" for e in events)   # the rule runs exercise_form
