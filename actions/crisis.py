@@ -97,6 +97,13 @@ def _tell_mentor_outcome(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
     say(dispatcher, language_of(tracker), "crisis.mentor_requested" if ok else "crisis.mentor_unavailable")
 
 
+async def _listen(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+    """Open the reflective thread on this message instead of the crisis form the rule would run."""
+    from actions.reflection import FORM, ActionReflectBegin  # actions.reflection imports this module
+    events = await ActionReflectBegin().run(dispatcher, tracker, domain)
+    return [*events, FollowupAction(FORM)]
+
+
 class ActionCrisisFromDialogue(Action):
     """The NLU's own crisis intent fired: open the case and send the help lines."""
 
@@ -105,8 +112,12 @@ class ActionCrisisFromDialogue(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         if intent_of(tracker) == "crisis" and not _intent_counts(tracker):
-            # Too short for the classifier to judge (the lexicon already looked): answer as for
-            # anything unclear, and do not open the crisis form.
+            # Too short or too unsure to act on (the detector has already looked): do not open the
+            # crisis form. A longer message about a side of life ("ik ben vrijwilliger in het hospice
+            # en het geeft me zoveel...", intent at .67) is listened to; anything else is unclear.
+            from bot.reflection import sounds_like_sharing
+            if sounds_like_sharing((tracker.latest_message or {}).get("text") or "", language_of(tracker)):
+                return await _listen(dispatcher, tracker, domain)
             dispatcher.utter_message(response="utter_default")
             return [FollowupAction("action_listen")]
         full, replies = dialogue_crisis(tracker)
@@ -118,9 +129,7 @@ class ActionCrisisFromDialogue(Action):
                 for reply in replies:
                     dispatch_reply(dispatcher, reply)
                 return [FollowupAction("action_listen")]
-            from actions.reflection import FORM, ActionReflectBegin  # actions.reflection imports this module
-            events = await ActionReflectBegin().run(dispatcher, tracker, domain)
-            return [*events, FollowupAction(FORM)]
+            return await _listen(dispatcher, tracker, domain)
         if replies:
             for reply in replies:
                 dispatch_reply(dispatcher, reply)

@@ -170,6 +170,26 @@ def test_dialogue_intent_alone_after_a_no_listens_to_what_was_said(safety, make_
                for e in events)
 
 
+@pytest.mark.parametrize(("text", "lang", "confidence", "listened"), [
+    # The dialogue half-sure of a crisis on a plain reflection: listened to, no form, no help lines.
+    ("ik doe vrijwilligerswerk in het hospice en het geeft me zoveel, ik voel me daar meer levend dan thuis",
+     "nl", 0.67, True),
+    ("klaar", "nl", 0.99, False),                               # too short to trust: unclear
+    ("what time is it over there in your country right now please", "en", 0.5, False),   # no side of life
+])
+def test_a_crisis_intent_too_unsure_to_act_on_listens_to_a_story_and_is_unclear_otherwise(
+        safety, make_tracker, run_action, text, lang, confidence, listened):
+    messages, events = run_action(ActionCrisisFromDialogue(), make_tracker(
+        intent="crisis", text=text, confidence=confidence, slots={"language": lang}))
+    assert safety.crisis_calls == []   # the crisis layer is not asked to open a case
+    if listened:
+        assert messages[0]["text"].endswith("?") and not messages[0].get("custom")
+        assert events[-1] == FollowupAction("reflection_form")
+    else:
+        assert [m.get("response") for m in messages] == ["utter_default"]
+        assert events == [FollowupAction("action_listen")]
+
+
 # --- the other crisis-path actions -------------------------------------------------------------
 
 
