@@ -4,7 +4,7 @@
 
 Sends every reflection of a probe set through the gateway, each after a greeting under a fresh id,
 and prints per language (sets in tests/listening_probe/ and its ``unread/``, see the READMEs; the
-newest measured set, ``v6``, is the default; the older ones have been tuned or chosen against):
+newest measured set outside ``unread/`` is the default; the older ones have been tuned or chosen against):
 
 * crisis takeovers (a reply with ``custom.crisis``) and safety questions (``custom.safety_check``);
 * replies that name a right dimension: the reply mentions a name or area of one of the labelled
@@ -47,8 +47,8 @@ def probe_file(which: str, lang: str) -> Path:
     return PROBE / name if (PROBE / name).exists() else PROBE / "unread" / name
 
 
-def probe_sets() -> list[str]:
-    found = {p.stem.split("_")[0] for folder in (PROBE, PROBE / "unread") for p in folder.glob("v*_en.jsonl")}
+def probe_sets(folders: tuple[Path, ...] = (PROBE, PROBE / "unread")) -> list[str]:
+    found = {p.stem.split("_")[0] for folder in folders for p in folder.glob("v*_en.jsonl")}
     return ["v1", *sorted(found, key=lambda s: int(s[1:]))]
 
 
@@ -59,7 +59,7 @@ def texts(replies: list[dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--gateway", required=True, metavar="URL")
-    parser.add_argument("--set", choices=probe_sets(), default="v6")
+    parser.add_argument("--set", choices=probe_sets(), default=probe_sets((PROBE,))[-1])
     parser.add_argument("--json", type=Path)
     parser.add_argument("--quiet", action="store_true",
                         help="rates only, no message texts (measuring an unread set without reading it)")
