@@ -97,13 +97,6 @@ def _tell_mentor_outcome(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
     say(dispatcher, language_of(tracker), "crisis.mentor_requested" if ok else "crisis.mentor_unavailable")
 
 
-async def _listen(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-    """Open the reflective thread on this message instead of the crisis form the rule would run."""
-    from actions.reflection import FORM, ActionReflectBegin  # actions.reflection imports this module
-    events = await ActionReflectBegin().run(dispatcher, tracker, domain)
-    return [*events, FollowupAction(FORM)]
-
-
 class ActionCrisisFromDialogue(Action):
     """The NLU's own crisis intent fired: open the case and send the help lines."""
 
@@ -115,9 +108,10 @@ class ActionCrisisFromDialogue(Action):
             # Too short or too unsure to act on (the detector has already looked): do not open the
             # crisis form. A longer message about a side of life ("ik ben vrijwilliger in het hospice
             # en het geeft me zoveel...", intent at .67) is listened to; anything else is unclear.
-            from bot.reflection import sounds_like_sharing
-            if sounds_like_sharing((tracker.latest_message or {}).get("text") or "", language_of(tracker)):
-                return await _listen(dispatcher, tracker, domain)
+            from actions.reflection import listen_if_sharing  # actions.reflection imports this module
+            listened = await listen_if_sharing(dispatcher, tracker, domain)
+            if listened is not None:
+                return listened
             dispatcher.utter_message(response="utter_default")
             return [FollowupAction("action_listen")]
         full, replies = dialogue_crisis(tracker)
@@ -129,7 +123,8 @@ class ActionCrisisFromDialogue(Action):
                 for reply in replies:
                     dispatch_reply(dispatcher, reply)
                 return [FollowupAction("action_listen")]
-            return await _listen(dispatcher, tracker, domain)
+            from actions.reflection import listen
+            return await listen(dispatcher, tracker, domain)
         if replies:
             for reply in replies:
                 dispatch_reply(dispatcher, reply)

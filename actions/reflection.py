@@ -57,6 +57,21 @@ class ActionReflectBegin(Action):
         return [SlotSet(THREAD, reply.thread.to_dict()), SlotSet(SLOT, None)]
 
 
+async def listen(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+    """Open the reflective thread on this message, whatever the rule that ran would do next."""
+    events = await ActionReflectBegin().run(dispatcher, tracker, domain)
+    return [*events, FollowupAction(FORM)]
+
+
+async def listen_if_sharing(dispatcher: CollectingDispatcher, tracker: Tracker,
+                            domain: DomainDict) -> list[dict[str, Any]] | None:
+    """:func:`listen`, when the message is a longer one about a side of life that the dialogue took for
+    something else (small talk, a yes, a rating, an unsure request or crisis); None otherwise."""
+    if not sounds_like_sharing((tracker.latest_message or {}).get("text") or "", language_of(tracker)):
+        return None
+    return await listen(dispatcher, tracker, domain)
+
+
 class ActionAskReflectionAnswer(AskedByTheConversation):
     def name(self) -> str:
         return "action_ask_reflection_answer"
@@ -115,12 +130,11 @@ class ActionReplyOrListen(Action):
         return "action_reply_or_listen"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        text = (tracker.latest_message or {}).get("text") or ""
-        if not sounds_like_sharing(text, language_of(tracker)):
+        events = await listen_if_sharing(dispatcher, tracker, domain)
+        if events is None:
             dispatcher.utter_message(response=SHORT_REPLIES.get(intent_of(tracker) or "", "utter_what_next"))
             return []
-        events = await ActionReflectBegin().run(dispatcher, tracker, domain)
-        return [*events, FollowupAction(FORM)]
+        return events
 
 
 class ActionExerciseOrListen(Action):
@@ -132,9 +146,8 @@ class ActionExerciseOrListen(Action):
         return "action_exercise_or_listen"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        text = (tracker.latest_message or {}).get("text") or ""
-        unsure = intent_confidence(tracker) < float(settings()["thread"]["switch_confidence"])
-        if not (unsure and sounds_like_sharing(text, language_of(tracker))):
-            return await ActionStartExercise().run(dispatcher, tracker, domain)
-        events = await ActionReflectBegin().run(dispatcher, tracker, domain)
-        return [*events, FollowupAction(FORM)]   # overrides the rule's exercise_form
+        if intent_confidence(tracker) < float(settings()["thread"]["switch_confidence"]):
+            events = await listen_if_sharing(dispatcher, tracker, domain)   # overrides the rule's exercise_form
+            if events is not None:
+                return events
+        return await ActionStartExercise().run(dispatcher, tracker, domain)
