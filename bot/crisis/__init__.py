@@ -71,6 +71,7 @@ __all__ = [
     "LANGUAGES",
     "SEVERITIES",
     "CrisisAssessment",
+    "ask_band_position",
     "combine",
     "decide",
     "detect",
@@ -218,6 +219,16 @@ def _history_only(res: _rules.RulesResult) -> bool:
 def _doubted(result: CrisisAssessment, verdict: _classifier.ClassifierVerdict | None) -> bool:
     """The classifier reads the message as clearly ordinary for a lexicon match of this severity."""
     return verdict is not None and verdict.doubts(result.severity)
+
+
+def ask_band_position(assessment: CrisisAssessment) -> float | None:
+    """How far into the classifier's question band the message lies (0 at the question threshold,
+    1 at the crisis threshold), when the question came from the classifier alone; None otherwise
+    (a lexicon match asked about, weariness, the person's past, or no question at all)."""
+    layers = {s for s in assessment.signals if s.startswith("layer:")}
+    if assessment.band != "ask" or layers != {"layer:classifier"} or assessment.probability is None:
+        return None
+    return _classifier.ask_band_position(assessment.probability, assessment.language)
 
 
 def combine(lang: str, layers: list[tuple[str, str | None, tuple[str, ...]]]) -> CrisisAssessment:

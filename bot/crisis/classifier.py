@@ -226,6 +226,18 @@ def signal_of(model: Model, vector: np.ndarray) -> str:
     return model.signals[int(np.argmax(vector.astype(np.float32) @ model.signal_weights + model.signal_bias))]
 
 
+def ask_band_position(probability: float, lang: str) -> float | None:
+    """Where *probability* lies in *lang*'s question band: 0 at the question threshold, 1 at the
+    crisis threshold; None outside the band or while the model is not loaded."""
+    model = _state.lazy.model
+    if model is None:
+        return None
+    cut = model.cut(lang)
+    if not cut.ask_threshold <= probability < cut.crisis_threshold:
+        return None
+    return (probability - cut.ask_threshold) / (cut.crisis_threshold - cut.ask_threshold)
+
+
 def band_of(cut: Cut, probability: float) -> str:
     if probability >= cut.crisis_threshold:
         return "crisis"

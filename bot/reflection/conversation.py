@@ -244,15 +244,15 @@ def begin(text: str, lang: str, kind: str = "share", recent: list[str] | None = 
     return _send(thread, f"{_reflection(thread, text)} {_question(thread, text)}")
 
 
-def reflect_back(text: str, lang: str) -> str | None:
-    """Only the words that say back what was heard (no question), or None unless the person named a
-    topic in their own words (sleep, work, their mother…) and the side of life is clear enough
-    (``safety_question_probability``). The safety question starts with them: a person who shared
-    something heavy first hears that they were listened to, then is asked directly."""
+def reflect_back(text: str, lang: str, *, topic_needed: bool = True) -> str | None:
+    """Only the words that say back what was heard (no question), or None unless the side of life is
+    clear enough (``safety_question_probability``) and, with *topic_needed*, the person named a topic
+    in their own words (sleep, work, their mother…). The safety question starts with them: a person
+    who shared something heavy first hears that they were listened to, then is asked directly."""
     check_language(lang)
     heard = hear(text, lang)
     sure = heard.probability >= float(settings()["mapping"]["safety_question_probability"])
-    if heard.dimension is None or heard.topic is None or not sure:
+    if heard.dimension is None or not sure or (topic_needed and heard.topic is None):
         return None
     thread = Thread(lang)
     _on_side(thread, heard)

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from bot.config import SUPPORTED_LANGUAGES
 from bot.content import section
 from bot.content import text as content_text
-from bot.crisis import CrisisAssessment, max_severity
+from bot.crisis import CrisisAssessment, ask_band_position, max_severity
 from bot.reflection import reflect_back
 from bot.safety.directory import helpline_payload, helplines_for, normalise_country
 from bot.storage.models import Person, SafetyCheck, utcnow
@@ -107,7 +107,8 @@ def ask(session: Session, person: Person, assessment: CrisisAssessment, *, messa
     intent alone), or None when the person already said "no" to this kind of message recently. The dialogue's intent
     alone is the weakest signal: after any "no" it does not ask again (the gateway sends the message
     that raised the question on to the engine after a "no", and its intent must not ask twice).
-    With the person's *text*, the question starts by saying back which side of life it touches."""
+    With the person's *text*, the question starts by saying back which side of life it touches: when
+    the person named a topic, or when the classifier alone asked and the message lies low in its band."""
     kind = kind_of(assessment)
     if declined_recently(session, person.id, None if source == "dialogue" else kind):
         return None
@@ -122,8 +123,14 @@ def ask(session: Session, person: Person, assessment: CrisisAssessment, *, messa
         signals=list(assessment.signals),
     )
     session.add(check)
-    heard = reflect_back(text, person.language) if text else None
+    heard = reflect_back(text, person.language, topic_needed=not _low_in_band(assessment, source)) if text else None
     return [question(person.language, person.country, unanswered=unanswered, heard=heard)]
+
+
+def _low_in_band(assessment: CrisisAssessment, source: str) -> bool:
+    """The classifier alone asked, and only just: more often a plain reflection than a crisis."""
+    position = ask_band_position(assessment) if source != "dialogue" else None
+    return position is not None and position < float(settings()["say_back_without_topic_below"])
 
 
 def supersede_open(session: Session, person_id: str) -> None:

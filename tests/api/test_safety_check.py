@@ -15,6 +15,7 @@ from bot.storage.models import Case, Message, SafetyCheck
 UNCERTAIN = "i just want everything to stop for a while"
 ALSO_UNCERTAIN = "i want it all to stop"
 HEAVY_BODY_NL = "ik slaap al weken slecht en ik ben altijd moe, mijn lijf kan gewoon niet meer"
+PLAIN_INNER_NL = "Ik hou de schijn hoog voor iedereen, maar vanbinnen ben ik al een hele tijd op."   # no topic named
 
 
 @pytest.fixture
@@ -74,6 +75,46 @@ def test_the_question_first_says_back_which_side_of_life_it_heard(client, fake_r
     text = replies[0]["text"]
     assert text.startswith(heard) and "einde aan je leven" in text   # listened to, then asked
     assert _customs(replies, "safety_check")[0]["question"] not in heard
+
+
+@pytest.fixture
+def asked_at(monkeypatch):
+    """PLAIN_INNER_NL lands in the question band at the position (0 = the question threshold, 1 = the
+    crisis threshold) and from the layers the test sets; everything else is judged for real."""
+    from bot.crisis import classifier
+
+    classifier.warm_up(background=False)
+    cut = classifier._state.lazy.model.cut("nl")
+    where = {"position": 0.0, "layers": ("layer:classifier",)}
+
+    def detect(text, lang="en", **kwargs):
+        if text == PLAIN_INNER_NL:
+            p = cut.ask_threshold + where["position"] * (cut.crisis_threshold - cut.ask_threshold)
+            return CrisisAssessment(False, "elevated", ("suicidal_ideation_passive", *where["layers"]), lang,
+                                    band="ask", probability=p)
+        return real_detect(text, lang, use_embeddings=False, **kwargs)
+
+    monkeypatch.setattr("api.chat.detect", detect)
+    return where
+
+
+@pytest.mark.parametrize(("position", "layers", "says_back"), [
+    (0.05, ("layer:classifier",), True),            # only just in the band: most often a plain reflection
+    (0.6, ("layer:classifier",), False),            # higher up: no side of life without the person's own topic
+    (0.05, ("layer:rules",), False),                # the lexicon heard crisis words: no guessing either
+])
+def test_without_a_named_topic_the_question_says_back_only_low_in_the_classifiers_band(
+        client, fake_rasa, asked_at, position, layers, says_back):
+    from bot.content import text as content_text
+    from bot.wellbeing.model import dimension
+
+    asked_at.update(position=position, layers=layers)
+    replies = _post(client, PLAIN_INNER_NL, sender=sid(f"plain-{position}-{layers[0]}"), language="nl")
+    text = replies[0]["text"]
+    assert _customs(replies, "safety_check") and "einde aan je leven" in text
+    first = text.split("\n\n")[0]
+    assert (dimension("psychological", "nl").area in first) is says_back, text
+    assert text.startswith(content_text("nl", "crisis.safety_check.question")) is not says_back
 
 
 def test_a_message_without_a_clear_side_of_life_gets_the_question_alone(client, fake_rasa, uncertain):

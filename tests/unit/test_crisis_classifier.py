@@ -122,6 +122,24 @@ def test_an_imminent_lexicon_signal_is_never_doubted(model, monkeypatch):
     assert verdict.crisis and verdict.severity == "imminent"
 
 
+def test_how_far_into_the_question_band_a_message_lies(model):
+    # The safety question says back a side of life without a named topic only low in the band.
+    from bot.crisis import CrisisAssessment, ask_band_position
+
+    cut = model.cut("nl")
+    mid = (cut.ask_threshold + cut.crisis_threshold) / 2
+
+    def asked(p, *layers, band="ask"):
+        return CrisisAssessment(False, "elevated", ("suicidal_ideation_passive", *layers), "nl", band=band,
+                                probability=p)
+
+    assert ask_band_position(asked(cut.ask_threshold, "layer:classifier")) == pytest.approx(0.0)
+    assert ask_band_position(asked(mid, "layer:classifier")) == pytest.approx(0.5)
+    assert ask_band_position(asked(mid, "layer:rules")) is None            # a lexicon match asked about
+    assert ask_band_position(asked(mid, "layer:classifier", band="none")) is None
+    assert ask_band_position(asked(cut.crisis_threshold, "layer:classifier")) is None
+
+
 def test_a_classifier_that_cannot_load_leaves_the_rules_running(monkeypatch, caplog, tmp_path):
     monkeypatch.setattr(classifier, "_state", classifier._State())
     monkeypatch.setattr(classifier, "META_PATH", tmp_path / "missing.json")
