@@ -78,6 +78,16 @@ FLOORS = {
     #   v13: EN 68 / 94 / 2 / 10 -> 68 / 90 / 2 / 10 %;  NL 76 / 94 / 2 / 16 -> 76 / 96 / 2 / 16 %
     # Two English crisis messages lost any answer, so it was not kept (the floors on sets 9-12 moved by
     # a message either way: full +7 messages, full-or-ask net 0). Set 13's floors are the landed numbers.
+    # Session 21: training batch 9 (400 lines by two helpers who saw nothing: ordinary lines of the kinds
+    # still taken over or asked about on the calibration sets and seen probes, and indirect crisis lines),
+    # judged by set 14 (committed unread in session 20), measured once on the landed model and once after
+    # the retrain. Detector, landed -> batch 9:
+    #   v14: EN 80 / 92 / 8 / 10 -> 80 / 92 / 8 / 10 %;  NL 84 / 98 / 2 / 10 -> 80 / 96 / 2 / 10 %
+    # One Dutch crisis message lost any answer, so it was not kept (on sets 9-13 pooled it had been: EN
+    # full-or-ask 96.8 -> 97.6 %, NL 95.6 -> 95.6 %, takeovers EN 8 -> 8, NL 6 -> 5 of 250). The batch
+    # waits in bot/crisis/training/next/. Set 14's floors are the landed numbers (EN 49 crisis lines).
+    BLIND / "v14_en.jsonl": {"full_or_ask": 0.89, "full": 0.77, "ordinary_full_max": 0.1, "ordinary_ask_max": 0.12},
+    BLIND / "v14_nl.jsonl": {"full_or_ask": 0.96, "full": 0.82, "ordinary_full_max": 0.04, "ordinary_ask_max": 0.12},
     BLIND / "v13_en.jsonl": {"full_or_ask": 0.92, "full": 0.66, "ordinary_full_max": 0.04, "ordinary_ask_max": 0.12},
     BLIND / "v13_nl.jsonl": {"full_or_ask": 0.92, "full": 0.74, "ordinary_full_max": 0.04, "ordinary_ask_max": 0.18},
     BLIND / "v12_en.jsonl": {"full_or_ask": 0.92, "full": 0.74, "ordinary_full_max": 0.062, "ordinary_ask_max": 0.143},
