@@ -72,7 +72,7 @@ def question(lang: str, country: str | None, unanswered: int = 0, heard: str | N
     *heard* (what the person said, in the bot's words) comes first: listened to, then asked."""
     code = normalise_country(country)
     lines = helplines_for(code, lang, "elevated")
-    listed = ", ".join(f"{h.name(lang)} {h.phone}" for h in lines if h.phone)
+    listed = ", ".join(h.name_and_phone(lang) for h in lines if h.phone)
     body = (f"{heard}\n\n" if heard else "") + _wording(lang, unanswered) + "\n" + _t(lang, "helplines_hint", lines=listed)
     return {
         "text": body,

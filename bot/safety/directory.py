@@ -73,6 +73,11 @@ class Helpline:
     def name(self, lang: str) -> str:
         return _pick(self.names, lang)
 
+    def name_and_phone(self, lang: str) -> str:
+        """"Tele-Onthaal 106", but "Zelfmoordlijn 1813" once: many names already hold their number."""
+        name = self.name(lang)
+        return name if self.phone in name else f"{name} {self.phone}"
+
     def hours_in(self, lang: str) -> str | None:
         return _pick(self.hours, lang) if self.hours else None
 

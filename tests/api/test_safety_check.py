@@ -58,6 +58,8 @@ def test_uncertain_message_gets_the_direct_question_with_help_lines(client, fake
     assert check, replies
     assert "1813" in [line["phone"] for line in check[0]["helplines"]]
     assert "ending your life" in replies[0]["text"] and "1813" in replies[0]["text"]
+    for line in check[0]["helplines"]:   # every number once: "Zelfmoordlijn 1813", not "Zelfmoordlijn 1813 1813"
+        assert replies[0]["text"].count(line["phone"]) == 1, replies[0]["text"]
     assert _payloads(replies) == ['/safety_check{"answer":"yes"}', '/safety_check{"answer":"unsure"}',
                                   '/safety_check{"answer":"no"}']
     assert not _customs(replies, "crisis")           # not the full response
