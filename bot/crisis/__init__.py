@@ -195,10 +195,14 @@ def decide(lang: str, res: _rules.RulesResult, verdict: _classifier.ClassifierVe
     return replace(result, probability=probability)
 
 
+def _layers(assessment: CrisisAssessment) -> set[str]:
+    """The "layer:<name>" tags: which layers raised the verdict."""
+    return {t for t in assessment.signals if t.startswith("layer:")}
+
+
 def _lexicon_alone(result: CrisisAssessment) -> bool:
     """Only the lexicon raised (not the context layer, not the classifier), and not imminently."""
-    raised = {t for t in result.signals if t.startswith("layer:")}
-    return raised == {"layer:rules"} and result.severity != "imminent"
+    return _layers(result) == {"layer:rules"} and result.severity != "imminent"
 
 
 def _weariness_only(res: _rules.RulesResult, result: CrisisAssessment) -> bool:
@@ -225,8 +229,7 @@ def ask_band_position(assessment: CrisisAssessment) -> float | None:
     """How far into the classifier's question band the message lies (0 at the question threshold,
     1 at the crisis threshold), when the question came from the classifier alone; None otherwise
     (a lexicon match asked about, weariness, the person's past, or no question at all)."""
-    layers = {s for s in assessment.signals if s.startswith("layer:")}
-    if assessment.band != "ask" or layers != {"layer:classifier"} or assessment.probability is None:
+    if assessment.band != "ask" or _layers(assessment) != {"layer:classifier"} or assessment.probability is None:
         return None
     return _classifier.ask_band_position(assessment.probability, assessment.language)
 

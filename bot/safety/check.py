@@ -123,13 +123,14 @@ def ask(session: Session, person: Person, assessment: CrisisAssessment, *, messa
         signals=list(assessment.signals),
     )
     session.add(check)
-    heard = reflect_back(text, person.language, topic_needed=not _low_in_band(assessment, source)) if text else None
+    heard = reflect_back(text, person.language, topic_needed=not _low_in_band(assessment)) if text else None
     return [question(person.language, person.country, unanswered=unanswered, heard=heard)]
 
 
-def _low_in_band(assessment: CrisisAssessment, source: str) -> bool:
-    """The classifier alone asked, and only just: more often a plain reflection than a crisis."""
-    position = ask_band_position(assessment) if source != "dialogue" else None
+def _low_in_band(assessment: CrisisAssessment) -> bool:
+    """The classifier alone asked, and only just: more often a plain reflection than a crisis (the
+    dialogue's own intent, a lexicon match or the person's past never count as that)."""
+    position = ask_band_position(assessment)
     return position is not None and position < float(settings()["say_back_without_topic_below"])
 
 
