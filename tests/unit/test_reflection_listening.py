@@ -205,3 +205,14 @@ def test_every_stay_with_topic_exists_in_both_languages():
         assert all(len(questions) >= 2 and all(q.endswith("?") for q in questions)
                    for questions in bank["stay_with"].values())
     assert banks["en"]["stay_with"].keys() == banks["nl"]["stay_with"].keys()
+
+
+@pytest.mark.parametrize(("message", "lang", "not_topic", "topic"), [
+    ("Ik wil een goede moeder zijn maar ik ben zo moe", "nl", "je ouders", "je kinderen"),
+    ("als papa wil ik meer thuis zijn voor het gezin", "nl", "je ouders", "je kinderen"),
+    ("I want to be a good mother but I'm so tired", "en", "your parents", "your children"),
+    ("my mother calls me every day and it wears me out", "en", "your children", "your parents"),
+])
+def test_being_a_parent_is_heard_as_about_ones_children_not_ones_parents(message, lang, not_topic, topic):
+    said = _text(begin(message, lang)).lower()
+    assert topic in said and not_topic not in said
