@@ -14,8 +14,9 @@ sets in tests/crisis_corpus/blind/):
 4. calibrates the bands on the calibration sets (``bands.calibration`` in labels.yml): messages
    written by other people than the training lines, scored by the final model and judged by
    :func:`bot.crisis.decide` exactly as the detector judges them. A grid search picks the two
-   thresholds and the per-severity doubt levels that come closest to the issue's targets (crisis
-   messages full >= 90 %; hard negatives full <= 3 %, asked <= 10 %) in both languages, where
+   thresholds, the per-severity doubt levels and the dismiss level that come closest to the
+   issue's targets (crisis messages full >= 90 %; hard negatives full <= 3 %, asked <= 10 %) in
+   both languages, where
    every crisis message left without any response costs most and every question on one of the
    listening probe's plain reflections costs too, while at most ``max_full_on_probe`` of those
    reflections per language get the full response (labels.yml says why not out of fold on the
@@ -242,29 +243,32 @@ BAND_CODES = {"none": 0, "ask": 1, "crisis": 2}
 
 
 def outcome_table(rows: list[dict], probability: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per row: the lexicon's severity, and the detector's band for every (classifier band, doubted)
-    pair, from bot.crisis.decide itself (so calibration judges messages as the detector does)."""
+    """Per row: the lexicon's severity, and the detector's band for every (classifier band, doubt)
+    pair (doubt 0: none, 1: doubted, 2: doubted and dismissed), from bot.crisis.decide itself (so
+    calibration judges messages as the detector does)."""
     from bot import crisis
     from bot.crisis import rules
 
-    severity, table = [], np.zeros((len(rows), 3, 2), dtype=int)
+    severity, table = [], np.zeros((len(rows), 3, 3), dtype=int)
     for i, row in enumerate(rows):
         res = rules.analyse(row["text"], row["lang"])
         sev = res.severity or ""
         severity.append(sev)
         for band, code in BAND_CODES.items():
-            for doubted in (0, 1):
+            for doubt in (0, 1, 2):
                 verdict = classifier.ClassifierVerdict(band, float(probability[i]), "suicidal_ideation_passive",
-                                                       "elevated", row["text"], ((sev, 2.0),) if doubted else ())
-                table[i, code, doubted] = BAND_CODES[crisis.decide(row["lang"], res, verdict).band]
+                                                       "elevated", row["text"], ((sev, 2.0),) if doubt else (),
+                                                       2.0 if doubt == 2 else 0.0)
+                table[i, code, doubt] = BAND_CODES[crisis.decide(row["lang"], res, verdict).band]
     return np.array(severity), table
 
 
 def detector_bands(probability: np.ndarray, severity: np.ndarray, table: np.ndarray,
-                   ask_t: float, crisis_t: float, doubt: dict) -> np.ndarray:
-    """The detector's band code per row at these thresholds and doubt levels."""
+                   ask_t: float, crisis_t: float, doubt: dict, dismiss: float = 0.0) -> np.ndarray:
+    """The detector's band code per row at these thresholds, doubt levels and dismiss level."""
     band = np.where(probability >= crisis_t, 2, np.where(probability >= ask_t, 1, 0))
     doubted = (probability < np.array([doubt.get(s, 0.0) for s in severity])).astype(int)
+    doubted[(doubted == 1) & (probability < dismiss)] = 2
     return table[np.arange(len(probability)), band, doubted]
 
 
@@ -304,12 +308,13 @@ def _calibrate_language(cfg: dict, p: np.ndarray, sev: np.ndarray, table: np.nda
     levels = [k.removeprefix("doubt_") for k in grid if k.startswith("doubt_")]
     pos, neg, probed = where["crisis"], where["ordinary"], where["probe"]
     best = None
-    for crisis_t, ask_t, *doubts in itertools.product(grid["crisis_threshold"], grid["ask_threshold"],
-                                                      *(grid[f"doubt_{lv}"] for lv in levels)):
-        if ask_t > crisis_t or any(d >= crisis_t for d in doubts):
+    for crisis_t, ask_t, dismiss, *doubts in itertools.product(
+            grid["crisis_threshold"], grid["ask_threshold"], grid.get("dismiss", [0.0]),
+            *(grid[f"doubt_{lv}"] for lv in levels)):
+        if ask_t > crisis_t or dismiss >= ask_t or any(d >= crisis_t for d in doubts):
             continue
         doubt = dict(zip(levels, (float(d) for d in doubts), strict=True))
-        out = detector_bands(p, sev, table, ask_t, crisis_t, doubt)
+        out = detector_bands(p, sev, table, ask_t, crisis_t, doubt, float(dismiss))
         r = {"crisis_full": float((out[pos] == 2).mean()), "crisis_full_or_ask": float((out[pos] > 0).mean()),
              "ordinary_full": float((out[neg] == 2).mean()), "ordinary_ask": float((out[neg] == 1).mean()),
              "probe_full": int((out[probed] == 2).sum()), "probe_ask": int((out[probed] == 1).sum())}
@@ -323,15 +328,15 @@ def _calibrate_language(cfg: dict, p: np.ndarray, sev: np.ndarray, table: np.nda
                      + penalty["ordinary_ask"] * max(0.0, r["ordinary_ask"] - targets["ordinary_ask"])
                      + penalty["probe_ask"] * r["probe_ask"] / int(probed.sum()))
         # Closest to the targets; then most crisis messages fully answered; then fewest questions on
-        # ordinary messages; then the strictest thresholds and the least doubt.
-        key = (round(shortfall, 6), -r["crisis_full"], r["ordinary_ask"], -crisis_t, -ask_t, sum(doubts))
+        # ordinary messages; then the strictest thresholds and the least doubt and dismissal.
+        key = (round(shortfall, 6), -r["crisis_full"], r["ordinary_ask"], -crisis_t, -ask_t, sum(doubts), dismiss)
         if best is None or key < best[0]:
-            best = (key, float(ask_t), float(crisis_t), doubt, r)
+            best = (key, float(ask_t), float(crisis_t), doubt, float(dismiss), r)
     if best is None:
         raise SystemExit(f"no {lang} thresholds keep the listening probe's takeovers within max_full_on_probe")
-    _, ask_t, crisis_t, doubt, result = best
+    _, ask_t, crisis_t, doubt, dismiss, result = best
     return {"ask_threshold": round(ask_t, 4), "crisis_threshold": round(crisis_t, 4), "doubt_below": doubt,
-            "calibration": {k: round(v, 4) for k, v in result.items()}}
+            "dismiss_below": round(dismiss, 4), "calibration": {k: round(v, 4) for k, v in result.items()}}
 
 
 def save(model: classifier.Model, meta: dict) -> None:
@@ -406,15 +411,17 @@ def main(argv: list[str] | None = None) -> int:
     bands = calibrate(cfg, final)
     for lang, band in bands.items():
         print(f"{lang} calibrated: ask_threshold={band['ask_threshold']:.3f}, "
-              f"crisis_threshold={band['crisis_threshold']:.3f}, doubt_below={band['doubt_below']}")
+              f"crisis_threshold={band['crisis_threshold']:.3f}, doubt_below={band['doubt_below']}, "
+              f"dismiss_below={band['dismiss_below']}")
         print(f"{lang} on the calibration sets: {band['calibration']}", flush=True)
     # The lexicon was tuned on the corpora in tests/; the new training files are fresh to it.
     fresh = np.array([r["source"] in FRESH_TO_LEXICON for r in rows])
     severities, table = outcome_table(rows, oof)
     report = {}
     for lang in ("en", "nl"):
-        ask_t, crisis_t, doubt = (bands[lang][k] for k in ("ask_threshold", "crisis_threshold", "doubt_below"))
-        detector = detector_bands(oof, severities, table, ask_t, crisis_t, doubt)
+        ask_t, crisis_t, doubt, dismiss = (bands[lang][k] for k in ("ask_threshold", "crisis_threshold",
+                                                                     "doubt_below", "dismiss_below"))
+        detector = detector_bands(oof, severities, table, ask_t, crisis_t, doubt, dismiss)
         full, asked = detector == 2, detector == 1
         # Lexicon takeovers the classifier's doubt turned into a question: where doubt changes the band.
         doubted = detector != detector_bands(oof, severities, table, ask_t, crisis_t, {})

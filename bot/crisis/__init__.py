@@ -26,9 +26,13 @@ Layers (any layer can raise, none can veto; the final severity is the maximum):
   (``doubt_below``, per severity), the message gets the question instead of the full response
   (never for an imminent signal): the lexicon's words were there, their meaning probably was not
   ("I want to stop smoking"). The same holds when all the lexicon heard is the person's past ("I
-  tried to end my life five years ago"). That is the one place a layer lowers another, and only
-  from "take over" to "ask". The thresholds and doubt levels are calibrated on text written by
-  other people than the training data (``scripts/train_crisis_classifier.py``).
+  tried to end my life five years ago"). Lower still (``dismiss_below``, one level per language), a
+  doubted lexicon match alone gets nothing: the classifier is sure the words were used in an
+  ordinary sense ("as a nurse I teach how to ask about suicidal thoughts"); never for an imminent
+  signal, the person's past, weariness, a threat to others or a message of a few words. That is the
+  one place a layer lowers another. The
+  thresholds, doubt and dismiss levels are calibrated on text written by other people than the
+  training data (``scripts/train_crisis_classifier.py``).
   Weariness of life heard alone ("ik ben levensmoe", "my life feels meaningless": no wish to die,
   plan, means or earlier crisis, and no layer rating it above a passive wish) gets the question too:
   it is a theme of meaning as often as a crisis, and asking directly is what crisis lines teach.
@@ -182,6 +186,11 @@ def decide(lang: str, res: _rules.RulesResult, verdict: _classifier.ClassifierVe
         # Weariness of life with nothing more (no wish to die, plan, means or earlier crisis): the
         # direct question, warmly, with the help lines one tap away; a "yes" opens the full flow.
         return replace(result, crisis=False, band="ask", probability=probability)
+    if result.crisis and _lexicon_alone(result) and _dismissible(res) and _dismissed(result, verdict):
+        # Only the lexicon spoke and the classifier is sure its words were used in an ordinary sense
+        # (a nurse preparing a lesson on suicide risk): no question either. Never without the
+        # classifier (engine-down answers keep every lexicon match).
+        return CrisisAssessment(False, None, NO_CRISIS_SIGNALS, lang, probability=probability)
     if result.crisis and _lexicon_alone(result) and (_history_only(res) or _doubted(result, verdict)):
         # Only the lexicon spoke, and either it heard only the person's past ("I tried to end my life
         # five years ago, today I graduated") or the classifier reads the message as ordinary ("we're
@@ -223,6 +232,28 @@ def _history_only(res: _rules.RulesResult) -> bool:
 def _doubted(result: CrisisAssessment, verdict: _classifier.ClassifierVerdict | None) -> bool:
     """The classifier reads the message as clearly ordinary for a lexicon match of this severity."""
     return verdict is not None and verdict.doubts(result.severity)
+
+
+# Fewer words than this cannot show the sense a lexicon match is used in ("bye forever"). Session 22:
+# no ordinary message dismissed on the calibration sets, the blind floors or the training lines out
+# of fold had fewer than six; "bye forever" (p .08 out of fold) would have lost its answer.
+DISMISS_MIN_WORDS = 6
+# A threat to someone else is never dismissed: whether it is meant is not in the sense of its words
+# (two such crisis lines scored below .07 out of fold, "poisoning my boss's coffee, seriously").
+NEVER_DISMISSED = frozenset({"harm_to_others"})
+
+
+def _dismissible(res: _rules.RulesResult) -> bool:
+    """A lexicon match the classifier may silence: long enough to show its sense, not only the
+    person's past (asked about), not weariness (asked about) and no threat to others."""
+    heard = {s for s in res.signals if not s.startswith("layer:")}
+    return (not _history_only(res) and WEARINESS not in heard and not heard & NEVER_DISMISSED
+            and bool(res.readings) and len(res.readings[0].split()) >= DISMISS_MIN_WORDS)
+
+
+def _dismissed(result: CrisisAssessment, verdict: _classifier.ClassifierVerdict | None) -> bool:
+    """The classifier is sure the message is ordinary, beyond doubting a lexicon match of this severity."""
+    return verdict is not None and verdict.dismisses(result.severity)
 
 
 def ask_band_position(assessment: CrisisAssessment) -> float | None:

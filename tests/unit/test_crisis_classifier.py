@@ -96,16 +96,74 @@ def test_the_classifier_names_a_signal_and_a_severity(model, text, lang, signal)
     assert verdict.severity in ("concern", "elevated")
 
 
-def test_a_lexicon_match_the_classifier_reads_as_ordinary_only_asks(model):
-    # "off a bridge" is a lexicon pattern; the classifier sees a holiday plan: ask, never take over.
-    verdict = detect("we are going bungee jumping off a bridge this summer", "en")
-    assert verdict.band == "ask" and not verdict.crisis
-    assert verdict.probability < dict(model.cut("en").doubt)[verdict.severity]
+def test_a_lexicon_match_the_classifier_reads_as_ordinary_never_takes_over(model):
+    # "off a bridge" is a lexicon pattern; the classifier sees a holiday plan: at most the question.
+    from bot.crisis import rules
+
+    text = "we are going bungee jumping off a bridge this summer"
+    assert rules.analyse(text, "en").severity is not None
+    verdict = detect(text, "en")
+    assert not verdict.crisis and verdict.band in ("ask", "none")
 
 
-def _doubting(probability: float = 0.01) -> classifier.ClassifierVerdict:
+def _doubting(probability: float = 0.01, dismiss_below: float = 0.0) -> classifier.ClassifierVerdict:
     return classifier.ClassifierVerdict("none", probability, "suicidal_ideation_passive", "elevated", "x",
-                                        (("concern", 0.5), ("elevated", 0.2), ("high", 0.2)))
+                                        (("concern", 0.5), ("elevated", 0.2), ("high", 0.2)), dismiss_below)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("as a nurse I have to teach students how to ask a patient about suicidal thoughts", "en"),
+    ("als verpleegkundige moet ik stagiairs leren hoe je iemand naar zelfmoordgedachten vraagt", "nl"),
+])
+def test_professional_talk_about_suicide_is_not_interrupted_with_the_question(model, text, lang):
+    # The lexicon hears "suicidal thoughts"; the classifier is sure this is someone's work.
+    from bot.crisis import rules
+
+    assert rules.analyse(text, lang).severity is not None
+    verdict = detect(text, lang)
+    assert verdict.band == "none" and not verdict.crisis, verdict
+    assert verdict.probability < model.cut(lang).dismiss
+
+
+def test_a_sure_classifier_dismisses_a_lexicon_match_only_when_it_also_doubts_it():
+    sure = _doubting(0.05, dismiss_below=0.1)
+    assert sure.dismisses("high") and sure.dismisses("concern")
+    assert not sure.dismisses("imminent") and not sure.dismisses(None)
+    assert not _doubting(0.15, dismiss_below=0.1).dismisses("high")   # doubted: the question
+    assert not _doubting(0.05).dismisses("high")                      # no dismiss level: the question
+
+
+@pytest.mark.parametrize(("text", "lang", "band"), [
+    ("i took all my pills an hour ago and i'm getting sleepy", "en", "crisis"),        # imminent: never doubted
+    ("I tried to end my life five years ago, today I graduated", "en", "ask"),        # the past: always asked
+    ("ik ben levensmoe", "nl", "ask"),                                                # weariness: always asked
+    ("bye forever", "en", "ask"),                                                     # too short to show its sense
+    ("I swear I will strangle my neighbour if he plays that music again tonight", "en", "ask"),  # a threat
+    ("ik heb zin om mijn baas iets aan te doen als hij nog eens zo tegen mij praat", "nl", "ask"),
+    ("As a nurse I teach students how to ask about suicidal thoughts", "en", "none"),  # what is dismissed
+    ("I want to kill myself", "en", "ask"),                                           # doubted, not dismissed
+])
+def test_what_a_sure_classifier_never_silences(model, monkeypatch, text, lang, band):
+    # Even a classifier sure it is ordinary (p .01) leaves these their answer, except the one it is
+    # meant to silence; the last one keeps the question only because this verdict has no dismiss level.
+    verdict = _doubting(0.01, dismiss_below=0.0 if text.startswith("I want") else 0.1)
+    monkeypatch.setattr(classifier, "check", lambda text, lang: verdict)
+    assert detect(text, lang).band == band
+
+
+def test_without_the_classifier_every_lexicon_match_keeps_its_answer():
+    # Engine-down and encoder-down answers never dismiss anything: only a classifier can.
+    verdict = detect("as a nurse I have to teach students how to ask a patient about suicidal thoughts", "en",
+                     use_embeddings=False)
+    assert verdict.band != "none"
+
+
+def test_a_dismiss_level_must_lie_below_the_question_threshold():
+    spec = {"ask_threshold": 0.3, "crisis_threshold": 0.6, "doubt_below": {"high": 0.2}}
+    assert classifier.Cut.from_meta({**spec, "dismiss_below": 0.1}).dismiss == 0.1
+    assert classifier.Cut.from_meta(spec).dismiss == 0.0     # a model calibrated before dismissal
+    with pytest.raises(ValueError, match="dismiss"):
+        classifier.Cut.from_meta({**spec, "dismiss_below": 0.3})
 
 
 def test_doubt_depends_on_the_lexicon_severity():
@@ -200,7 +258,8 @@ def test_calibration_judges_every_message_exactly_as_the_detector_does(model):
     severity, table = train_crisis_classifier.outcome_table(rows, probability)
     langs = [r["lang"] for r in rows]
     codes = [train_crisis_classifier.detector_bands(probability, severity, table, model.cut(lang).ask_threshold,
-                                                    model.cut(lang).crisis_threshold, dict(model.cut(lang).doubt))[i]
+                                                    model.cut(lang).crisis_threshold, dict(model.cut(lang).doubt),
+                                                    model.cut(lang).dismiss)[i]
              for i, lang in enumerate(langs)]
     names = {code: band for band, code in train_crisis_classifier.BAND_CODES.items()}
     assert [names[int(c)] for c in codes] == [detect(r["text"], r["lang"]).band for r in rows]

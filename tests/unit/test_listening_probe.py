@@ -33,7 +33,9 @@ NAMED_FLOOR = {("v1", "en"): 0.94, ("v1", "nl"): 0.94, ("v2", "en"): 0.95, ("v2"
                ("v3", "en"): 0.97, ("v3", "nl"): 0.81, ("v4", "en"): 0.92, ("v4", "nl"): 0.87,
                ("v5", "en"): 0.90, ("v5", "nl"): 0.80, ("v6", "en"): 0.92, ("v6", "nl"): 0.94,
                ("v7", "en"): 0.94, ("v7", "nl"): 0.91, ("v8", "en"): 0.94, ("v8", "nl"): 0.88,
-               ("v9", "en"): 0.94, ("v9", "nl"): 0.84}
+               ("v9", "en"): 0.94, ("v9", "nl"): 0.84, ("v10", "en"): 0.85, ("v10", "nl"): 0.72}
+# v10 (committed unread in session 21) was measured through the gateway in session 22 on the landed
+# commit and after its crisis change (EN named 84 -> 84 %, NL 66 -> 66 %); bot level once: EN 61/70, NL 52/70.
 # v9 (committed unread in session 20) judged session 21's change to the safety question's say-back
 # through the gateway (tests/listening_probe/README.md); bot level once: EN 67/70, NL 60/70.
 # v8 (committed unread in session 17; only its crisis bands counted in session 19) judged session 20's
