@@ -91,21 +91,22 @@ FLOORS = {
     # no longer gets the question. Judged by set 15 (committed unread in session 21), detector:
     #   v15: EN 82 / 94 / 2 / 14 -> 82 / 94 / 2 / 14 %;  NL 74 / 98 / 2 / 40 -> 74 / 98 / 2 / 32 %
     # Sets 9-14 pooled: questions on ordinary messages EN 14.0 -> 9.4 %, NL 18.0 -> 15.3 %, nothing else
-    # moved. Set 15's floors are the after, one message of slack.
+    # moved. Set 15's floors are the after, one message of slack; the question ceilings of sets 9-14
+    # were lowered to the after plus one message, so the questions saved stay saved.
     BLIND / "v15_en.jsonl": {"full_or_ask": 0.92, "full": 0.8, "ordinary_full_max": 0.04, "ordinary_ask_max": 0.16},
     BLIND / "v15_nl.jsonl": {"full_or_ask": 0.96, "full": 0.72, "ordinary_full_max": 0.04, "ordinary_ask_max": 0.34},
-    BLIND / "v14_en.jsonl": {"full_or_ask": 0.89, "full": 0.77, "ordinary_full_max": 0.1, "ordinary_ask_max": 0.12},
-    BLIND / "v14_nl.jsonl": {"full_or_ask": 0.96, "full": 0.82, "ordinary_full_max": 0.04, "ordinary_ask_max": 0.12},
-    BLIND / "v13_en.jsonl": {"full_or_ask": 0.92, "full": 0.66, "ordinary_full_max": 0.04, "ordinary_ask_max": 0.12},
+    BLIND / "v14_en.jsonl": {"full_or_ask": 0.89, "full": 0.77, "ordinary_full_max": 0.1, "ordinary_ask_max": 0.08},
+    BLIND / "v14_nl.jsonl": {"full_or_ask": 0.96, "full": 0.82, "ordinary_full_max": 0.04, "ordinary_ask_max": 0.1},
+    BLIND / "v13_en.jsonl": {"full_or_ask": 0.92, "full": 0.66, "ordinary_full_max": 0.04, "ordinary_ask_max": 0.08},
     BLIND / "v13_nl.jsonl": {"full_or_ask": 0.92, "full": 0.74, "ordinary_full_max": 0.04, "ordinary_ask_max": 0.18},
-    BLIND / "v12_en.jsonl": {"full_or_ask": 0.92, "full": 0.74, "ordinary_full_max": 0.062, "ordinary_ask_max": 0.143},
-    BLIND / "v12_nl.jsonl": {"full_or_ask": 0.92, "full": 0.84, "ordinary_full_max": 0.06, "ordinary_ask_max": 0.22},
-    BLIND / "v11_en.jsonl": {"full_or_ask": 0.98, "full": 0.76, "ordinary_full_max": 0.1, "ordinary_ask_max": 0.2},
-    BLIND / "v11_nl.jsonl": {"full_or_ask": 0.96, "full": 0.82, "ordinary_full_max": 0.06, "ordinary_ask_max": 0.24},
-    BLIND / "v10_en.jsonl": {"full_or_ask": 0.96, "full": 0.78, "ordinary_full_max": 0.04, "ordinary_ask_max": 0.2},
-    BLIND / "v10_nl.jsonl": {"full_or_ask": 0.96, "full": 0.8, "ordinary_full_max": 0.02, "ordinary_ask_max": 0.24},
-    BLIND / "v9_en.jsonl": {"full_or_ask": 0.96, "full": 0.8, "ordinary_full_max": 0.02, "ordinary_ask_max": 0.18},
-    BLIND / "v9_nl.jsonl": {"full_or_ask": 0.92, "full": 0.8, "ordinary_full_max": 0.04, "ordinary_ask_max": 0.2},
+    BLIND / "v12_en.jsonl": {"full_or_ask": 0.92, "full": 0.74, "ordinary_full_max": 0.062, "ordinary_ask_max": 0.103},
+    BLIND / "v12_nl.jsonl": {"full_or_ask": 0.92, "full": 0.84, "ordinary_full_max": 0.06, "ordinary_ask_max": 0.18},
+    BLIND / "v11_en.jsonl": {"full_or_ask": 0.98, "full": 0.76, "ordinary_full_max": 0.1, "ordinary_ask_max": 0.14},
+    BLIND / "v11_nl.jsonl": {"full_or_ask": 0.96, "full": 0.82, "ordinary_full_max": 0.06, "ordinary_ask_max": 0.2},
+    BLIND / "v10_en.jsonl": {"full_or_ask": 0.96, "full": 0.78, "ordinary_full_max": 0.04, "ordinary_ask_max": 0.16},
+    BLIND / "v10_nl.jsonl": {"full_or_ask": 0.96, "full": 0.8, "ordinary_full_max": 0.02, "ordinary_ask_max": 0.22},
+    BLIND / "v9_en.jsonl": {"full_or_ask": 0.96, "full": 0.8, "ordinary_full_max": 0.02, "ordinary_ask_max": 0.12},
+    BLIND / "v9_nl.jsonl": {"full_or_ask": 0.92, "full": 0.8, "ordinary_full_max": 0.04, "ordinary_ask_max": 0.16},
     CALIBRATION / "v8_en.jsonl": {"full_or_ask": 0.98, "full": 0.9, "ordinary_full_max": 0.02, "ordinary_ask_max": 0.22},
     CALIBRATION / "v8_nl.jsonl": {"full_or_ask": 0.94, "full": 0.74, "ordinary_full_max": 0.04, "ordinary_ask_max": 0.18},
     CALIBRATION / "v7_en.jsonl": {"full_or_ask": 0.98, "full": 0.9, "ordinary_full_max": 0.02, "ordinary_ask_max": 0.24},
