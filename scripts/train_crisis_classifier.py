@@ -16,9 +16,8 @@ sets in tests/crisis_corpus/blind/):
    :func:`bot.crisis.decide` exactly as the detector judges them. A grid search picks the two
    thresholds, the per-severity doubt levels and the dismiss level that come closest to the
    issue's targets (crisis messages full >= 90 %; hard negatives full <= 3 %, asked <= 10 %) in
-   both languages, where
-   every crisis message left without any response costs most and every question on one of the
-   listening probe's plain reflections costs too, while at most ``max_full_on_probe`` of those
+   both languages, where every crisis message left without any response costs most and every
+   question on one of the listening probe's plain reflections costs too, while at most ``max_full_on_probe`` of those
    reflections per language get the full response (labels.yml says why not out of fold on the
    training lines);
 5. prints the out-of-fold results at those thresholds and writes

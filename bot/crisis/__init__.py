@@ -30,9 +30,8 @@ Layers (any layer can raise, none can veto; the final severity is the maximum):
   doubted lexicon match alone gets nothing: the classifier is sure the words were used in an
   ordinary sense ("as a nurse I teach how to ask about suicidal thoughts"); never for an imminent
   signal, the person's past, weariness, a threat to others or a message of a few words. That is the
-  one place a layer lowers another. The
-  thresholds, doubt and dismiss levels are calibrated on text written by other people than the
-  training data (``scripts/train_crisis_classifier.py``).
+  one place a layer lowers another. The thresholds, doubt and dismiss levels are calibrated on text
+  written by other people than the training data (``scripts/train_crisis_classifier.py``).
   Weariness of life heard alone ("ik ben levensmoe", "my life feels meaningless": no wish to die,
   plan, means or earlier crisis, and no layer rating it above a passive wish) gets the question too:
   it is a theme of meaning as often as a crisis, and asking directly is what crisis lines teach.
@@ -209,6 +208,11 @@ def _layers(assessment: CrisisAssessment) -> set[str]:
     return {t for t in assessment.signals if t.startswith("layer:")}
 
 
+def _heard(res: _rules.RulesResult) -> set[str]:
+    """The signals the lexicon heard, without its "layer:" tag."""
+    return {s for s in res.signals if not s.startswith("layer:")}
+
+
 def _lexicon_alone(result: CrisisAssessment) -> bool:
     """Only the lexicon raised (not the context layer, not the classifier), and not imminently."""
     return _layers(result) == {"layer:rules"} and result.severity != "imminent"
@@ -217,16 +221,15 @@ def _lexicon_alone(result: CrisisAssessment) -> bool:
 def _weariness_only(res: _rules.RulesResult, result: CrisisAssessment) -> bool:
     """The lexicon heard weariness of life and nothing else, the context layer stayed silent, and no
     layer rates the message above a passive wish (the classifier may call it that, nothing more)."""
-    heard = {s for s in res.signals if not s.startswith("layer:")}
-    return (heard == {WEARINESS} and "layer:context" not in result.signals
+    return (_heard(res) == {WEARINESS} and "layer:context" not in result.signals
             and severity_rank(result.severity) <= severity_rank(_rules.SIGNAL_SEVERITY[WEARINESS]))
 
 
 def _history_only(res: _rules.RulesResult) -> bool:
     """Every signal the lexicon heard is about the person's past: history is asked about, never
     taken over on (a recent attempt is not history: it is its own, high signal)."""
-    signals = [s for s in res.signals if not s.startswith("layer:")]
-    return bool(signals) and all(s in _rules.HISTORY_SIGNALS for s in signals)
+    heard = _heard(res)
+    return bool(heard) and heard <= _rules.HISTORY_SIGNALS
 
 
 def _doubted(result: CrisisAssessment, verdict: _classifier.ClassifierVerdict | None) -> bool:
@@ -246,7 +249,7 @@ NEVER_DISMISSED = frozenset({"harm_to_others"})
 def _dismissible(res: _rules.RulesResult) -> bool:
     """A lexicon match the classifier may silence: long enough to show its sense, not only the
     person's past (asked about), not weariness (asked about) and no threat to others."""
-    heard = {s for s in res.signals if not s.startswith("layer:")}
+    heard = _heard(res)
     return (not _history_only(res) and WEARINESS not in heard and not heard & NEVER_DISMISSED
             and bool(res.readings) and len(res.readings[0].split()) >= DISMISS_MIN_WORDS)
 

@@ -23,8 +23,8 @@ A multinomial logistic regression over the sentence vector names the most likely
 ``scripts/train_crisis_classifier.py`` trains all three on ``bot/crisis/training/`` and the lexicon
 corpora and writes ``model/classifier.npz`` and ``model/classifier.json``. Two thresholds per language
 cut the probability into the three bands of DESIGN.md section 3. They, and how low a probability must be
-to doubt a lexicon match (per severity) or to dismiss one, are calibrated per language on the calibration sets in
-``tests/crisis_corpus/calibration/``: messages written by other people than the training data, so
+to doubt a lexicon match (per severity) or to dismiss one, are calibrated per language on the
+calibration sets in ``tests/crisis_corpus/calibration/``: messages written by other people than the training data, so
 the bands are set on the kind of text the model has not learned from (never on the blind sets):
 
 * ``crisis``  (p >= ``crisis_threshold``): the full crisis response;
@@ -119,8 +119,7 @@ class Cut:
     # song about dark thoughts, "365 days clean from cutting"). On the calibration sets in session
     # 22, 74 of the 158 questions on 738 ordinary messages came from lexicon matches the classifier
     # put in no band at all, mostly below .10; of 739 crisis messages two were caught that way, at
-    # .17 and .22. The person's past and weariness are still
-    # asked about, and imminent signals are never doubted.
+    # .17 and .22. Which matches are never dismissed: bot.crisis._dismissible.
     dismiss: float = 0.0
 
     @classmethod

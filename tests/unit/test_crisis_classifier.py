@@ -133,20 +133,20 @@ def test_a_sure_classifier_dismisses_a_lexicon_match_only_when_it_also_doubts_it
     assert not _doubting(0.05).dismisses("high")                      # no dismiss level: the question
 
 
-@pytest.mark.parametrize(("text", "lang", "band"), [
-    ("i took all my pills an hour ago and i'm getting sleepy", "en", "crisis"),        # imminent: never doubted
-    ("I tried to end my life five years ago, today I graduated", "en", "ask"),        # the past: always asked
-    ("ik ben levensmoe", "nl", "ask"),                                                # weariness: always asked
-    ("bye forever", "en", "ask"),                                                     # too short to show its sense
-    ("I swear I will strangle my neighbour if he plays that music again tonight", "en", "ask"),  # a threat
-    ("ik heb zin om mijn baas iets aan te doen als hij nog eens zo tegen mij praat", "nl", "ask"),
-    ("As a nurse I teach students how to ask about suicidal thoughts", "en", "none"),  # what is dismissed
-    ("I want to kill myself", "en", "ask"),                                           # doubted, not dismissed
+@pytest.mark.parametrize(("text", "lang", "dismiss_below", "band"), [
+    ("i took all my pills an hour ago and i'm getting sleepy", "en", 0.1, "crisis"),  # imminent: never doubted
+    ("I tried to end my life five years ago, today I graduated", "en", 0.1, "ask"),  # the past: always asked
+    ("ik ben levensmoe", "nl", 0.1, "ask"),                                          # weariness: always asked
+    ("bye forever", "en", 0.1, "ask"),                                               # too short to show its sense
+    ("I swear I will strangle my neighbour if he plays that music again tonight", "en", 0.1, "ask"),  # a threat
+    ("ik heb zin om mijn baas iets aan te doen als hij nog eens zo tegen mij praat", "nl", 0.1, "ask"),
+    ("As a nurse I teach students how to ask about suicidal thoughts", "en", 0.1, "none"),  # what is dismissed
+    ("I want to kill myself", "en", 0.0, "ask"),                                     # no dismiss level: doubted only
 ])
-def test_what_a_sure_classifier_never_silences(model, monkeypatch, text, lang, band):
+def test_what_a_sure_classifier_never_silences(model, monkeypatch, text, lang, dismiss_below, band):
     # Even a classifier sure it is ordinary (p .01) leaves these their answer, except the one it is
-    # meant to silence; the last one keeps the question only because this verdict has no dismiss level.
-    verdict = _doubting(0.01, dismiss_below=0.0 if text.startswith("I want") else 0.1)
+    # meant to silence; the last one keeps the question because this verdict has no dismiss level.
+    verdict = _doubting(0.01, dismiss_below=dismiss_below)
     monkeypatch.setattr(classifier, "check", lambda text, lang: verdict)
     assert detect(text, lang).band == band
 
