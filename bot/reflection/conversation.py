@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from bot.content import check_language, section
 from bot.wellbeing.model import dimension as dimension_of
 
-from .mapping import Heard, has_cue, hear, settings
+from .mapping import Heard, has_cue, hear, settings, topics_in
 
 BEGIN_KINDS = ("share", "want_to_talk", "ordinary_goal")
 
@@ -219,6 +219,17 @@ def _questions_before_next_step() -> int:
 
 # ---------------------------------------------------------------------------------- public API
 
+def _goal_side(heard: Heard, text: str, lang: str) -> Heard:
+    """A goal is about its object, the first topic it names: "drink less when I go out with my
+    friends" is about drinking, so that topic and its side of life lead."""
+    named = topics_in(text, lang)
+    if not named:
+        return heard
+    topic, side = named[0]
+    also = heard.dimension if heard.dimension != side else heard.also
+    return replace(heard, dimension=side, topic=topic, also=also)
+
+
 def begin(text: str, lang: str, kind: str = "share", recent: list[str] | None = None) -> Reply:
     """The first reply to something the person shared (`kind` "share"), a request to talk
     ("want_to_talk"), or an ordinary goal such as quitting smoking ("ordinary_goal")."""
@@ -232,6 +243,8 @@ def begin(text: str, lang: str, kind: str = "share", recent: list[str] | None = 
         objection.thread.answers = 0
         return objection
     heard = hear(text, lang) if kind != "want_to_talk" else Heard(None)
+    if kind == "ordinary_goal":
+        heard = _goal_side(heard, text, lang)
     _on_side(thread, heard)
     if kind == "want_to_talk":
         return _send(thread, _pick(bank["want_to_talk"], thread, text))

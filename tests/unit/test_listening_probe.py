@@ -29,11 +29,15 @@ import listening_probe  # noqa: E402
 # 14) was measured before and after: EN 65 -> 64/70, NL 56 -> 57/70, detector takeovers EN 1 -> 1,
 # NL 1 -> 3. v4 before -> after: EN 64 -> 66, NL 59 -> 62; takeovers EN 2 -> 1, NL 5 -> 5.
 # Takeovers above the issue's target (1) are pinned as they are, not hidden.
-NAMED_FLOOR = {("v1", "en"): 0.94, ("v1", "nl"): 0.94, ("v2", "en"): 0.95, ("v2", "nl"): 0.88,
-               ("v3", "en"): 0.97, ("v3", "nl"): 0.81, ("v4", "en"): 0.92, ("v4", "nl"): 0.87,
-               ("v5", "en"): 0.90, ("v5", "nl"): 0.80, ("v6", "en"): 0.92, ("v6", "nl"): 0.94,
-               ("v7", "en"): 0.94, ("v7", "nl"): 0.91, ("v8", "en"): 0.94, ("v8", "nl"): 0.88,
-               ("v9", "en"): 0.94, ("v9", "nl"): 0.84, ("v10", "en"): 0.85, ("v10", "nl"): 0.72}
+NAMED_FLOOR = {("v1", "en"): 0.94, ("v1", "nl"): 0.95, ("v2", "en"): 0.95, ("v2", "nl"): 0.90,
+               ("v3", "en"): 0.97, ("v3", "nl"): 0.85, ("v4", "en"): 0.92, ("v4", "nl"): 0.87,
+               ("v5", "en"): 0.90, ("v5", "nl"): 0.84, ("v6", "en"): 0.92, ("v6", "nl"): 0.95,
+               ("v7", "en"): 0.94, ("v7", "nl"): 0.94, ("v8", "en"): 0.94, ("v8", "nl"): 0.90,
+               ("v9", "en"): 0.97, ("v9", "nl"): 0.94, ("v10", "en"): 0.91, ("v10", "nl"): 0.84}
+# Session 23 (listening batches 5 and 6, 581 reflections written to teach sense over surface words,
+# near-copies of any probe line left out; hashed-word weight 1.5, chosen on v1-v10 together): bot
+# level Dutch 614 -> 641 of 700 on v1-v10 (v10 52 -> 60, v9 60 -> 67), English 662 -> 663; unread
+# v11 EN 69 -> 70, NL 61 -> 63. Floors raised to one message below where that moved them.
 # v10 (committed unread in session 21) was measured through the gateway in session 22 on the landed
 # commit and after its crisis change (EN named 84 -> 84 %, NL 66 -> 66 %); bot level once: EN 61/70, NL 52/70.
 # v9 (committed unread in session 20) judged session 21's change to the safety question's say-back

@@ -93,7 +93,10 @@ def test_i_dont_know_gets_one_gentler_question_not_two(lang, dont_know):
 
 @pytest.mark.parametrize("lang,goal,topic_word", [("en", "I want to quit smoking", "smok"),
                                                   ("nl", "ik wil stoppen met roken", "roken"),
-                                                  ("nl", "ik wil minder drinken in het weekend", "alcohol")])
+                                                  ("nl", "ik wil minder drinken in het weekend", "alcohol"),
+                                                  # the goal's object leads, not the company it names
+                                                  ("en", "I want to drink less when I go out with my friends",
+                                                   "alcohol")])
 def test_an_ordinary_goal_is_taken_as_a_goal(lang, goal, topic_word):
     text = _text(begin(goal, lang, kind="ordinary_goal"))
     assert topic_word in text.lower()
