@@ -93,20 +93,29 @@ FLOORS = {
     # Sets 9-14 pooled: questions on ordinary messages EN 14.0 -> 9.4 %, NL 18.0 -> 15.3 %, nothing else
     # moved. Set 15's floors are the after, one message of slack; the question ceilings of sets 9-14
     # were lowered to the after plus one message, so the questions saved stay saved.
-    BLIND / "v15_en.jsonl": {"full_or_ask": 0.92, "full": 0.8, "ordinary_full_max": 0.04, "ordinary_ask_max": 0.16},
+    # Session 23: sets 9-13 became calibration sets (1,239 messages per language by twelve writers):
+    # EN question threshold .30 -> .26, NL dismiss level .08 -> .10. Judged by set 16 (committed unread
+    # in session 22), detector, landed -> recalibrated:
+    #   v16: EN 88 / 98 / 0 / 26.5 -> 88 / 100 / 0 / 28.6 %;  NL 82 / 100 / 4 / 18 -> 82 / 100 / 4 / 18 %
+    # Sets 14-15 (EN; NL unchanged): full-or-ask 92.9 -> 93.9 %, takeovers 5 -> 3, questions 10 -> 15 of
+    # 100. One crisis message more answered on both, a few more questions: kept (a missed crisis is the
+    # worst error). Question ceilings raised where the lower threshold asks more: v12, v14, v15 EN.
+    BLIND / "v16_en.jsonl": {"full_or_ask": 0.98, "full": 0.86, "ordinary_full_max": 0.03, "ordinary_ask_max": 0.31},
+    BLIND / "v16_nl.jsonl": {"full_or_ask": 0.98, "full": 0.8, "ordinary_full_max": 0.06, "ordinary_ask_max": 0.2},
+    BLIND / "v15_en.jsonl": {"full_or_ask": 0.92, "full": 0.8, "ordinary_full_max": 0.04, "ordinary_ask_max": 0.22},
     BLIND / "v15_nl.jsonl": {"full_or_ask": 0.96, "full": 0.72, "ordinary_full_max": 0.04, "ordinary_ask_max": 0.34},
-    BLIND / "v14_en.jsonl": {"full_or_ask": 0.89, "full": 0.77, "ordinary_full_max": 0.1, "ordinary_ask_max": 0.08},
+    BLIND / "v14_en.jsonl": {"full_or_ask": 0.89, "full": 0.77, "ordinary_full_max": 0.1, "ordinary_ask_max": 0.12},
     BLIND / "v14_nl.jsonl": {"full_or_ask": 0.96, "full": 0.82, "ordinary_full_max": 0.04, "ordinary_ask_max": 0.1},
-    BLIND / "v13_en.jsonl": {"full_or_ask": 0.92, "full": 0.66, "ordinary_full_max": 0.04, "ordinary_ask_max": 0.08},
-    BLIND / "v13_nl.jsonl": {"full_or_ask": 0.92, "full": 0.74, "ordinary_full_max": 0.04, "ordinary_ask_max": 0.18},
-    BLIND / "v12_en.jsonl": {"full_or_ask": 0.92, "full": 0.74, "ordinary_full_max": 0.062, "ordinary_ask_max": 0.103},
-    BLIND / "v12_nl.jsonl": {"full_or_ask": 0.92, "full": 0.84, "ordinary_full_max": 0.06, "ordinary_ask_max": 0.18},
-    BLIND / "v11_en.jsonl": {"full_or_ask": 0.98, "full": 0.76, "ordinary_full_max": 0.1, "ordinary_ask_max": 0.14},
-    BLIND / "v11_nl.jsonl": {"full_or_ask": 0.96, "full": 0.82, "ordinary_full_max": 0.06, "ordinary_ask_max": 0.2},
-    BLIND / "v10_en.jsonl": {"full_or_ask": 0.96, "full": 0.78, "ordinary_full_max": 0.04, "ordinary_ask_max": 0.16},
-    BLIND / "v10_nl.jsonl": {"full_or_ask": 0.96, "full": 0.8, "ordinary_full_max": 0.02, "ordinary_ask_max": 0.22},
-    BLIND / "v9_en.jsonl": {"full_or_ask": 0.96, "full": 0.8, "ordinary_full_max": 0.02, "ordinary_ask_max": 0.12},
-    BLIND / "v9_nl.jsonl": {"full_or_ask": 0.92, "full": 0.8, "ordinary_full_max": 0.04, "ordinary_ask_max": 0.16},
+    CALIBRATION / "v13_en.jsonl": {"full_or_ask": 0.92, "full": 0.66, "ordinary_full_max": 0.04, "ordinary_ask_max": 0.08},
+    CALIBRATION / "v13_nl.jsonl": {"full_or_ask": 0.92, "full": 0.74, "ordinary_full_max": 0.04, "ordinary_ask_max": 0.18},
+    CALIBRATION / "v12_en.jsonl": {"full_or_ask": 0.92, "full": 0.74, "ordinary_full_max": 0.062, "ordinary_ask_max": 0.19},
+    CALIBRATION / "v12_nl.jsonl": {"full_or_ask": 0.92, "full": 0.84, "ordinary_full_max": 0.06, "ordinary_ask_max": 0.18},
+    CALIBRATION / "v11_en.jsonl": {"full_or_ask": 0.98, "full": 0.76, "ordinary_full_max": 0.1, "ordinary_ask_max": 0.14},
+    CALIBRATION / "v11_nl.jsonl": {"full_or_ask": 0.96, "full": 0.82, "ordinary_full_max": 0.06, "ordinary_ask_max": 0.2},
+    CALIBRATION / "v10_en.jsonl": {"full_or_ask": 0.96, "full": 0.78, "ordinary_full_max": 0.04, "ordinary_ask_max": 0.16},
+    CALIBRATION / "v10_nl.jsonl": {"full_or_ask": 0.96, "full": 0.8, "ordinary_full_max": 0.02, "ordinary_ask_max": 0.22},
+    CALIBRATION / "v9_en.jsonl": {"full_or_ask": 0.96, "full": 0.8, "ordinary_full_max": 0.02, "ordinary_ask_max": 0.12},
+    CALIBRATION / "v9_nl.jsonl": {"full_or_ask": 0.92, "full": 0.8, "ordinary_full_max": 0.04, "ordinary_ask_max": 0.16},
     CALIBRATION / "v8_en.jsonl": {"full_or_ask": 0.98, "full": 0.9, "ordinary_full_max": 0.02, "ordinary_ask_max": 0.22},
     CALIBRATION / "v8_nl.jsonl": {"full_or_ask": 0.94, "full": 0.74, "ordinary_full_max": 0.04, "ordinary_ask_max": 0.18},
     CALIBRATION / "v7_en.jsonl": {"full_or_ask": 0.98, "full": 0.9, "ordinary_full_max": 0.02, "ordinary_ask_max": 0.24},

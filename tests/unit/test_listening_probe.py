@@ -33,11 +33,13 @@ NAMED_FLOOR = {("v1", "en"): 0.94, ("v1", "nl"): 0.95, ("v2", "en"): 0.95, ("v2"
                ("v3", "en"): 0.97, ("v3", "nl"): 0.85, ("v4", "en"): 0.92, ("v4", "nl"): 0.87,
                ("v5", "en"): 0.90, ("v5", "nl"): 0.84, ("v6", "en"): 0.92, ("v6", "nl"): 0.95,
                ("v7", "en"): 0.94, ("v7", "nl"): 0.94, ("v8", "en"): 0.94, ("v8", "nl"): 0.90,
-               ("v9", "en"): 0.97, ("v9", "nl"): 0.94, ("v10", "en"): 0.91, ("v10", "nl"): 0.84}
+               ("v9", "en"): 0.97, ("v9", "nl"): 0.94, ("v10", "en"): 0.91, ("v10", "nl"): 0.84,
+               ("v11", "en"): 0.98, ("v11", "nl"): 0.88}
 # Session 23 (listening batches 5 and 6, 581 reflections written to teach sense over surface words,
 # near-copies of any probe line left out; hashed-word weight 1.5, chosen on v1-v10 together): bot
-# level Dutch 614 -> 641 of 700 on v1-v10 (v10 52 -> 60, v9 60 -> 67), English 662 -> 663; unread
-# v11 EN 69 -> 70, NL 61 -> 63. Floors raised to one message below where that moved them.
+# level Dutch 614 -> 641 of 700 on v1-v10 (v10 52 -> 60, v9 60 -> 67), English 662 -> 663. Floors
+# raised to one message below where that moved them. v11 (committed unread in session 22) judged it:
+# bot level EN 69 -> 70/70, NL 61 -> 63/70; its floors are the after less one message.
 # v10 (committed unread in session 21) was measured through the gateway in session 22 on the landed
 # commit and after its crisis change (EN named 84 -> 84 %, NL 66 -> 66 %); bot level once: EN 61/70, NL 52/70.
 # v9 (committed unread in session 20) judged session 21's change to the safety question's say-back
