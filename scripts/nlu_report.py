@@ -23,9 +23,9 @@ from stack import RASA_BIN, _rasa_env, ensure_model  # noqa: E402
 HELDOUT = ROOT / "tests" / "nlu_heldout"
 
 
-def evaluate(model: Path, lang: str) -> dict:
+def evaluate(model: Path, lang: str, heldout: Path = HELDOUT) -> dict:
     with tempfile.TemporaryDirectory() as out:
-        subprocess.run([str(RASA_BIN), "test", "nlu", "--nlu", str(HELDOUT / f"{lang}.yml"), "--model", str(model),
+        subprocess.run([str(RASA_BIN), "test", "nlu", "--nlu", str(heldout / f"{lang}.yml"), "--model", str(model),
                         "--out", out, "--no-plot"], cwd=ROOT, check=True, env=_rasa_env(),
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         report = json.loads((Path(out) / "intent_report.json").read_text())
@@ -49,9 +49,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", type=Path)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--set", type=Path, default=HELDOUT,
+                        help="a folder with en.yml and nl.yml (default: tests/nlu_heldout; the second "
+                             "writer's set is tests/nlu_heldout/v2)")
     args = parser.parse_args(argv)
     model = args.model or ensure_model()
-    result = {lang: evaluate(model, lang) for lang in ("en", "nl")}
+    result = {lang: evaluate(model, lang, args.set) for lang in ("en", "nl")}
     for lang, r in result.items():
         print(f"\n== {lang}: accuracy {r['accuracy']:.3f}, macro F1 {r['macro_f1']:.3f}, "
               f"crisis intent on non-crisis lines {r['crisis_on_ordinary']:.1%}")

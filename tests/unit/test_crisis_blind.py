@@ -100,17 +100,29 @@ FLOORS = {
     # Sets 14-15 (EN; NL unchanged): full-or-ask 92.9 -> 93.9 %, takeovers 5 -> 3, questions 10 -> 15 of
     # 100. One crisis message more answered on both, a few more questions: kept (a missed crisis is the
     # worst error). Question ceilings raised where the lower threshold asks more: v12, v14, v15 EN.
+    # Session 24: the model learns from the calibration sets too, cross-fitted (each set's probabilities
+    # for the band search from a model trained without its writer's group; four groups). Judged by set
+    # 17 (committed unread in session 23), detector, landed -> cross-fitted:
+    #   v17: EN 84 / 96 / 0 / 18 -> 82 / 98 / 0 / 16 %;  NL 80 / 96 / 0 / 24 -> 80 / 96 / 0 / 16 %
+    # Sets 14-16 pooled: EN 83.2 / 96.0 / 2.0 / 19.5 -> 83.9 / 96.0 / 2.0 / 18.8 %, NL 79.9 / 98.7 / 2.7 /
+    # 19.3 -> 77.9 / 98.7 / 1.3 / 13.3 %. No crisis message lost its answer anywhere, one more English one
+    # answered; Dutch asks a third less and takes over two fewer, at the price of three Dutch crisis
+    # messages moving from the full response to the question (NL full threshold .60 -> .69; set 14 NL's
+    # full floor .82 -> .73). Set 17's floors are the after, one message of slack. Calibration set 11 EN
+    # asks one hard negative more (ceiling .14 -> .18).
+    BLIND / "v17_en.jsonl": {"full_or_ask": 0.96, "full": 0.8, "ordinary_full_max": 0.02, "ordinary_ask_max": 0.18},
+    BLIND / "v17_nl.jsonl": {"full_or_ask": 0.94, "full": 0.78, "ordinary_full_max": 0.02, "ordinary_ask_max": 0.18},
     BLIND / "v16_en.jsonl": {"full_or_ask": 0.98, "full": 0.86, "ordinary_full_max": 0.03, "ordinary_ask_max": 0.31},
     BLIND / "v16_nl.jsonl": {"full_or_ask": 0.98, "full": 0.8, "ordinary_full_max": 0.06, "ordinary_ask_max": 0.2},
     BLIND / "v15_en.jsonl": {"full_or_ask": 0.92, "full": 0.8, "ordinary_full_max": 0.04, "ordinary_ask_max": 0.22},
     BLIND / "v15_nl.jsonl": {"full_or_ask": 0.96, "full": 0.72, "ordinary_full_max": 0.04, "ordinary_ask_max": 0.34},
     BLIND / "v14_en.jsonl": {"full_or_ask": 0.89, "full": 0.77, "ordinary_full_max": 0.1, "ordinary_ask_max": 0.12},
-    BLIND / "v14_nl.jsonl": {"full_or_ask": 0.96, "full": 0.82, "ordinary_full_max": 0.04, "ordinary_ask_max": 0.1},
+    BLIND / "v14_nl.jsonl": {"full_or_ask": 0.96, "full": 0.73, "ordinary_full_max": 0.04, "ordinary_ask_max": 0.1},
     CALIBRATION / "v13_en.jsonl": {"full_or_ask": 0.92, "full": 0.66, "ordinary_full_max": 0.04, "ordinary_ask_max": 0.08},
     CALIBRATION / "v13_nl.jsonl": {"full_or_ask": 0.92, "full": 0.74, "ordinary_full_max": 0.04, "ordinary_ask_max": 0.18},
     CALIBRATION / "v12_en.jsonl": {"full_or_ask": 0.92, "full": 0.74, "ordinary_full_max": 0.062, "ordinary_ask_max": 0.19},
     CALIBRATION / "v12_nl.jsonl": {"full_or_ask": 0.92, "full": 0.84, "ordinary_full_max": 0.06, "ordinary_ask_max": 0.18},
-    CALIBRATION / "v11_en.jsonl": {"full_or_ask": 0.98, "full": 0.76, "ordinary_full_max": 0.1, "ordinary_ask_max": 0.14},
+    CALIBRATION / "v11_en.jsonl": {"full_or_ask": 0.98, "full": 0.76, "ordinary_full_max": 0.1, "ordinary_ask_max": 0.18},
     CALIBRATION / "v11_nl.jsonl": {"full_or_ask": 0.96, "full": 0.82, "ordinary_full_max": 0.06, "ordinary_ask_max": 0.2},
     CALIBRATION / "v10_en.jsonl": {"full_or_ask": 0.96, "full": 0.78, "ordinary_full_max": 0.04, "ordinary_ask_max": 0.16},
     CALIBRATION / "v10_nl.jsonl": {"full_or_ask": 0.96, "full": 0.8, "ordinary_full_max": 0.02, "ordinary_ask_max": 0.22},

@@ -264,3 +264,41 @@ def test_calibration_judges_every_message_exactly_as_the_detector_does(model):
     names = {code: band for band, code in train_crisis_classifier.BAND_CODES.items()}
     assert [names[int(c)] for c in codes] == [detect(r["text"], r["lang"]).band for r in rows]
     assert {"crisis", "ask", "none"} <= {names[int(c)] for c in codes}   # all three bands are exercised
+
+
+def test_each_writer_is_in_one_cross_fitting_group_and_every_group_holds_writers():
+    # A writer whose English lines score with a model that learnt from their Dutch ones (or the
+    # reverse) would look easier than a new writer; one version's sets share a group.
+    cfg = train_crisis_classifier.config()
+    n_groups = train_crisis_classifier.cross_fit_groups(cfg)
+    assert n_groups >= 2
+    groups: dict[str, set[int]] = {}
+    for row in train_crisis_classifier.calibration_set_lines(cfg):
+        groups.setdefault(row["source"].split("_")[0], set()).add(row["group"])
+    assert all(len(g) == 1 for g in groups.values()), groups
+    assert set().union(*groups.values()) == set(range(n_groups))
+
+
+def test_a_calibration_line_is_scored_by_a_model_that_never_saw_its_group(monkeypatch):
+    import numpy as np
+
+    rows = [{"text": f"line {i}", "lang": "en", "label": "none", "category": "calibration", "group": i % 3}
+            for i in range(9)] + [{"text": "training line", "lang": "en", "label": "none", "category": "everyday"}]
+    by_row = [[i] for i in range(len(rows))]
+    pieces = [r["text"] for r in rows]
+    trained_on: list[set[str]] = []
+
+    def fake_fit(cfg, texts, vectors, labels, platt):
+        trained_on.append(set(texts))
+        return len(trained_on) - 1
+
+    def fake_score(model, texts, vectors, lang):
+        assert texts[0] not in trained_on[model]            # never scored by a model that learnt it
+        return classifier.ClassifierVerdict("none", 0.1, "suicidal_ideation_passive", "elevated", texts[0])
+
+    monkeypatch.setattr(train_crisis_classifier, "fit", fake_fit)
+    monkeypatch.setattr(classifier, "score", fake_score)
+    cfg = {"model": {"piece_negatives": []}}
+    cross = train_crisis_classifier.cross_fitted(cfg, rows, by_row, pieces, np.zeros((len(rows), 2)), (1.0, 0.0))
+    assert len(trained_on) == 3 and all("training line" in t for t in trained_on)
+    assert set(cross) == {("en", f"line {i}") for i in range(9)}

