@@ -329,6 +329,17 @@ def cross_fitted(cfg: dict, rows: list[dict], by_row: list[list[int]], pieces: l
     return out
 
 
+def calibration_probabilities(model: classifier.Model, rows: list[dict],
+                              cross: dict[tuple[str, str], float]) -> np.ndarray:
+    """Each calibration row's probability: the cross-fitted one where there is one, else the final
+    model's (the listening probes, and every row when the model does not train on the sets)."""
+    known = [None if row["probe"] else cross.get((row["lang"], row["text"])) for row in rows]
+    todo = [i for i, k in enumerate(known) if k is None]
+    p = np.array([k or 0.0 for k in known])
+    p[todo] = model_probabilities(model, [rows[i] for i in todo])
+    return p
+
+
 def calibrate(cfg: dict, model: classifier.Model,
               cross: dict[tuple[str, str], float] | None = None) -> dict[str, dict]:
     """Per language: thresholds and doubt levels from a grid search on that language's calibration
@@ -336,10 +347,7 @@ def calibrate(cfg: dict, model: classifier.Model,
     calibrated apart: one language's most alarming plain reflection should not set the other's bar.
     ``cross``: cross-fitted probabilities of the calibration sets when the model trains on them."""
     rows = calibration_rows(cfg)
-    p = model_probabilities(model, rows)
-    for i, row in enumerate(rows):
-        if cross and not row["probe"] and (row["lang"], row["text"]) in cross:
-            p[i] = cross[(row["lang"], row["text"])]
+    p = calibration_probabilities(model, rows, cross or {})
     sev, table = outcome_table(rows, p)
     langs = np.array([r["lang"] for r in rows])
     probe = np.array([r["probe"] for r in rows])

@@ -302,3 +302,19 @@ def test_a_calibration_line_is_scored_by_a_model_that_never_saw_its_group(monkey
     cross = train_crisis_classifier.cross_fitted(cfg, rows, by_row, pieces, np.zeros((len(rows), 2)), (1.0, 0.0))
     assert len(trained_on) == 3 and all("training line" in t for t in trained_on)
     assert set(cross) == {("en", f"line {i}") for i in range(9)}
+
+
+def test_the_band_search_takes_the_cross_fitted_probability_and_scores_only_the_rest(monkeypatch):
+    rows = [{"text": "set line", "lang": "en", "probe": False}, {"text": "new set line", "lang": "en", "probe": False},
+            {"text": "probe line", "lang": "en", "probe": True}]
+    scored: list[str] = []
+
+    def fake_probabilities(model, some_rows):
+        scored.extend(r["text"] for r in some_rows)
+        return [0.9] * len(some_rows)
+
+    monkeypatch.setattr(train_crisis_classifier, "model_probabilities", fake_probabilities)
+    # A probe line is always the final model's, even if a set holds the same words.
+    cross = {("en", "set line"): 0.2, ("en", "probe line"): 0.3}
+    p = train_crisis_classifier.calibration_probabilities(None, rows, cross)
+    assert list(p) == [0.2, 0.9, 0.9] and scored == ["new set line", "probe line"]

@@ -19,14 +19,15 @@ def _lines(path: Path) -> set[str]:
     return out
 
 
-HELD_OUT = [ROOT / "tests" / "nlu_heldout", ROOT / "tests" / "nlu_heldout" / "v2"]   # two writers
+# Two writers' sets and their sizes (v2 lost the lines the training data already had before its first run).
+HELD_OUT = {ROOT / "tests" / "nlu_heldout": 250, ROOT / "tests" / "nlu_heldout" / "v2": 240}
 
 
 def test_no_held_out_line_is_training_data():
     training = set().union(*(_lines(p) for p in ROOT.glob("data/*/nlu_*.yml")))
     for folder, lang in ((f, lang) for f in HELD_OUT for lang in ("en", "nl")):
         held_out = _lines(folder / f"{lang}.yml")
-        assert len(held_out) >= 240
+        assert len(held_out) >= HELD_OUT[folder]
         # Independent writers share short answers ("bye", "7", "absolutely"); anything longer shared
         # would mean a line was copied.
         shared = {line for line in held_out & training if len(line.split()) >= 4}
