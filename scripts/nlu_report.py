@@ -52,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", type=Path, default=HELDOUT,
                         help="a folder with en.yml and nl.yml (default: tests/nlu_heldout; the second "
                              "writer's set is tests/nlu_heldout/v2)")
+    parser.add_argument("--quiet", action="store_true",
+                        help="rates only, no message text (for a set that is still unread)")
     args = parser.parse_args(argv)
     model = args.model or ensure_model()
     result = {lang: evaluate(model, lang, args.set) for lang in ("en", "nl")}
@@ -61,9 +63,12 @@ def main(argv: list[str] | None = None) -> int:
         for intent, v in r["intents"].items():
             flag = "  <0.90" if v["f1-score"] < 0.9 else ""
             print(f"  {intent:16} P {v['precision']:.2f}  R {v['recall']:.2f}  F1 {v['f1-score']:.2f}  n={v['n']}{flag}")
-        for text in r["crisis_on_ordinary_texts"]:
+        for text in [] if args.quiet else r["crisis_on_ordinary_texts"]:
             print(f"  crisis on: {text}")
     if args.json:
+        if args.quiet:
+            for r in result.values():
+                r.pop("crisis_on_ordinary_texts")
         args.json.write_text(json.dumps(result, indent=2, ensure_ascii=False))
     return 0
 

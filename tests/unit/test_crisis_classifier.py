@@ -45,6 +45,19 @@ def test_training_sources_share_no_sentence_with_the_blind_or_calibration_sets()
         assert plain(row["text"]) not in blind, f"{row['source']}: a blind sentence"
 
 
+def test_dialogue_only_examples_teach_the_dialogue_and_not_the_crisis_classifier(tmp_path, monkeypatch):
+    # data/<feature>/nlu_dialogue_only_<lang>.yml (bot/crisis/training/next/): Rasa reads all of data/,
+    # the crisis classifier only nlu_en.yml and nlu_nl.yml (labels.yml).
+    for name, intent, line in (("nlu_en.yml", "greet", "hello there"),
+                               ("nlu_dialogue_only_en.yml", "greet", "hiya bot")):
+        path = tmp_path / "data" / "core" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f'version: "3.1"\nnlu:\n- intent: {intent}\n  examples: |\n    - {line}\n', encoding="utf-8")
+    monkeypatch.setattr(train_crisis_classifier, "ROOT", tmp_path)
+    cfg = train_crisis_classifier.config()
+    assert [p.name for p in train_crisis_classifier.nlu_files(cfg)] == ["nlu_en.yml"]
+    assert [r["text"] for r in train_crisis_classifier.nlu_lines(cfg)] == ["hello there"]
+
 def test_thresholds_are_ordered_and_the_meta_says_how_they_were_chosen(model):
     for lang in ("en", "nl"):   # each language calibrated on its own
         cut = model.cut(lang)
