@@ -50,8 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", type=Path)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--set", type=Path, default=HELDOUT,
-                        help="a folder with en.yml and nl.yml (default: tests/nlu_heldout; the second "
-                             "writer's set is tests/nlu_heldout/v2)")
+                        help="a folder with en.yml and nl.yml (default: tests/nlu_heldout; the other "
+                             "writers' sets are tests/nlu_heldout/v2 and v3)")
     parser.add_argument("--quiet", action="store_true",
                         help="rates only, no message text (for a set that is still unread)")
     args = parser.parse_args(argv)

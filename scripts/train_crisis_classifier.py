@@ -25,7 +25,7 @@ sets in tests/crisis_corpus/blind/):
    ``bot/crisis/model/classifier.{npz,json}`` with the data hash, so a test can tell when the data
    changed and the model was not retrained.
 
-Takes about half an hour on two cores (the cross-fitting groups refit the model).
+Takes about fifty minutes on two cores with nothing else running (the cross-fitting groups refit the model).
 """
 from __future__ import annotations
 
@@ -315,7 +315,7 @@ def model_probabilities(model: classifier.Model, rows: list[dict]) -> np.ndarray
 def cross_fitted(cfg: dict, rows: list[dict], by_row: list[list[int]], pieces: list[str], vectors: np.ndarray,
                  platt: tuple[float, float]) -> dict[tuple[str, str], float]:
     """The calibration sets' probabilities, each from a model trained on everything but its group:
-    the model learns from all twelve writers, and the bands are still set on text new to the model
+    the model learns from every writer, and the bands are still set on text new to the model
     that scores it (the final model, trained on all of them, would look surer than it is)."""
     groups = np.array([row.get("group", -1) for row in rows])
     out = {}

@@ -24,7 +24,7 @@ A multinomial logistic regression over the sentence vector names the most likely
 corpora and writes ``model/classifier.npz`` and ``model/classifier.json``. Two thresholds per language
 cut the probability into the three bands of DESIGN.md section 3. They, and how low a probability must be
 to doubt a lexicon match (per severity) or to dismiss one, are calibrated per language on the
-calibration sets in ``tests/crisis_corpus/calibration/``: messages by twelve other writers than the training
+calibration sets in ``tests/crisis_corpus/calibration/``: messages by other writers than the training
 lines. The model learns from them too, but the bands are set on each set's probabilities from a model
 trained without its writer (cross-fitted), so on the kind of text the model has not learned from (never on
 the blind sets):

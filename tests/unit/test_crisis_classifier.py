@@ -58,6 +58,7 @@ def test_dialogue_only_examples_teach_the_dialogue_and_not_the_crisis_classifier
     assert [p.name for p in train_crisis_classifier.nlu_files(cfg)] == ["nlu_en.yml"]
     assert [r["text"] for r in train_crisis_classifier.nlu_lines(cfg)] == ["hello there"]
 
+
 def test_thresholds_are_ordered_and_the_meta_says_how_they_were_chosen(model):
     for lang in ("en", "nl"):   # each language calibrated on its own
         cut = model.cut(lang)
