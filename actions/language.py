@@ -87,4 +87,13 @@ class ActionSwitchLanguage(Action):
                 break
         if target is None:
             target = "nl" if language_of(tracker) == "en" else "en"
+        if target == language_of(tracker):
+            # It names the language already spoken: no request, perhaps a story ("ik kom uit Syrië,
+            # mijn Nederlands gaat steeds beter, maar..."), listened to when it is about a side of
+            # life. Naming the other language always switches, however it is put ("kunnen we in het
+            # Engels verder, dat is makkelijker voor mij" reads like sharing too).
+            from actions.reflection import listen_if_sharing  # actions.reflection imports most actions
+            listened = await listen_if_sharing(dispatcher, tracker, domain)
+            if listened is not None:
+                return listened   # overrides the rule's utter_language_switched
         return [SlotSet("language", target)]

@@ -72,6 +72,16 @@ async def listen_if_sharing(dispatcher: CollectingDispatcher, tracker: Tracker,
     return await listen(dispatcher, tracker, domain)
 
 
+async def listen_unless_sure(dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> list[dict[str, Any]] | None:
+    """:func:`listen_if_sharing`, when the dialogue is not sure of the request it read (below the
+    thread's switch confidence): "mijne vriend wil samenwonen maar ik twijfel..." is no question about
+    the group's theme. None when the request stands."""
+    if intent_confidence(tracker) >= float(settings()["thread"]["switch_confidence"]):
+        return None
+    return await listen_if_sharing(dispatcher, tracker, domain)
+
+
 class ActionAskReflectionAnswer(AskedByTheConversation):
     def name(self) -> str:
         return "action_ask_reflection_answer"
@@ -146,8 +156,21 @@ class ActionExerciseOrListen(Action):
         return "action_exercise_or_listen"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        if intent_confidence(tracker) < float(settings()["thread"]["switch_confidence"]):
-            events = await listen_if_sharing(dispatcher, tracker, domain)   # overrides the rule's exercise_form
-            if events is not None:
-                return events
+        events = await listen_unless_sure(dispatcher, tracker, domain)   # overrides the rule's exercise_form
+        if events is not None:
+            return events
         return await ActionStartExercise().run(dispatcher, tracker, domain)
+
+
+class ActionGroupOrListen(Action):
+    """"What is our theme?" opens the group's theme (the rule then runs group_form); a longer message
+    about a side of life that the dialogue only half took for that is listened to instead."""
+
+    def name(self) -> str:
+        return "action_group_or_listen"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        events = await listen_unless_sure(dispatcher, tracker, domain)   # overrides the rule's group_form
+        if events is not None:
+            return events
+        return await ActionGroupBegin().run(dispatcher, tracker, domain)

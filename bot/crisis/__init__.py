@@ -81,6 +81,7 @@ __all__ = [
     "embeddings_ready",
     "max_severity",
     "severity_rank",
+    "sure_ordinary",
     "warm_up",
 ]
 
@@ -257,6 +258,16 @@ def _dismissible(res: _rules.RulesResult) -> bool:
 def _dismissed(result: CrisisAssessment, verdict: _classifier.ClassifierVerdict | None) -> bool:
     """The classifier is sure the message is ordinary, beyond doubting a lexicon match of this severity."""
     return verdict is not None and verdict.dismisses(result.severity)
+
+
+def sure_ordinary(assessment: CrisisAssessment, text: str) -> bool:
+    """No layer raised the message, it is long enough to show its sense, and the classifier's
+    probability lies below the language's dismiss level: the classifier is sure it is ordinary.
+    A weaker judge (the dialogue engine's crisis intent) should then not ask about it either.
+    False when the classifier did not run (engine-down answers keep every other judge)."""
+    level = _classifier.dismiss_level(assessment.language)
+    return (assessment.band == "none" and assessment.probability is not None and level is not None
+            and assessment.probability < level and len(text.split()) >= DISMISS_MIN_WORDS)
 
 
 def ask_band_position(assessment: CrisisAssessment) -> float | None:

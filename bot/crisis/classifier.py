@@ -256,6 +256,12 @@ def ask_band_position(probability: float, lang: str) -> float | None:
     return (probability - cut.ask_threshold) / (cut.crisis_threshold - cut.ask_threshold)
 
 
+def dismiss_level(lang: str) -> float | None:
+    """*lang*'s dismiss level (see :class:`Cut`); None while the model is not loaded."""
+    model = _state.lazy.model
+    return None if model is None else model.cut(lang).dismiss
+
+
 def band_of(cut: Cut, probability: float) -> str:
     if probability >= cut.crisis_threshold:
         return "crisis"

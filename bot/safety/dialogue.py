@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.content import text as content_text
-from bot.crisis import CrisisAssessment, detect, severity_rank
+from bot.crisis import CrisisAssessment, detect, severity_rank, sure_ordinary
 from bot.mentoring import escalation
 from bot.mentoring.notify import CaseNotice, Notifier
 from bot.pseudonyms import pseudonym
@@ -110,7 +110,7 @@ class DialogueCrisis:
     """What the dialogue does after its own crisis intent fired."""
 
     full: bool                        # the full crisis response: the crisis form follows
-    replies: list[dict[str, Any]]     # empty: the person said "no" to this kind lately, go on
+    replies: list[dict[str, Any]]     # empty: go on (listen); see handle_dialogue_crisis
 
 
 def _is_button(text: str) -> bool:
@@ -128,11 +128,16 @@ def handle_dialogue_crisis(
     """Called by the Rasa action when the NLU's own crisis intent fired.
 
     On its own that intent only raises the question (the middle band, bot/safety/check.py); when
-    the detector agrees, or for a button ("I need help now"), it is the full crisis response."""
+    the detector agrees, or for a button ("I need help now"), it is the full crisis response. No
+    question (empty replies: the dialogue listens) when the person said "no" to this kind lately, or
+    when the detector's classifier is sure the message is ordinary (bot.crisis.sure_ordinary): the
+    intent reads words, the classifier their sense ("a film about a man who wants to end his life")."""
     assessment = detect(text or "", language)
     with _session(session) as db:
         person = touch_person(db, sender_id, language, country)
         if not (assessment.crisis or _is_button(text)):
+            if sure_ordinary(assessment, text or ""):
+                return DialogueCrisis(False, [])
             asking = CrisisAssessment(False, DIALOGUE_FLOOR_SEVERITY, ("dialogue_intent", "layer:dialogue"), language,
                                       band="ask")
             asked = safety_check.ask(db, person, asking, message_id=None, source="dialogue", text=text)

@@ -133,3 +133,46 @@ def test_a_request_for_the_lifeline_starts_it(app_db, make_tracker, run_action, 
         intent="start_lifeline", text=text, confidence=confidence, slots={"language": lang}), DOMAIN)
     assert ("levenslijn" if lang == "nl" else "lifeline") in messages[0]["text"].lower()
     assert not any(e.get("event") == "followup" for e in events)   # the rule runs exercise_form
+
+
+def test_a_story_the_dialogue_half_took_for_the_group_theme_is_listened_to(make_tracker, run_action):
+    from actions.reflection import ActionGroupOrListen
+
+    story = "mijn vriendin wil trouwen maar ik twijfel nog, we praten er niet over en het staat tussen ons in"
+    messages, events = run_action(ActionGroupOrListen(), make_tracker(
+        intent="group_theme", text=story, confidence=0.52, slots={"language": "nl"}), DOMAIN)
+    assert "?" in messages[0]["text"] and "groep" not in messages[0]["text"].lower()
+    assert {"event": "followup", "name": "reflection_form", "timestamp": None} in events
+
+
+def test_a_sure_question_for_the_group_theme_opens_the_group(app_db, make_tracker, run_action):
+    from actions.reflection import ActionGroupOrListen
+
+    messages, events = run_action(ActionGroupOrListen(), make_tracker(
+        intent="group_theme", text="wat is het thema van mijn groep deze week", confidence=0.97,
+        slots={"language": "nl"}), DOMAIN)
+    assert "groep" in " ".join(m.get("text") or "" for m in messages).lower()
+    assert not any(e.get("event") == "followup" for e in events)   # the rule runs group_form
+
+
+def test_a_story_naming_the_language_already_spoken_is_listened_to_not_a_switch(make_tracker, run_action):
+    from actions.language import ActionSwitchLanguage
+
+    story = ("ik woon sinds drie jaar in Gent en mijn Nederlands wordt beter, maar op het werk voel ik me nog "
+             "altijd een buitenstaander")
+    messages, events = run_action(ActionSwitchLanguage(), make_tracker(
+        intent="switch_language", text=story, confidence=0.93, slots={"language": "nl"},
+        entities=[{"entity": "language", "value": "nl"}]), DOMAIN)
+    assert "?" in messages[0]["text"]
+    assert {"event": "followup", "name": "reflection_form", "timestamp": None} in events
+    assert not any(e.get("name") == "language" for e in events)
+
+
+def test_naming_the_other_language_switches_even_in_a_longer_message(make_tracker, run_action):
+    from actions.language import ActionSwitchLanguage
+
+    text = "kunnen we in het Engels verder praten, dat is makkelijker voor mij"
+    messages, events = run_action(ActionSwitchLanguage(), make_tracker(
+        intent="switch_language", text=text, confidence=0.55, slots={"language": "nl"},
+        entities=[{"entity": "language", "value": "en"}]), DOMAIN)
+    assert messages == [] and {"event": "slot", "name": "language", "value": "en", "timestamp": None} in events

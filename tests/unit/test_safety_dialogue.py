@@ -30,6 +30,39 @@ def test_after_a_no_the_dialogue_intent_alone_asks_nothing(database):
         assert again.full is False and again.replies == []
 
 
+@pytest.mark.parametrize(("text", "language"), [
+    ("our book club is reading a novel about suicide this month", "en"),
+    ("I watched a documentary about suicide prevention last night", "en"),
+    ("ik wil stoppen met roken en ik ben er klaar mee", "nl"),
+    ("onze leesclub leest deze maand een roman over zelfdoding", "nl"),
+])
+def test_dialogue_intent_asks_nothing_where_the_classifier_is_sure_it_is_ordinary(database, text, language):
+    with database.session() as session:
+        outcome = handle_dialogue_crisis("d1e", text, language, None, session=session)
+        assert outcome.full is False and outcome.replies == []          # the dialogue listens instead
+        assert session.scalars(select(SafetyCheck)).first() is None
+        assert escalation.open_case_for(session, "d1e") is None
+
+
+def test_dialogue_intent_still_asks_about_a_few_words_the_classifier_reads_as_ordinary(database):
+    # Four words cannot show the sense they are used in; the classifier's low probability is no proof.
+    with database.session() as session:
+        outcome = handle_dialogue_crisis("d1f", "my plants keep dying", "en", None, session=session)
+        assert outcome.full is False
+        assert [r["custom"]["safety_check"] for r in outcome.replies]
+
+
+def test_dialogue_intent_still_asks_when_the_classifier_cannot_run(database, monkeypatch):
+    from bot.crisis import classifier
+
+    monkeypatch.setattr(classifier, "check", lambda text, lang: None)   # encoder or model missing
+    with database.session() as session:
+        outcome = handle_dialogue_crisis("d1g", "our book club is reading a novel about suicide this month", "en",
+                                         None, session=session)
+        assert outcome.full is False
+        assert [r["custom"]["safety_check"] for r in outcome.replies]
+
+
 @pytest.mark.parametrize("text", ["i want to die, everything feels pointless", "/crisis"])
 def test_dialogue_intent_takes_over_when_the_detector_agrees_or_for_the_button(database, text):
     with database.session() as session:
