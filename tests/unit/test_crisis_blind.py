@@ -118,6 +118,13 @@ FLOORS = {
     # 98.0 / 1.0 / 14.0 -> 79.4 / 99.0 / 0.0 / 21.0 %: Dutch answers two more crisis messages (NL question
     # threshold .32 -> .26) and asks more; one English crisis message of set 15 lost its answer. Set 17
     # NL asks five hard negatives more (ceiling .18 -> .28).
+    # Session 26 (no change to the detector; the dialogue's crisis intent no longer asks about a message
+    # the classifier is sure is ordinary). Set 22 (committed unread in session 25), measured once on the
+    # landed commit and after: detector EN 74.5 / 97.9 / 0 / 10.4 %, NL 76 / 98 / 0 / 16 % both times;
+    # gateway EN asks 14.6 -> 10.4 %, NL 18 -> 16 %, the rest unchanged. Floors: the detector, one
+    # message of slack.
+    BLIND / "v22_en.jsonl": {"full_or_ask": 0.95, "full": 0.72, "ordinary_full_max": 0.02, "ordinary_ask_max": 0.13},
+    BLIND / "v22_nl.jsonl": {"full_or_ask": 0.96, "full": 0.74, "ordinary_full_max": 0.02, "ordinary_ask_max": 0.18},
     BLIND / "v18_en.jsonl": {"full_or_ask": 0.98, "full": 0.82, "ordinary_full_max": 0.02, "ordinary_ask_max": 0.13},
     BLIND / "v18_nl.jsonl": {"full_or_ask": 0.94, "full": 0.76, "ordinary_full_max": 0.02, "ordinary_ask_max": 0.15},
     BLIND / "v17_en.jsonl": {"full_or_ask": 0.96, "full": 0.8, "ordinary_full_max": 0.02, "ordinary_ask_max": 0.18},

@@ -35,7 +35,12 @@ NAMED_FLOOR = {("v1", "en"): 0.94, ("v1", "nl"): 0.95, ("v2", "en"): 0.95, ("v2"
                ("v7", "en"): 0.94, ("v7", "nl"): 0.94, ("v8", "en"): 0.94, ("v8", "nl"): 0.90,
                ("v9", "en"): 0.97, ("v9", "nl"): 0.94, ("v10", "en"): 0.91, ("v10", "nl"): 0.84,
                ("v11", "en"): 0.98, ("v11", "nl"): 0.88, ("v12", "en"): 0.97, ("v12", "nl"): 0.92,
-               ("v13", "en"): 0.95, ("v13", "nl"): 0.91}
+               ("v13", "en"): 0.95, ("v13", "nl"): 0.91, ("v14", "en"): 0.95, ("v14", "nl"): 0.92}
+# v14 (committed unread in session 25) was measured in session 26 through the gateway on the landed
+# commit and after its changes (the dialogue's crisis intent quiet where the classifier is sure; group
+# theme and language-switch misreadings listened to; mapping batch 7 in English): EN takeovers 0 -> 0,
+# safety questions 7 -> 7, named 90 -> 90 %, identical consecutive replies 1 -> 1; NL 0 -> 0, 10 -> 9,
+# 94 -> 94 %, 0 -> 0. Bot level landed and after: EN 68/70, NL 66/70.
 # Session 26 (the mapping's training batch 7 in English, bot/reflection/training/README.md): bot level on
 # v1-v13 EN 870 -> 880, NL 835 -> 836 of 910; v4 EN 65 -> 64, its floor lowered from .92 to .91.
 # v13 (committed unread in session 24) was measured in session 25 through the gateway on the landed
