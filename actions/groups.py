@@ -14,7 +14,7 @@ from actions.common import intent_of
 from actions.crisis import INTERRUPTED, dialogue_crisis_replies, hand_over_to_crisis_flow
 from actions.exercises import start_exercise_form
 from actions.forms import AskedByTheConversation, StoredConversationForm, open_conversation, send_all
-from bot.groups.conversation import CRISIS, EXERCISE, GroupConversation
+from bot.groups.conversation import CRISIS, EXERCISE, SHARING, GroupConversation
 from bot.storage import get_database
 
 log = logging.getLogger(__name__)
@@ -24,6 +24,7 @@ SLOT = "group_answer"
 # What the slot holds when the conversation ended; the form is done as soon as it is filled.
 DONE = "done"
 EXERCISE_PREFIX = "exercise:"
+LISTEN = "listen"   # the person moved on to something about their life: the reflective thread takes it
 
 
 def _conversation(session, tracker: Tracker) -> GroupConversation:
@@ -33,6 +34,8 @@ def _conversation(session, tracker: Tracker) -> GroupConversation:
 def _ended(step) -> str:
     if step.status == EXERCISE:
         return EXERCISE_PREFIX + str((step.result or {}).get("exercise") or "")
+    if step.status == SHARING:
+        return LISTEN
     return INTERRUPTED if step.status == CRISIS else DONE
 
 
@@ -86,13 +89,17 @@ class ValidateGroupForm(StoredConversationForm):
 
 
 class ActionGroupFinished(Action):
-    """After group_form: hand over to the crisis flow, start the theme's exercise, or just listen."""
+    """After group_form: hand over to the crisis flow, start the theme's exercise, or listen to what the
+    person moved on to."""
 
     def name(self) -> str:
         return "action_group_finished"
 
     async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
         value = str(tracker.get_slot(SLOT) or "")
+        if value == LISTEN:
+            from actions.reflection import listen  # actions.reflection imports this module
+            return [SlotSet(SLOT, None), *await listen(dispatcher, tracker, domain)]
         if not value.startswith(EXERCISE_PREFIX):
             return hand_over_to_crisis_flow(dispatcher, tracker, SLOT)
         return [SlotSet(SLOT, None), *start_exercise_form(dispatcher, tracker, value[len(EXERCISE_PREFIX):])]

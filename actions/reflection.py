@@ -163,8 +163,9 @@ class ActionExerciseOrListen(Action):
 
 
 class ActionGroupOrListen(Action):
-    """"What is our theme?" opens the group's theme (the rule then runs group_form); a longer message
-    about a side of life that the dialogue only half took for that is listened to instead."""
+    """"I'd like to join my group" or "what is our theme?" opens the group conversation (the rule then
+    runs group_form); a longer message about a side of life that the dialogue only half took for such a
+    request ("im the only one in the group chat who wasnt invited...") is listened to instead."""
 
     def name(self) -> str:
         return "action_group_or_listen"

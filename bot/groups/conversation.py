@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot import content
 from bot.groups import rules as groups
+from bot.reflection import sounds_like_sharing
 from bot.steps import DONE, RUNNING, STOPPED, Step
 from bot.storage.models import Group, GroupDialogue, GroupMembership, GroupTheme, utcnow
 from bot.text import normalise, one_line
@@ -24,6 +25,9 @@ from bot.wellbeing.model import LANGUAGES, dimension
 # Statuses beyond running/done/stopped: the person chose the theme's exercise (result["exercise"]),
 # or the reflection had crisis signals (nothing was kept; the caller hands over to the crisis flow).
 EXERCISE, CRISIS = "exercise", "crisis"
+# The person moved on to something about their life while the code or a nickname was asked for ("since
+# the divorce the house is so quiet..."): the conversation ends without a word, and the dialogue listens.
+SHARING = "sharing"
 CODE_TRIES = 3
 UNCLEAR_TRIES = 2
 GROUP_PAGE = "/groups/{group_id}?lang={lang}"
@@ -138,6 +142,9 @@ class GroupConversation:
         group = self._group_from(text)
         if group is not None:
             return self._found(step, group)
+        if _moved_on(text, self.lang):
+            step.status = SHARING
+            return step
         step.state["tries"] = int(step.state.get("tries", 0)) + 1
         if step.state["tries"] >= CODE_TRIES:
             step.say(_t(self.lang, "code_gave_up"))
@@ -158,6 +165,9 @@ class GroupConversation:
     def _on_nickname(self, step: Step, text: str) -> Step:
         if choice(text, self.lang, "stop"):
             return self._stop(step)
+        if _moved_on(text, self.lang):
+            step.status = SHARING
+            return step
         try:
             member = groups.join(self.session, self.person_id, step.state.get("code", ""), text)
         except groups.GroupError as problem:
@@ -299,3 +309,8 @@ class GroupConversation:
         self.record.updated_at = utcnow()
         self.session.flush()
         return step
+
+
+def _moved_on(text: str, lang: str) -> bool:
+    """A longer message about a side of life: no code or nickname (those are a few words at most)."""
+    return sounds_like_sharing(text, lang)

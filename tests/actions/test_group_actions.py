@@ -90,6 +90,19 @@ def test_the_invitation_button_opens_that_groups_theme_and_its_exercise_starts(c
     assert messages and {"event": "followup", "name": "exercise_form", "timestamp": None} in events
 
 
+def test_a_story_instead_of_the_code_leaves_the_group_form_for_the_reflective_thread(circle, make_tracker, run_action):
+    story = "since the divorce the kids are with me every other weekend and the flat feels so empty in the evenings"
+    run_action(ActionGroupBegin(), make_tracker(intent="join_group", text="join my group", sender_id="m8"),
+               GROUP_DOMAIN)
+    messages, events = _answer(make_tracker, run_action, story, "m8", intent="share_feeling")
+    assert messages == [] and _slot(events) == "listen"          # no "I couldn't find that code"
+    finished = make_tracker(sender_id="m8", intent="share_feeling", text=story, slots={"group_answer": "listen"})
+    messages, events = run_action(ActionGroupFinished(), finished, GROUP_DOMAIN)
+    assert "?" in messages[0]["text"] and "code" not in messages[0]["text"]
+    assert {"event": "followup", "name": "reflection_form", "timestamp": None} in events
+    assert {"event": "slot", "name": "group_answer", "value": None, "timestamp": None} in events
+
+
 def test_the_gateways_crisis_signal_interrupts_the_group_form(circle, make_tracker, run_action):
     group_id, code = circle
     run_action(ActionGroupBegin(), make_tracker(intent="join_group", sender_id="m5"), GROUP_DOMAIN)

@@ -6,7 +6,7 @@ import pytest
 
 from bot.exercises import library
 from bot.groups import rules as groups
-from bot.groups.conversation import CRISIS, EXERCISE, GroupConversation, choice, code_candidates
+from bot.groups.conversation import CRISIS, EXERCISE, SHARING, GroupConversation, choice, code_candidates
 from bot.mentoring import accounts
 from bot.storage.conversations import touch_person
 from bot.storage.models import Group, GroupDialogue, GroupReflection, GroupSharedItem
@@ -75,6 +75,29 @@ def test_wrong_code_three_times_gives_up_kindly(database, circle):
     ask, one, two, three = say(database, "p1", "en", "ABCDEFGH", "nope123", "XXXX-YYYY", begin=("join", ""))
     assert "couldn't find" in texts(one) and not one.finished and not two.finished
     assert three.status == "stopped" and "facilitator" in texts(three)
+    with database.session() as session:
+        assert groups.memberships(session, "p1") == []
+
+
+@pytest.mark.parametrize(("lang", "story"), [
+    ("en", "since my wife left, the evenings in this flat are so quiet and I hardly talk to anyone anymore"),
+    ("nl", "sinds mijn vrouw weg is zijn de avonden zo stil en praat ik eigenlijk met niemand meer"),
+])
+def test_a_story_instead_of_the_code_ends_the_join_quietly_for_the_listening(database, circle, lang, story):
+    # Once, every message after "join my group" was taken for a wrong code ("I couldn't find an open
+    # group with that code"), twice in a row, while the person spoke about their life.
+    ask, moved_on = say(database, "p1", lang, story, begin=("join", ""))
+    assert moved_on.status == SHARING and moved_on.messages == []
+    with database.session() as session:
+        assert session.get(GroupDialogue, "p1") is None and groups.memberships(session, "p1") == []
+
+
+def test_a_story_instead_of_a_nickname_ends_the_join_quietly(database, circle):
+    _, code = circle
+    _, nick, moved_on = say(database, "p1", "en", code, "honestly I have been so tired lately, work eats all my "
+                            "energy and I sleep badly", begin=("join", ""))
+    assert "nickname" in texts(nick)
+    assert moved_on.status == SHARING and moved_on.messages == []
     with database.session() as session:
         assert groups.memberships(session, "p1") == []
 
