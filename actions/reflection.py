@@ -7,6 +7,7 @@ action_reflection_finished then does what that request would have done outside i
 from __future__ import annotations
 
 import logging
+from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -147,31 +148,41 @@ class ActionReplyOrListen(Action):
         return events
 
 
-class ActionExerciseOrListen(Action):
-    """"Let's draw my lifeline" starts the lifeline (the rule then runs its form); a longer message
-    about a side of life that the dialogue only half took for such a request ("goedemiddag, oma hier,
-    de dokter zegt mijn suiker is te hoog...") is listened to instead of starting an exercise unasked."""
+class RequestOrListen(Action, ABC):
+    """A request whose rule runs a form next; a longer message about a side of life that the dialogue
+    only half took for that request is listened to instead (the reflective thread overrides the form)."""
+
+    @abstractmethod
+    def name(self) -> str: ...
+
+    @abstractmethod
+    def request(self) -> Action:
+        """The action that answers the request when it stands."""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        events = await listen_unless_sure(dispatcher, tracker, domain)
+        if events is not None:
+            return events
+        return await self.request().run(dispatcher, tracker, domain)
+
+
+class ActionExerciseOrListen(RequestOrListen):
+    """"Let's draw my lifeline" starts the lifeline (the rule then runs exercise_form); "goedemiddag,
+    oma hier, de dokter zegt mijn suiker is te hoog..." is listened to, no exercise started unasked."""
 
     def name(self) -> str:
         return "action_exercise_or_listen"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        events = await listen_unless_sure(dispatcher, tracker, domain)   # overrides the rule's exercise_form
-        if events is not None:
-            return events
-        return await ActionStartExercise().run(dispatcher, tracker, domain)
+    def request(self) -> Action:
+        return ActionStartExercise()
 
 
-class ActionGroupOrListen(Action):
+class ActionGroupOrListen(RequestOrListen):
     """"I'd like to join my group" or "what is our theme?" opens the group conversation (the rule then
-    runs group_form); a longer message about a side of life that the dialogue only half took for such a
-    request ("im the only one in the group chat who wasnt invited...") is listened to instead."""
+    runs group_form); "im the only one in the group chat who wasnt invited..." is listened to."""
 
     def name(self) -> str:
         return "action_group_or_listen"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        events = await listen_unless_sure(dispatcher, tracker, domain)   # overrides the rule's group_form
-        if events is not None:
-            return events
-        return await ActionGroupBegin().run(dispatcher, tracker, domain)
+    def request(self) -> Action:
+        return ActionGroupBegin()
