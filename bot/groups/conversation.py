@@ -26,7 +26,8 @@ from bot.wellbeing.model import LANGUAGES, dimension
 # or the reflection had crisis signals (nothing was kept; the caller hands over to the crisis flow).
 EXERCISE, CRISIS = "exercise", "crisis"
 # The person moved on to something about their life while the code or a nickname was asked for ("since
-# the divorce the house is so quiet..."): the conversation ends without a word, and the dialogue listens.
+# the divorce the house is so quiet..."; a code or nickname is a few words, never a story): the
+# conversation ends without a word, and the dialogue listens.
 SHARING = "sharing"
 CODE_TRIES = 3
 UNCLEAR_TRIES = 2
@@ -142,7 +143,7 @@ class GroupConversation:
         group = self._group_from(text)
         if group is not None:
             return self._found(step, group)
-        if _moved_on(text, self.lang):
+        if sounds_like_sharing(text, self.lang):
             step.status = SHARING
             return step
         step.state["tries"] = int(step.state.get("tries", 0)) + 1
@@ -165,7 +166,7 @@ class GroupConversation:
     def _on_nickname(self, step: Step, text: str) -> Step:
         if choice(text, self.lang, "stop"):
             return self._stop(step)
-        if _moved_on(text, self.lang):
+        if sounds_like_sharing(text, self.lang):
             step.status = SHARING
             return step
         try:
@@ -309,8 +310,3 @@ class GroupConversation:
         self.record.updated_at = utcnow()
         self.session.flush()
         return step
-
-
-def _moved_on(text: str, lang: str) -> bool:
-    """A longer message about a side of life: no code or nickname (those are a few words at most)."""
-    return sounds_like_sharing(text, lang)
