@@ -125,7 +125,11 @@ async def webhook(body: ChatRequest, request: Request) -> Any:
         await run_in_threadpool(_mark_status, state.db, message_id, "held_for_mentor")
         return []  # a human is answering: the bot stays silent, the mentor's dashboard shows the message
 
-    if assessment.ask:
+    # Only just asked by the classifier about what the listening mapping surely hears as a side of
+    # life: the engine's reflective thread answers (its own crisis intent may still ask).
+    listen = assessment.ask and await run_in_threadpool(safety_check.heard_as_reflection, assessment,
+                                                        body.message, language)
+    if assessment.ask and not listen:
         def ask() -> list[dict[str, Any]] | None:
             with state.db.session() as session:
                 person = session.get(Person, body.sender)

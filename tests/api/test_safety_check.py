@@ -100,8 +100,18 @@ def asked_at(monkeypatch):
     return where
 
 
+def _band_settings(key: str) -> float:
+    from bot.safety.check import settings
+
+    return float(settings()["listen_instead"]["nl"]["below_band"] if key == "listen" else settings()[key])
+
+
+# Between the listening limit and the say-back limit of the band: still asked, with a say-back.
+LOW_BUT_ASKED = (_band_settings("listen") + _band_settings("say_back_without_topic_below")) / 2
+
+
 @pytest.mark.parametrize(("position", "layers", "says_back"), [
-    (0.05, ("layer:classifier",), True),            # only just in the band: most often a plain reflection
+    (LOW_BUT_ASKED, ("layer:classifier",), True),   # low in the band: most often a plain reflection
     (0.6, ("layer:classifier",), False),            # higher up: no side of life without the person's own topic
     (0.05, ("layer:rules",), False),                # the lexicon heard crisis words: no guessing either
 ])
@@ -117,6 +127,25 @@ def test_without_a_named_topic_the_question_says_back_only_low_in_the_classifier
     first = text.split("\n\n")[0]
     assert (dimension("psychological", "nl").area in first) is says_back, text
     assert text.startswith(content_text("nl", "crisis.safety_check.question")) is not says_back
+
+
+@pytest.mark.parametrize(("position", "layers", "listened"), [
+    (0.05, ("layer:classifier",), True),                       # only just asked, surely a reflection
+    (0.05, ("layer:rules",), False),                           # a lexicon match is always asked about
+    (0.05, ("layer:classifier", "layer:context"), False),     # their earlier messages weigh in
+    (0.6, ("layer:classifier",), False),                       # higher in the band: asked
+])
+def test_a_sure_reflection_only_just_in_the_band_is_listened_to_instead_of_asked_about(
+        client, fake_rasa, asked_at, position, layers, listened):
+    asked_at.update(position=position, layers=layers)
+    sender = sid(f"listened-{position}-{'-'.join(layers)}")
+    replies = _post(client, PLAIN_INNER_NL, sender=sender, language="nl")
+    assert bool(_customs(replies, "safety_check")) is not listened, replies
+    sent = [m["message"] for m in fake_rasa.sent]
+    assert (sent[-1:] == [PLAIN_INNER_NL]) is listened     # the engine's reflective thread answers
+    with client.app.state.db.session() as session:
+        assert bool(session.scalars(select(SafetyCheck)).all()) is not listened
+    assert _cases(client) == []
 
 
 def test_a_message_without_a_clear_side_of_life_gets_the_question_alone(client, fake_rasa, uncertain):
