@@ -123,6 +123,13 @@ FLOORS = {
     # landed commit and after: detector EN 74.5 / 97.9 / 0 / 10.4 %, NL 76 / 98 / 0 / 16 % both times;
     # gateway EN asks 14.6 -> 10.4 %, NL 18 -> 16 %, the rest unchanged. Floors: the detector, one
     # message of slack.
+    # Session 27 (no change to the detector; the gateway listens instead of asking when only the
+    # classifier asked, low in its band, about a message the listening mapping surely hears as a side of
+    # life). Set 23 (committed unread in session 26), measured on the landed commit and after: detector
+    # EN 97.8 / 100 / 0 / 9.5 %, NL 93.5 / 100 / 0 / 14.6 % both times; the gateway the same before and
+    # after. Floors: the detector, one message of slack.
+    BLIND / "v23_en.jsonl": {"full_or_ask": 0.97, "full": 0.95, "ordinary_full_max": 0.03, "ordinary_ask_max": 0.12},
+    BLIND / "v23_nl.jsonl": {"full_or_ask": 0.97, "full": 0.91, "ordinary_full_max": 0.03, "ordinary_ask_max": 0.17},
     BLIND / "v22_en.jsonl": {"full_or_ask": 0.95, "full": 0.72, "ordinary_full_max": 0.02, "ordinary_ask_max": 0.13},
     BLIND / "v22_nl.jsonl": {"full_or_ask": 0.96, "full": 0.74, "ordinary_full_max": 0.02, "ordinary_ask_max": 0.18},
     BLIND / "v18_en.jsonl": {"full_or_ask": 0.98, "full": 0.82, "ordinary_full_max": 0.02, "ordinary_ask_max": 0.13},
@@ -208,6 +215,16 @@ def test_no_judged_sentence_is_in_a_file_it_is_kept_apart_from(judged, tuning):
             row = json.loads(line)
             for text in [row.get("text", "")] + list(row.get("context", [])):
                 assert plain(text) not in blind, f"{path.name} holds a blind sentence: {text!r}"
+
+
+def test_no_judged_sentence_is_a_dialogue_example():
+    # The gateway's numbers on a judge include the dialogue's own crisis intent: its examples
+    # (data/*/nlu_*.yml, some drawn from the crisis training lines) must not hold a judged sentence.
+    judged = {plain(r["text"]) for r in blind_rows()}
+    for path in sorted(ROOT.glob("data/*/nlu_*.yml")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip().startswith("- ") and len(line.split()) >= 5:
+                assert plain(line.strip()[2:]) not in judged, f"{path.name} holds a judged sentence: {line.strip()!r}"
 
 
 def test_no_blind_sentence_is_in_the_lexicon():

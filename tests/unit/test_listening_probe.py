@@ -35,7 +35,12 @@ NAMED_FLOOR = {("v1", "en"): 0.94, ("v1", "nl"): 0.95, ("v2", "en"): 0.95, ("v2"
                ("v7", "en"): 0.94, ("v7", "nl"): 0.94, ("v8", "en"): 0.94, ("v8", "nl"): 0.90,
                ("v9", "en"): 0.97, ("v9", "nl"): 0.94, ("v10", "en"): 0.91, ("v10", "nl"): 0.84,
                ("v11", "en"): 0.98, ("v11", "nl"): 0.88, ("v12", "en"): 0.97, ("v12", "nl"): 0.92,
-               ("v13", "en"): 0.95, ("v13", "nl"): 0.91, ("v14", "en"): 0.95, ("v14", "nl"): 0.92}
+               ("v13", "en"): 0.95, ("v13", "nl"): 0.91, ("v14", "en"): 0.95, ("v14", "nl"): 0.92,
+               ("v15", "en"): 0.92, ("v15", "nl"): 0.92}
+# v15 (committed unread in session 26) was measured in session 27 through the gateway on the landed
+# commit and after its change (the gateway listens instead of asking about a sure reflection the
+# classifier alone only just asked about): EN takeovers 1 -> 1, safety questions 4 -> 4, named 91 -> 91 %;
+# NL 0 -> 0, 13 -> 10, 84 -> 84 %; identical 0. Bot level once: EN 63/67, NL 65/69 (floors one below).
 # v14 (committed unread in session 25) was measured in session 26 through the gateway on the landed
 # commit and after its changes (the dialogue's crisis intent quiet where the classifier is sure; group
 # theme and language-switch misreadings listened to; mapping batch 7 in English): EN takeovers 0 -> 0,
