@@ -9,6 +9,7 @@ check still runs first.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,11 +126,7 @@ async def webhook(body: ChatRequest, request: Request) -> Any:
         await run_in_threadpool(_mark_status, state.db, message_id, "held_for_mentor")
         return []  # a human is answering: the bot stays silent, the mentor's dashboard shows the message
 
-    # Only just asked by the classifier about what the listening mapping surely hears as a side of
-    # life: the engine's reflective thread answers (its own crisis intent may still ask).
-    listen = assessment.ask and await run_in_threadpool(safety_check.heard_as_reflection, assessment,
-                                                        body.message, language)
-    if assessment.ask and not listen:
+    async def ask_first() -> Any | None:
         def ask() -> list[dict[str, Any]] | None:
             with state.db.session() as session:
                 person = session.get(Person, body.sender)
@@ -142,20 +139,31 @@ async def webhook(body: ChatRequest, request: Request) -> Any:
                 return asked
 
         asked = await run_in_threadpool(ask)
+        return None if asked is None else _outgoing(body.sender, asked)
+
+    # Only just asked by the classifier about what the listening mapping surely hears as a side of
+    # life: the engine's reflective thread answers (its own crisis intent may still ask); if the
+    # engine cannot, the question is asked after all.
+    listen = assessment.ask and await run_in_threadpool(safety_check.heard_as_reflection, assessment,
+                                                        body.message, language)
+    if assessment.ask and not listen:
+        asked = await ask_first()
         if asked is not None:
-            return _outgoing(body.sender, asked)
+            return asked
 
     # An exercise asked for by name ("a thought record") starts at once, as its button would.
     named = named_exercise(body.message, language)
     forwarded = start_payload(named) if named else body.message
     return await _forward(request, body.sender, forwarded, message_id, metadata, language,
-                          incoming.pending_crisis_severity)
+                          incoming.pending_crisis_severity, if_engine_down=ask_first if listen else None)
 
 
 async def _forward(request: Request, sender: str, text: str, message_id: int, metadata: dict[str, Any],
-                   language: str, pending_crisis: str | None, before: list[dict[str, Any]] | None = None) -> Any:
+                   language: str, pending_crisis: str | None, before: list[dict[str, Any]] | None = None,
+                   if_engine_down: Callable[[], Awaitable[Any]] | None = None) -> Any:
     """Send a stored message to the engine (into its crisis flow first when that is still pending)
-    and store its replies, after *before* if given."""
+    and store its replies, after *before* if given; *if_engine_down* answers instead when the engine
+    cannot (None from it: the usual engine-down reply)."""
     state = request.app.state
     before = before or []
     try:
@@ -164,6 +172,9 @@ async def _forward(request: Request, sender: str, text: str, message_id: int, me
         replies = await state.rasa.send(sender, sanitise(text), metadata)
     except EngineUnavailable as error:
         log.warning("dialogue engine unavailable for %s: %s", pseudonym(sender), error)
+        instead = await if_engine_down() if if_engine_down is not None else None
+        if instead is not None:
+            return instead
         await run_in_threadpool(_mark_status, state.db, message_id, "engine_unavailable")
         if before:
             # The person has an answer already (thanks after "no"); invite them to go on.

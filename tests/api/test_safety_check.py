@@ -148,6 +148,16 @@ def test_a_sure_reflection_only_just_in_the_band_is_listened_to_instead_of_asked
     assert _cases(client) == []
 
 
+def test_with_the_engine_down_the_question_is_asked_after_all(client, fake_rasa, asked_at):
+    fake_rasa.up = False   # nobody to listen: the question, not the engine-down notice
+    asked_at.update(position=0.05, layers=("layer:classifier",))
+    replies = _post(client, PLAIN_INNER_NL, sender=sid("listened-engine-down"), language="nl")
+    assert _customs(replies, "safety_check") and "einde aan je leven" in replies[0]["text"]
+    with client.app.state.db.session() as session:
+        message = session.scalars(select(Message).where(Message.text == PLAIN_INNER_NL)).one()
+        assert message.status == "held_for_safety_check"
+
+
 def test_a_message_without_a_clear_side_of_life_gets_the_question_alone(client, fake_rasa, uncertain):
     from bot.content import text as content_text
 
