@@ -49,13 +49,18 @@ NEAR_COPY = 0.85
 MAX_CHARS = 300
 
 
+def _examples(path: Path) -> list[str]:
+    """Every example line of a Rasa NLU file."""
+    return [x.strip()[2:] for item in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []
+            for x in (item.get("examples") or "").splitlines() if x.strip()]
+
+
 def _measure_lines() -> list[str]:
     lines: list[str] = []
     for pattern in MEASURES:
         for path in ROOT.glob(pattern):
             if path.suffix == ".yml":
-                for item in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []:
-                    lines += [x.strip()[2:] for x in (item.get("examples") or "").splitlines() if x.strip()]
+                lines += _examples(path)
             else:
                 lines += [json.loads(x)["text"] for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
     return lines
@@ -66,8 +71,7 @@ def _dialogue_lines() -> set[str]:
     for path in ROOT.glob("data/*/nlu_*.yml"):
         if "_dialogue_only_reflections_" in path.name or "_dialogue_only_crisis_" in path.name:
             continue   # this script's own output
-        for item in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []:
-            lines |= {x.strip()[2:].lower() for x in (item.get("examples") or "").splitlines() if x.strip()}
+        lines |= {line.lower() for line in _examples(path)}
     return lines
 
 

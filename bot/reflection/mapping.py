@@ -158,13 +158,15 @@ def dimension_named(text: str, lang: str) -> str | None:
     return None
 
 
-def sounds_like_sharing(text: str, lang: str) -> bool:
-    """Whether a message the dialogue took for small talk is really about a side of life."""
+def sounds_like_sharing(text: str, lang: str, surely: float | None = None) -> bool:
+    """Whether a message the dialogue took for small talk is really about a side of life: long enough
+    to tell a story, and heard as one side at least *surely* (default: the small-talk level)."""
     cfg = settings()["mapping"]
     if len((text or "").split()) < int(cfg["small_talk_min_words"]):
         return False
     heard = hear(text, lang)
-    return heard.dimension is not None and heard.probability >= float(cfg["small_talk_probability"])
+    at_least = float(cfg["small_talk_probability"]) if surely is None else surely
+    return heard.dimension is not None and heard.probability >= at_least
 
 
 # ---------------------------------------------------------------------------------- public API

@@ -31,7 +31,7 @@ from bot.config import SUPPORTED_LANGUAGES
 from bot.content import section
 from bot.content import text as content_text
 from bot.crisis import CrisisAssessment, ask_band_position, max_severity
-from bot.reflection import hear, reflect_back
+from bot.reflection import reflect_back, sounds_like_sharing
 from bot.safety.directory import helpline_payload, helplines_for, normalise_country
 from bot.storage.models import Person, SafetyCheck, utcnow
 from bot.text import one_line
@@ -129,17 +129,13 @@ def ask(session: Session, person: Person, assessment: CrisisAssessment, *, messa
 
 def heard_as_reflection(assessment: CrisisAssessment, text: str, lang: str) -> bool:
     """Listen instead of asking: only the classifier asked, low in its band, and the listening
-    mapping is sure the message is about one side of life (settings: ``listen_instead``). Plain
+    mapping is sure the message tells about one side of life (settings: ``listen_instead``). Plain
     reflections in Flemish or in heavy words sit there; crisis messages that read like a reflection
     lie higher in the band (the settings file has the numbers)."""
-    cfg = settings()["listen_instead"]
+    limits = settings()["listen_instead"].get(lang)
     position = ask_band_position(assessment)
-    if position is None or len((text or "").split()) < int(cfg["min_words"]) or lang not in cfg:
-        return False
-    if position >= float(cfg[lang]["below_band"]):
-        return False
-    heard = hear(text, lang)
-    return heard.dimension is not None and heard.probability >= float(cfg[lang]["heard_at_least"])
+    return (limits is not None and position is not None and position < float(limits["below_band"])
+            and sounds_like_sharing(text, lang, surely=float(limits["heard_at_least"])))
 
 
 def _low_in_band(assessment: CrisisAssessment) -> bool:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from bot.crisis import CrisisAssessment
 from bot.crisis import detect as real_detect
+from bot.safety.check import settings as safety_settings
 from bot.storage.models import Case, Message, SafetyCheck
 
 UNCERTAIN = "i just want everything to stop for a while"
@@ -100,14 +101,9 @@ def asked_at(monkeypatch):
     return where
 
 
-def _band_settings(key: str) -> float:
-    from bot.safety.check import settings
-
-    return float(settings()["listen_instead"]["nl"]["below_band"] if key == "listen" else settings()[key])
-
-
 # Between the listening limit and the say-back limit of the band: still asked, with a say-back.
-LOW_BUT_ASKED = (_band_settings("listen") + _band_settings("say_back_without_topic_below")) / 2
+LOW_BUT_ASKED = (float(safety_settings()["listen_instead"]["nl"]["below_band"])
+                 + float(safety_settings()["say_back_without_topic_below"])) / 2
 
 
 @pytest.mark.parametrize(("position", "layers", "says_back"), [
