@@ -1,7 +1,7 @@
 """Give the dialogue the examples our other learners already have (issue 12): the listening mapping's
 reflections as `share_feeling`, the crisis classifier's crisis lines as `crisis`.
 
-    .venv/bin/python scripts/nlu_from_training.py [--reflections 240] [--crisis 140]
+    .venv/bin/python scripts/nlu_from_training.py [--reflections 320] [--crisis 140]
 
 The dialogue's intent decides whether a plain reflection reaches the reflective thread; with few
 `share_feeling` examples, other intents' examples pulled reflections away (issue 12's notes, session
@@ -15,9 +15,11 @@ the dialogue's data already has, and every line within cosine .85 of a held-out 
 probe line or any crisis corpus line (the judges and the dialogue crisis audit), so no measure sees its
 own text. Sampled evenly per side of life or crisis category, with a fixed seed.
 
-Status: an experiment, not part of the product. Measured in session 27 with the waiting patch
-(`bot/crisis/training/next/README.md` has the numbers) and not kept: the dialogue's own crisis intent
-lost plain crisis talk. The files it writes are not in data/.
+Its files are part of the dialogue's training data since session 28, when the intent came to be read
+by a logistic regression (components/sentence_intent_classifier.py) instead of DIET, which had lost
+plain crisis talk with these lines (session 27; `bot/crisis/training/next/README.md` has both
+sessions' numbers). Run it again and retrain when a new judge joins tests/: it leaves out what lies
+near every measure.
 """
 from __future__ import annotations
 
@@ -135,7 +137,7 @@ def _yaml(kind: str, lang: str, lines: list[str]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reflections", type=int, default=240, help="share_feeling lines per language")
+    parser.add_argument("--reflections", type=int, default=320, help="share_feeling lines per language")
     parser.add_argument("--crisis", type=int, default=140, help="crisis lines per language")
     parser.add_argument("--seed", type=int, default=12)
     args = parser.parse_args()

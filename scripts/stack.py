@@ -28,7 +28,7 @@ from bot.config import engine_process_name  # noqa: E402
 RASA_BIN = ROOT / ".venv-rasa" / "bin" / "rasa"
 APP_PYTHON = ROOT / ".venv" / "bin" / "python"
 MODEL_DIR = ROOT / "models"
-# The featurizer (components/) and the encoder it loads (bot/embeddings.py) shape the model too.
+# Our own pipeline components (components/) and the encoder they load (bot/embeddings.py) shape the model too.
 MODEL_INPUTS = ["domain", "config.yml", "data", "requirements/rasa.lock", "components", "bot/embeddings.py"]
 
 

@@ -62,3 +62,22 @@ def test_dialogue_crisis_intent_catches_crisis_and_leaves_reflections_alone():
         assert r["caught"] / r["crisis"] >= floor, (corpus, r["caught"], r["crisis"], r["missed_texts"])
     reflections = report["reflections"]
     assert reflections["false_alarms"] <= MAX_REFLECTION_FALSE_ALARMS, reflections["false_alarm_texts"]
+
+
+# The dialogue's intent on blind NLU sets (tests/nlu_heldout/, writers who never saw data/). Floors a
+# little under session 28's measure (macro F1 v4 EN .947 / NL .932, v5 .923 / .917; the intent is a
+# logistic regression, so the same data gives the same model): a change that unsettles it fails here.
+# The issue's ceiling for the crisis intent on ordinary lines is 2 %.
+NLU_FLOORS = {("v4", "en"): 0.93, ("v4", "nl"): 0.91, ("v5", "en"): 0.90, ("v5", "nl"): 0.90}
+MAX_CRISIS_ON_ORDINARY = 0.02
+
+
+@pytest.mark.parametrize(("which", "lang"), sorted(NLU_FLOORS))
+def test_the_dialogue_reads_blind_nlu_sets_at_their_floor(which, lang):
+    import nlu_report
+    import stack
+
+    result = nlu_report.evaluate(stack.ensure_model(quiet=True), lang, ROOT / "tests" / "nlu_heldout" / which)
+    weak = {intent: v["f1-score"] for intent, v in result["intents"].items() if v["f1-score"] < 0.9}
+    assert result["macro_f1"] >= NLU_FLOORS[(which, lang)], (result["macro_f1"], weak)
+    assert result["crisis_on_ordinary"] <= MAX_CRISIS_ON_ORDINARY, result["crisis_on_ordinary"]

@@ -128,6 +128,13 @@ FLOORS = {
     # life). Set 23 (committed unread in session 26), measured on the landed commit and after: detector
     # EN 97.8 / 100 / 0 / 9.5 %, NL 93.5 / 100 / 0 / 14.6 % both times; the gateway the same before and
     # after. Floors: the detector, one message of slack.
+    # Session 28 (no change to the detector; the dialogue's intent read by a logistic regression, not
+    # DIET). Set 24 (committed unread in session 27), measured on the landed commit and after: detector
+    # EN 88.9 / 97.2 / 0 / 16.2 %, NL 76.6 / 91.5 / 0 / 12.8 % both times; the gateway EN 88.9 / 97.2 /
+    # 0 / 16.2 -> 88.9 / 97.2 / 0 / 13.5 %, NL 76.6 / 91.5 / 0 / 12.8 -> 76.6 / 93.6 / 0 / 14.9 %.
+    # Floors: the detector, one message of slack. Dutch leaves four crisis messages without an answer.
+    BLIND / "v24_en.jsonl": {"full_or_ask": 0.94, "full": 0.86, "ordinary_full_max": 0.03, "ordinary_ask_max": 0.19},
+    BLIND / "v24_nl.jsonl": {"full_or_ask": 0.89, "full": 0.74, "ordinary_full_max": 0.03, "ordinary_ask_max": 0.15},
     BLIND / "v23_en.jsonl": {"full_or_ask": 0.97, "full": 0.95, "ordinary_full_max": 0.03, "ordinary_ask_max": 0.12},
     BLIND / "v23_nl.jsonl": {"full_or_ask": 0.97, "full": 0.91, "ordinary_full_max": 0.03, "ordinary_ask_max": 0.17},
     BLIND / "v22_en.jsonl": {"full_or_ask": 0.95, "full": 0.72, "ordinary_full_max": 0.02, "ordinary_ask_max": 0.13},
