@@ -9,8 +9,10 @@ changed (issue 12's notes, sessions 25 and 27). A logistic regression has one op
 data gives the same model, and more data does not unsettle what it had learnt. DIET stays in the
 pipeline for the entities only.
 
-Its probabilities are calibrated, not DIET's near-certain similarities, so `FallbackClassifier` and
-the dialogue's crisis threshold (bot.safety.dialogue) read them as they are; the
+Its probabilities are those of a regression, not DIET's near-certain similarities, so
+`FallbackClassifier` and the dialogue's crisis threshold (bot.safety.dialogue) read them as they are;
+config.yml weighs the crisis intent's examples double, which lifts its probabilities on crisis talk
+(the third crisis layer only ever raises the detector's question, never a takeover on its own). The
 scripts/dialogue_crisis_audit.py floors in tests/test_rasa_project.py hold the crisis side.
 """
 from __future__ import annotations
@@ -50,7 +52,8 @@ class SentenceIntentClassifier(IntentClassifier, GraphComponent):
     def get_default_config() -> dict[str, Any]:
         # C: little regularisation, chosen by measurement (issue 12, session 28): the examples are
         # short and many intents are near neighbours, so the model may lean on single words.
-        return {"C": 100.0, "max_iter": 3000, "ranking_length": 10}
+        # class_weight: intents whose mistakes cost more (config.yml weighs crisis double, session 29).
+        return {"C": 100.0, "max_iter": 3000, "ranking_length": 10, "class_weight": None}
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
                  model: dict[str, Any] | None = None) -> None:
@@ -88,7 +91,8 @@ class SentenceIntentClassifier(IntentClassifier, GraphComponent):
             "words": TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True).fit(texts),
             "chars": TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True).fit(texts),
         }
-        classifier = LogisticRegression(C=self.config["C"], max_iter=self.config["max_iter"])
+        classifier = LogisticRegression(C=self.config["C"], max_iter=self.config["max_iter"],
+                                        class_weight=self.config["class_weight"])
         self.model["classifier"] = classifier.fit(self._matrix(examples), [e.get(INTENT) for e in examples])
         self.persist()
         return self._resource

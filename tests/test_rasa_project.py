@@ -65,11 +65,11 @@ def test_dialogue_crisis_intent_catches_crisis_and_leaves_reflections_alone():
 
 
 # The dialogue's intent on blind NLU sets (tests/nlu_heldout/, writers who never saw data/). Floors
-# about .02 under session 28's measure (macro F1 v4 EN .947 / NL .932, v5 .923 / .917, v6 .908 / .895;
-# the intent is a logistic regression, so the same data gives the same model): a change that unsettles
-# it fails here. The issue's ceiling for the crisis intent on ordinary lines is 2 %.
-NLU_FLOORS = {("v4", "en"): 0.93, ("v4", "nl"): 0.91, ("v5", "en"): 0.90, ("v5", "nl"): 0.90,
-              ("v6", "en"): 0.89, ("v6", "nl"): 0.87}
+# about .02 under session 29's measure (macro F1 v4 EN .961 / NL .935, v5 .940 / .934, v6 .941 / .921,
+# v7 .933 / .888; the intent is a logistic regression, so the same data gives the same model): a change
+# that unsettles it fails here. The issue's ceiling for the crisis intent on ordinary lines is 2 %.
+NLU_FLOORS = {("v4", "en"): 0.94, ("v4", "nl"): 0.91, ("v5", "en"): 0.92, ("v5", "nl"): 0.91,
+              ("v6", "en"): 0.92, ("v6", "nl"): 0.90, ("v7", "en"): 0.91, ("v7", "nl"): 0.87}
 MAX_CRISIS_ON_ORDINARY = 0.02
 
 

@@ -36,7 +36,13 @@ NAMED_FLOOR = {("v1", "en"): 0.94, ("v1", "nl"): 0.95, ("v2", "en"): 0.95, ("v2"
                ("v9", "en"): 0.97, ("v9", "nl"): 0.94, ("v10", "en"): 0.91, ("v10", "nl"): 0.84,
                ("v11", "en"): 0.98, ("v11", "nl"): 0.88, ("v12", "en"): 0.97, ("v12", "nl"): 0.92,
                ("v13", "en"): 0.95, ("v13", "nl"): 0.91, ("v14", "en"): 0.95, ("v14", "nl"): 0.92,
-               ("v15", "en"): 0.92, ("v15", "nl"): 0.92, ("v16", "en"): 0.96, ("v16", "nl"): 0.90}
+               ("v15", "en"): 0.92, ("v15", "nl"): 0.92, ("v16", "en"): 0.96, ("v16", "nl"): 0.90,
+               ("v17", "en"): 0.93, ("v17", "nl"): 0.91}
+# v17 (committed unread in session 28) was measured in session 29 through the gateway on the landed
+# commit and after its change (the dialogue's intent with more examples for its weak intents, dramatic
+# idioms as share_feeling, crisis examples weighed double): EN takeovers 0 -> 0, safety questions 1 -> 2,
+# named 95 -> 95 %; NL 0 -> 0, 7 -> 7, 87 -> 87 %; identical 0. Bot level once: EN 62/65, NL 64/69
+# (floors one below).
 # v16 (committed unread in session 27) was measured in session 28 through the gateway on the landed
 # commit and after its change (the dialogue's intent read by a logistic regression instead of DIET, with
 # twice the examples): EN takeovers 0 -> 0, safety questions 0 -> 0, named 98 -> 98 %; NL 0 -> 0, 2 -> 3,
