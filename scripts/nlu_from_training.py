@@ -1,7 +1,11 @@
 """Give the dialogue the examples our other learners already have (issue 12): the listening mapping's
-reflections as `share_feeling`, the crisis classifier's crisis lines as `crisis`.
+reflections as `share_feeling`, the crisis classifier's crisis lines as `crisis`, its hard negatives
+about quitting something ordinary as `ordinary_goal`.
 
-    .venv/bin/python scripts/nlu_from_training.py [--reflections 320] [--crisis 140]
+    .venv/bin/python scripts/nlu_from_training.py [--reflections 320] [--crisis 140] [--goals 100]
+
+A kind asked for 0 lines keeps its file as it is (session 30 wrote the goals alone, so the other files,
+whose samples shift when the dialogue's data changes, stayed what had been measured).
 
 The dialogue's intent decides whether a plain reflection reaches the reflective thread; with few
 `share_feeling` examples, other intents' examples pulled reflections away (issue 12's notes, session
@@ -43,6 +47,9 @@ KINDS = {
                                                   "nl": ["bot/reflection/training/nl*.jsonl",
                                                          "bot/reflection/training/next/nl_*.jsonl"]}, 4),
     "crisis": ("crisis", "crisis", {lang: [f"bot/crisis/training/{lang}_*.jsonl"] for lang in ("en", "nl")}, 3),
+    # The crisis classifier's hard negatives about quitting or ending something ordinary (smoking, a
+    # job, an app): the ground the dialogue's crisis intent must leave alone.
+    "goals": ("ordinary_goal", "listening", {lang: [f"bot/crisis/training/{lang}_*.jsonl"] for lang in ("en", "nl")}, 3),
 }
 MEASURES = ["tests/nlu_heldout/**/*.yml", "tests/listening_probe/**/*.jsonl", "tests/crisis_corpus/**/*.jsonl"]
 GOAL_WORDS = re.compile(r"\b(stop|stopp|quit|cancel|give up|end(ing)? (it|my)|stoppen|gestopt|kappen|opzeggen|"
@@ -71,7 +78,7 @@ def _measure_lines() -> list[str]:
 def _dialogue_lines() -> set[str]:
     lines: set[str] = set()
     for path in ROOT.glob("data/*/nlu_*.yml"):
-        if "_dialogue_only_reflections_" in path.name or "_dialogue_only_crisis_" in path.name:
+        if any(f"_dialogue_only_{kind}_" in path.name for kind in KINDS):
             continue   # this script's own output
         lines |= {line.lower() for line in _examples(path)}
     return lines
@@ -80,6 +87,8 @@ def _dialogue_lines() -> set[str]:
 def _wanted(kind: str, row: dict) -> bool:
     if kind == "crisis":
         return bool(row.get("crisis"))
+    if kind == "goals":
+        return not row.get("crisis") and row.get("category") == "goal_stop"
     # lines with no side of life are the mapping's non-reflections ("are you a bot?")
     return bool(row.get("dimensions")) and not GOAL_WORDS.search(row["text"])
 
@@ -101,7 +110,7 @@ def _candidates(kind: str, lang: str, taken: set[str]) -> list[dict]:
                 if key in seen or len(text) > MAX_CHARS or len(text.split()) < min_words:
                     continue
                 seen.add(key)
-                out.append({"text": text, "group": row["category"] if kind == "crisis" else row["dimensions"][0]})
+                out.append({"text": text, "group": row["category"] if kind in ("crisis", "goals") else row["dimensions"][0]})
     return out
 
 
@@ -139,11 +148,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reflections", type=int, default=320, help="share_feeling lines per language")
     parser.add_argument("--crisis", type=int, default=140, help="crisis lines per language")
+    parser.add_argument("--goals", type=int, default=100, help="ordinary_goal lines per language")
     parser.add_argument("--seed", type=int, default=12)
     args = parser.parse_args()
     measures = multilingual_encode(_measure_lines())
     taken = _dialogue_lines()
-    for kind, per_language in (("reflections", args.reflections), ("crisis", args.crisis)):
+    for kind, per_language in (("reflections", args.reflections), ("crisis", args.crisis), ("goals", args.goals)):
+        if not per_language:
+            continue
         for lang in ("en", "nl"):
             kept = _far_from(_candidates(kind, lang, taken), measures)
             lines = _sample(kept, per_language, args.seed)

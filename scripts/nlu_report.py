@@ -2,10 +2,11 @@
 
     .venv/bin/python scripts/nlu_report.py [--model models/model-X.tar.gz] [--json out.json]
 
-Runs `rasa test nlu` on tests/nlu_heldout/{en,nl}.yml (written blind, never trained on) with the
-newest (or given) model and prints, per language: accuracy, macro F1, each intent's precision /
-recall / F1, the intents below 0.90 F1, and how often the `crisis` intent was predicted for a
-message that is no crisis (the share of non-crisis lines classified as crisis).
+Runs Rasa's own `rasa test nlu` evaluation (through scripts/nlu_sets.py, the model loaded once) on
+tests/nlu_heldout/{en,nl}.yml (written blind, never trained on) with the newest (or given) model and
+prints, per language: accuracy, macro F1, each intent's precision / recall / F1, the intents below 0.90
+F1, and how often the `crisis` intent was predicted for a message that is no crisis (the share of
+non-crisis lines classified as crisis).
 """
 from __future__ import annotations
 
@@ -24,13 +25,22 @@ HELDOUT = ROOT / "tests" / "nlu_heldout"
 
 
 def evaluate(model: Path, lang: str, heldout: Path = HELDOUT) -> dict:
+    return evaluate_files(model, [heldout / f"{lang}.yml"])[0]
+
+
+def evaluate_files(model: Path, files: list[Path]) -> list[dict]:
+    """`rasa test nlu` on each file, with the model loaded once (scripts/nlu_sets.py)."""
     with tempfile.TemporaryDirectory() as out:
-        subprocess.run([str(RASA_BIN), "test", "nlu", "--nlu", str(heldout / f"{lang}.yml"), "--model", str(model),
-                        "--out", out, "--no-plot"], cwd=ROOT, check=True, env=_rasa_env(),
+        subprocess.run([str(RASA_BIN.parent / "python"), str(ROOT / "scripts" / "nlu_sets.py"), str(model), out,
+                        *map(str, files)], cwd=ROOT, check=True, env=_rasa_env(),
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        report = json.loads((Path(out) / "intent_report.json").read_text())
-        errors_file = Path(out) / "intent_errors.json"
-        errors = json.loads(errors_file.read_text()) if errors_file.exists() else []
+        return [_result(Path(out) / str(n)) for n in range(len(files))]
+
+
+def _result(out: Path) -> dict:
+    report = json.loads((out / "intent_report.json").read_text())
+    errors_file = out / "intent_errors.json"
+    errors = json.loads(errors_file.read_text()) if errors_file.exists() else []
     intents = {k: v for k, v in report.items() if isinstance(v, dict) and "f1-score" in v
                and k not in ("macro avg", "weighted avg", "micro avg")}
     not_crisis = sum(v["support"] for k, v in intents.items() if k != "crisis")
@@ -56,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="rates only, no message text (for a set that is still unread)")
     args = parser.parse_args(argv)
     model = args.model or ensure_model()
-    result = {lang: evaluate(model, lang, args.set) for lang in ("en", "nl")}
+    result = dict(zip(("en", "nl"), evaluate_files(model, [args.set / "en.yml", args.set / "nl.yml"]), strict=True))
     for lang, r in result.items():
         print(f"\n== {lang}: accuracy {r['accuracy']:.3f}, macro F1 {r['macro_f1']:.3f}, "
               f"crisis intent on non-crisis lines {r['crisis_on_ordinary']:.1%}")

@@ -65,20 +65,30 @@ def test_dialogue_crisis_intent_catches_crisis_and_leaves_reflections_alone():
 
 
 # The dialogue's intent on blind NLU sets (tests/nlu_heldout/, writers who never saw data/). Floors
-# about .02 under session 29's measure (macro F1 v4 EN .961 / NL .935, v5 .940 / .934, v6 .941 / .921,
-# v7 .933 / .888; the intent is a logistic regression, so the same data gives the same model): a change
-# that unsettles it fails here. The issue's ceiling for the crisis intent on ordinary lines is 2 %.
-NLU_FLOORS = {("v4", "en"): 0.94, ("v4", "nl"): 0.91, ("v5", "en"): 0.92, ("v5", "nl"): 0.91,
-              ("v6", "en"): 0.92, ("v6", "nl"): 0.90, ("v7", "en"): 0.91, ("v7", "nl"): 0.87}
+# about .02 under session 30's measure (macro F1 v4 EN .973 / NL .943, v5 .944 / .938, v6 .954 / .922,
+# v7 .940 / .909, v8 .944 / .918; the intent is a logistic regression, so the same data gives the same
+# model): a change that unsettles it fails here. The issue's ceiling for the crisis intent on ordinary
+# lines is 2 %.
+NLU_FLOORS = {("v4", "en"): 0.95, ("v4", "nl"): 0.92, ("v5", "en"): 0.92, ("v5", "nl"): 0.91,
+              ("v6", "en"): 0.93, ("v6", "nl"): 0.90, ("v7", "en"): 0.92, ("v7", "nl"): 0.89,
+              ("v8", "en"): 0.92, ("v8", "nl"): 0.89}
 MAX_CRISIS_ON_ORDINARY = 0.02
 
 
-@pytest.mark.parametrize(("which", "lang"), sorted(NLU_FLOORS))
-def test_the_dialogue_reads_blind_nlu_sets_at_their_floor(which, lang):
+@pytest.fixture(scope="module")
+def blind_nlu_results() -> dict:
+    """Every floored set read by one loaded model (loading it is most of an evaluation's time)."""
     import nlu_report
     import stack
 
-    result = nlu_report.evaluate(stack.ensure_model(quiet=True), lang, ROOT / "tests" / "nlu_heldout" / which)
+    keys = sorted(NLU_FLOORS)
+    files = [ROOT / "tests" / "nlu_heldout" / which / f"{lang}.yml" for which, lang in keys]
+    return dict(zip(keys, nlu_report.evaluate_files(stack.ensure_model(quiet=True), files), strict=True))
+
+
+@pytest.mark.parametrize(("which", "lang"), sorted(NLU_FLOORS))
+def test_the_dialogue_reads_blind_nlu_sets_at_their_floor(blind_nlu_results, which, lang):
+    result = blind_nlu_results[(which, lang)]
     weak = {intent: v["f1-score"] for intent, v in result["intents"].items() if v["f1-score"] < 0.9}
     assert result["macro_f1"] >= NLU_FLOORS[(which, lang)], (result["macro_f1"], weak)
     assert result["crisis_on_ordinary"] <= MAX_CRISIS_ON_ORDINARY, result["crisis_on_ordinary"]

@@ -80,6 +80,7 @@ __all__ = [
     "detect",
     "embeddings_ready",
     "max_severity",
+    "never_silenced",
     "severity_rank",
     "sure_ordinary",
     "warm_up",
@@ -245,6 +246,13 @@ DISMISS_MIN_WORDS = 6
 # A threat to someone else is never dismissed: whether it is meant is not in the sense of its words
 # (two such crisis lines scored below .07 out of fold, "poisoning my boss's coffee, seriously").
 NEVER_DISMISSED = frozenset({"harm_to_others"})
+
+
+def never_silenced(assessment: CrisisAssessment) -> bool:
+    """A threat to someone else (from any layer): no judge that reads the sense of the words may talk
+    the question away (set 26: "he's going to learn what happens when you mess with my sister" was
+    heard as a message about family and listened to instead of asked about)."""
+    return bool(set(assessment.signals) & NEVER_DISMISSED)
 
 
 def _dismissible(res: _rules.RulesResult) -> bool:

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from bot.config import SUPPORTED_LANGUAGES
 from bot.content import section
 from bot.content import text as content_text
-from bot.crisis import CrisisAssessment, ask_band_position, max_severity
+from bot.crisis import CrisisAssessment, ask_band_position, max_severity, never_silenced
 from bot.reflection import reflect_back, sounds_like_sharing
 from bot.safety.directory import helpline_payload, helplines_for, normalise_country
 from bot.storage.models import Person, SafetyCheck, utcnow
@@ -131,10 +131,12 @@ def heard_as_reflection(assessment: CrisisAssessment, text: str, lang: str) -> b
     """Listen instead of asking: only the classifier asked, low in its band, and the listening
     mapping is sure the message tells about one side of life (settings: ``listen_instead``). Plain
     reflections in Flemish or in heavy words sit there; crisis messages that read like a reflection
-    lie higher in the band (the settings file has the numbers)."""
+    lie higher in the band (the settings file has the numbers). A threat to someone else is always
+    asked about, however it reads (bot.crisis.never_silenced)."""
     limits = settings()["listen_instead"].get(lang)
     position = ask_band_position(assessment)
     return (limits is not None and position is not None and position < float(limits["below_band"])
+            and not never_silenced(assessment)
             and sounds_like_sharing(text, lang, surely=float(limits["heard_at_least"])))
 
 

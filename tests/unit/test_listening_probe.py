@@ -37,7 +37,12 @@ NAMED_FLOOR = {("v1", "en"): 0.94, ("v1", "nl"): 0.95, ("v2", "en"): 0.95, ("v2"
                ("v11", "en"): 0.98, ("v11", "nl"): 0.88, ("v12", "en"): 0.97, ("v12", "nl"): 0.92,
                ("v13", "en"): 0.95, ("v13", "nl"): 0.91, ("v14", "en"): 0.95, ("v14", "nl"): 0.92,
                ("v15", "en"): 0.92, ("v15", "nl"): 0.92, ("v16", "en"): 0.96, ("v16", "nl"): 0.90,
-               ("v17", "en"): 0.93, ("v17", "nl"): 0.91}
+               ("v17", "en"): 0.93, ("v17", "nl"): 0.91, ("v18", "en"): 0.97, ("v18", "nl"): 0.91}
+# v18 (committed unread in session 29) was measured in session 30 through the gateway on the landed
+# commit and after its change (the dialogue's chitchat / out_of_scope border: task requests taught as
+# out_of_scope with a reply of their own, the crisis classifier's quitting goals as ordinary_goal):
+# EN takeovers 0 -> 0, safety questions 1 -> 1, named 97 -> 97 %; NL 1 -> 1, 8 -> 6, 90 -> 90 %;
+# identical 0. Bot level once: EN 67/68, NL 68/73 (floors one below).
 # v17 (committed unread in session 28) was measured in session 29 through the gateway on the landed
 # commit and after its change (the dialogue's intent with more examples for its weak intents, dramatic
 # idioms as share_feeling, crisis examples weighed double): EN takeovers 0 -> 0, safety questions 1 -> 2,

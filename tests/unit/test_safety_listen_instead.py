@@ -48,3 +48,20 @@ def test_a_short_message_is_asked_about_however_low_in_the_band():
     long_text = "amai mijne rug, ik sta al 12 jaar achter den toog en s avonds kan ik mij nie meer rechtzetten"
     assert heard_as_reflection(low, long_text, "nl")
     assert not heard_as_reflection(low, "mijn rug doet pijn van het werk", "nl")   # seven words: too few to be sure
+
+
+def test_a_threat_to_someone_else_is_asked_about_however_much_it_reads_like_family_life():
+    # Set 26 (session 30): a threat against a sister's tormentor, low in the classifier's band, was heard
+    # as a message about family and listened to. The same reading without the threat is still listened to.
+    from bot.crisis import CrisisAssessment, classifier
+
+    classifier.warm_up(background=False)
+    cut = classifier._state.lazy.model.cut("nl")
+    text = "amai mijne rug, ik sta al 12 jaar achter den toog en s avonds kan ik mij nie meer rechtzetten"
+    low = cut.ask_threshold + 0.01
+    plain = CrisisAssessment(False, "concern", ("suicidal_ideation_passive", "layer:classifier"), "nl", band="ask",
+                             probability=low)
+    threat = CrisisAssessment(False, "concern", ("harm_to_others", "layer:classifier"), "nl", band="ask",
+                              probability=low)
+    assert heard_as_reflection(plain, text, "nl")
+    assert not heard_as_reflection(threat, text, "nl")
