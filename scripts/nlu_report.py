@@ -24,10 +24,6 @@ from stack import RASA_BIN, _rasa_env, ensure_model  # noqa: E402
 HELDOUT = ROOT / "tests" / "nlu_heldout"
 
 
-def evaluate(model: Path, lang: str, heldout: Path = HELDOUT) -> dict:
-    return evaluate_files(model, [heldout / f"{lang}.yml"])[0]
-
-
 def evaluate_files(model: Path, files: list[Path]) -> list[dict]:
     """`rasa test nlu` on each file, with the model loaded once (scripts/nlu_sets.py)."""
     with tempfile.TemporaryDirectory() as out:
