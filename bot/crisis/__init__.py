@@ -246,6 +246,10 @@ DISMISS_MIN_WORDS = 6
 # A threat to someone else is never dismissed: whether it is meant is not in the sense of its words
 # (two such crisis lines scored below .07 out of fold, "poisoning my boss's coffee, seriously").
 NEVER_DISMISSED = frozenset({"harm_to_others"})
+# An attempt on one's own life that the lexicon heard is asked about at the least, in any tense: an
+# attempt is the strongest known risk sign, and a recovery story around it reads as ordinary to the
+# classifier (session 31: "na mijn poging tot zelfdoding ben ik in therapie gegaan", p .08).
+NEVER_DISMISSED_LEXICON = NEVER_DISMISSED | {"suicide_attempt"}
 
 
 def never_silenced(assessment: CrisisAssessment) -> bool:
@@ -257,9 +261,9 @@ def never_silenced(assessment: CrisisAssessment) -> bool:
 
 def _dismissible(res: _rules.RulesResult) -> bool:
     """A lexicon match the classifier may silence: long enough to show its sense, not only the
-    person's past (asked about), not weariness (asked about) and no threat to others."""
+    person's past (asked about), not weariness (asked about), no threat to others and no attempt."""
     heard = _heard(res)
-    return (not _history_only(res) and WEARINESS not in heard and not heard & NEVER_DISMISSED
+    return (not _history_only(res) and WEARINESS not in heard and not heard & NEVER_DISMISSED_LEXICON
             and bool(res.readings) and len(res.readings[0].split()) >= DISMISS_MIN_WORDS)
 
 

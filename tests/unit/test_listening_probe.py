@@ -37,7 +37,13 @@ NAMED_FLOOR = {("v1", "en"): 0.94, ("v1", "nl"): 0.95, ("v2", "en"): 0.95, ("v2"
                ("v11", "en"): 0.98, ("v11", "nl"): 0.88, ("v12", "en"): 0.97, ("v12", "nl"): 0.92,
                ("v13", "en"): 0.95, ("v13", "nl"): 0.91, ("v14", "en"): 0.95, ("v14", "nl"): 0.92,
                ("v15", "en"): 0.92, ("v15", "nl"): 0.92, ("v16", "en"): 0.96, ("v16", "nl"): 0.90,
-               ("v17", "en"): 0.93, ("v17", "nl"): 0.91, ("v18", "en"): 0.97, ("v18", "nl"): 0.91}
+               ("v17", "en"): 0.93, ("v17", "nl"): 0.91, ("v18", "en"): 0.97, ("v18", "nl"): 0.91,
+               ("v19", "en"): 0.92, ("v19", "nl"): 0.86}
+# v19 (committed unread in session 30) was measured in session 31 through the gateway on the landed
+# commit and after its change (crisis batches 11 and 12, a writer's lines at the borders of near
+# intents for the dialogue): EN takeovers 0 -> 0, safety questions 5 -> 5, named 91 -> 91 %; NL 1 -> 1,
+# 18 -> 20, 77 -> 77 %; identical 0. Bot level once: EN 70/75, NL 66/75 (floors one below). The Dutch
+# questions are the classifier's alone (p .25-.64 on plain reflections about a body, a home, a move).
 # v18 (committed unread in session 29) was measured in session 30 through the gateway on the landed
 # commit and after its change (the dialogue's chitchat / out_of_scope border: task requests taught as
 # out_of_scope with a reply of their own, the crisis classifier's quitting goals as ordinary_goal):
