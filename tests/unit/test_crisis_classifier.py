@@ -154,6 +154,9 @@ def test_a_sure_classifier_dismisses_a_lexicon_match_only_when_it_also_doubts_it
     ("bye forever", "en", 0.1, "ask"),                                               # too short to show its sense
     ("I swear I will strangle my neighbour if he plays that music again tonight", "en", 0.1, "ask"),  # a threat
     ("ik heb zin om mijn baas iets aan te doen als hij nog eens zo tegen mij praat", "nl", 0.1, "ask"),
+    # an attempt, told around a recovery story: at least the question (session 31)
+    ("na mijn poging tot zelfdoding ben ik in therapie gegaan", "nl", 0.1, "ask"),
+    ("after my suicide attempt i finally went into therapy", "en", 0.1, "ask"),
     ("As a nurse I teach students how to ask about suicidal thoughts", "en", 0.1, "none"),  # what is dismissed
     ("I want to kill myself", "en", 0.0, "ask"),                                     # no dismiss level: doubted only
 ])
