@@ -38,7 +38,12 @@ NAMED_FLOOR = {("v1", "en"): 0.94, ("v1", "nl"): 0.95, ("v2", "en"): 0.95, ("v2"
                ("v13", "en"): 0.95, ("v13", "nl"): 0.91, ("v14", "en"): 0.95, ("v14", "nl"): 0.92,
                ("v15", "en"): 0.92, ("v15", "nl"): 0.92, ("v16", "en"): 0.96, ("v16", "nl"): 0.90,
                ("v17", "en"): 0.93, ("v17", "nl"): 0.91, ("v18", "en"): 0.97, ("v18", "nl"): 0.91,
-               ("v19", "en"): 0.92, ("v19", "nl"): 0.86, ("v20", "en"): 0.94, ("v20", "nl"): 0.89}
+               ("v19", "en"): 0.92, ("v19", "nl"): 0.86, ("v20", "en"): 0.94, ("v20", "nl"): 0.89,
+               ("v21", "en"): 0.93, ("v21", "nl"): 0.94}
+# v21 (committed unread early in session 32) was measured later in session 32 through the gateway
+# before and after that session's second dialogue change (a twelfth writer's requests for the bot's
+# activities): EN takeovers 0 -> 0, safety questions 8 -> 8, named 92 -> 92 %; NL 0 -> 0, 6 -> 6,
+# 92 -> 92 %; identical 0. Bot level once: EN 69/73, NL 72/75 (floors one below).
 # v20 (committed unread in session 31) was measured in session 32 through the gateway on the landed
 # commit and after its change (an eleventh writer's lines at the borders of near intents for the
 # dialogue): EN takeovers 2 -> 2, safety questions 10 -> 10, named 87 -> 87 %; NL 0 -> 0, 19 -> 19,
