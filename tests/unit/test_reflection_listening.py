@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from bot.content import CONTENT_DIR
-from bot.reflection import Thread, answer, begin, hear
+from bot.reflection import Thread, answer, begin, dimension_named, hear
 from bot.wellbeing.model import DIMENSIONS, dimension
 
 LANGS = ("en", "nl")
@@ -219,3 +219,15 @@ def test_every_stay_with_topic_exists_in_both_languages():
 def test_being_a_parent_is_heard_as_about_ones_children_not_ones_parents(message, lang, not_topic, topic):
     said = _text(begin(message, lang)).lower()
     assert topic in said and not_topic not in said
+
+
+@pytest.mark.parametrize("message, lang, named", [
+    ("can we have a look at my feelings", "en", "psychological"),
+    ("kunnen we naar mijn gevoelens kijken", "nl", "psychological"),
+    ("what do you mean by spiritual?", "en", "spiritual"),
+    # "feeling" as a verb names no side: the check-in must not jump to one because of it
+    ("I have been feeling so lonely lately", "en", None),
+    ("ik heb het gevoel dat niemand me ziet", "nl", None),
+])
+def test_a_side_of_life_is_named_by_its_words_not_by_the_verb_to_feel(message, lang, named):
+    assert dimension_named(message, lang) == named
