@@ -225,9 +225,12 @@ def test_being_a_parent_is_heard_as_about_ones_children_not_ones_parents(message
     ("can we have a look at my feelings", "en", "psychological"),
     ("kunnen we naar mijn gevoelens kijken", "nl", "psychological"),
     ("what do you mean by spiritual?", "en", "spiritual"),
+    ("i'd like to take a closer look at my friendships", "en", "social"),
+    ("'k wil eens beter kijken naar mijn vriendschappen", "nl", "social"),
     # "feeling" as a verb names no side: the check-in must not jump to one because of it
     ("I have been feeling so lonely lately", "en", None),
     ("ik heb het gevoel dat niemand me ziet", "nl", None),
+    ("I work way too much and I barely see my friends anymore", "en", None),
 ])
-def test_a_side_of_life_is_named_by_its_words_not_by_the_verb_to_feel(message, lang, named):
+def test_a_side_of_life_is_named_by_its_words_not_by_words_that_only_look_like_them(message, lang, named):
     assert dimension_named(message, lang) == named
