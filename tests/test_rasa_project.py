@@ -67,13 +67,15 @@ def test_dialogue_crisis_intent_catches_crisis_and_leaves_reflections_alone():
 # The dialogue's intent on blind NLU sets (tests/nlu_heldout/, writers who never saw data/). Floors
 # about .02 under session 30's measure (macro F1 v4 EN .973 / NL .943, v5 .944 / .938, v6 .954 / .922,
 # v7 .940 / .909, v8 .944 / .918; v9 .960 / .917 in session 31; v10 .940 / .852 and v11 .914 / .913 in
-# session 32, v10's NL crisis intent on ordinary lines 2.5 -> 1.6 % with that session's first lines; the
-# intent is a logistic regression, so the same data gives the same model): a change that unsettles it
-# fails here. The issue's ceiling for the crisis intent on ordinary lines is 2 %.
+# session 32, v10's NL crisis intent on ordinary lines 2.5 -> 1.6 % with that session's first lines; v12
+# .957 / .936 in session 34 (.969 / .942 with a thirteenth writer's lines, which wait); the intent is a
+# logistic regression, so the same data gives the same model): a change that unsettles it fails here.
+# The issue's ceiling for the crisis intent on ordinary lines is 2 %.
 NLU_FLOORS = {("v4", "en"): 0.95, ("v4", "nl"): 0.92, ("v5", "en"): 0.92, ("v5", "nl"): 0.91,
               ("v6", "en"): 0.93, ("v6", "nl"): 0.90, ("v7", "en"): 0.92, ("v7", "nl"): 0.89,
               ("v8", "en"): 0.92, ("v8", "nl"): 0.89, ("v9", "en"): 0.93, ("v9", "nl"): 0.89,
-              ("v10", "en"): 0.92, ("v10", "nl"): 0.83, ("v11", "en"): 0.89, ("v11", "nl"): 0.89}
+              ("v10", "en"): 0.92, ("v10", "nl"): 0.83, ("v11", "en"): 0.89, ("v11", "nl"): 0.89,
+              ("v12", "en"): 0.94, ("v12", "nl"): 0.92}
 MAX_CRISIS_ON_ORDINARY = 0.02
 
 
