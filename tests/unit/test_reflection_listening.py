@@ -227,6 +227,8 @@ def test_being_a_parent_is_heard_as_about_ones_children_not_ones_parents(message
     ("what do you mean by spiritual?", "en", "spiritual"),
     ("i'd like to take a closer look at my friendships", "en", "social"),
     ("'k wil eens beter kijken naar mijn vriendschappen", "nl", "social"),
+    ("look closer at my family life", "en", "social"),
+    ("kunnen we eens naar mijn gezinsleven kijken", "nl", "social"),
     # words that only look like a side's word name none: the bot must not explain a side because of them
     ("I have been feeling so lonely lately", "en", None),
     ("ik heb het gevoel dat niemand me ziet", "nl", None),
