@@ -54,7 +54,7 @@ def ensure_model(quiet: bool = False) -> Path:
     if model.exists():
         _say(f"Rasa model is up to date ({model.name})")
         return model
-    _say("training the Rasa model (its data changed; about 12-20 minutes on two cores)...")
+    _say("training the Rasa model (its data changed; about 13 minutes on two cores)...")
     started = time.monotonic()
     MODEL_DIR.mkdir(exist_ok=True)
     command = [str(RASA_BIN), "train", "--domain", "domain", "--fixed-model-name", name, "--out", str(MODEL_DIR)]
