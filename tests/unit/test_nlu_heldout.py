@@ -27,9 +27,7 @@ HELD_OUT = {ROOT / "tests" / "nlu_heldout": 250, ROOT / "tests" / "nlu_heldout" 
             ROOT / "tests" / "nlu_heldout" / "v7": 310, ROOT / "tests" / "nlu_heldout" / "v8": 310,
             ROOT / "tests" / "nlu_heldout" / "v9": 275, ROOT / "tests" / "nlu_heldout" / "v10": 285,
             ROOT / "tests" / "nlu_heldout" / "v11": 285, ROOT / "tests" / "nlu_heldout" / "v12": 300,
-            ROOT / "tests" / "nlu_heldout" / "v13": 260,
-            # the next NLU change's judge, committed unread (tests/nlu_heldout/README.md)
-            ROOT / "tests" / "nlu_heldout" / "unread" / "v14": 300}
+            ROOT / "tests" / "nlu_heldout" / "v13": 260, ROOT / "tests" / "nlu_heldout" / "v14": 300}
 
 
 def test_no_held_out_line_is_training_data():
