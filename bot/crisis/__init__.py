@@ -272,14 +272,14 @@ def _dismissed(result: CrisisAssessment, verdict: _classifier.ClassifierVerdict 
     return verdict is not None and verdict.dismisses(result.severity)
 
 
-def sure_ordinary(assessment: CrisisAssessment, text: str) -> bool:
+def sure_ordinary(assessment: CrisisAssessment, text: str, at_least: float = 0.0) -> bool:
     """No layer raised the message, it is long enough to show its sense, and the classifier's
-    probability lies below the language's dismiss level: the classifier is sure it is ordinary.
-    A weaker judge (the dialogue engine's crisis intent) should then not ask about it either.
-    False when the classifier did not run (engine-down answers keep every other judge)."""
+    probability lies below the language's dismiss level (or *at_least*, if higher): the classifier is
+    sure it is ordinary. A weaker judge (the dialogue engine's crisis intent) should then not ask
+    about it either. False when the classifier did not run (engine-down answers keep every other judge)."""
     level = _classifier.dismiss_level(assessment.language)
     return (assessment.band == "none" and assessment.probability is not None and level is not None
-            and assessment.probability < level and len(text.split()) >= DISMISS_MIN_WORDS)
+            and assessment.probability < max(level, at_least) and len(text.split()) >= DISMISS_MIN_WORDS)
 
 
 def ask_band_position(assessment: CrisisAssessment) -> float | None:

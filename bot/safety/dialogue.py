@@ -130,13 +130,15 @@ def handle_dialogue_crisis(
     On its own that intent only raises the question (the middle band, bot/safety/check.py); when
     the detector agrees, or for a button ("I need help now"), it is the full crisis response. No
     question (empty replies: the dialogue listens) when the person said "no" to this kind lately, or
-    when the detector's classifier is sure the message is ordinary (bot.crisis.sure_ordinary): the
-    intent reads words, the classifier their sense ("a film about a man who wants to end his life")."""
+    when the detector's classifier is sure the message is ordinary (bot.crisis.sure_ordinary, at the
+    language's floor in safety_check.yml): the intent reads words, the classifier their sense ("a film
+    about a man who wants to end his life")."""
     assessment = detect(text or "", language)
     with _session(session) as db:
         person = touch_person(db, sender_id, language, country)
         if not (assessment.crisis or _is_button(text)):
-            if sure_ordinary(assessment, text or ""):
+            floor = float(safety_check.settings()["dialogue_intent_min_probability"].get(language, 0.0))
+            if sure_ordinary(assessment, text or "", at_least=floor):
                 return DialogueCrisis(False, [])
             asking = CrisisAssessment(False, DIALOGUE_FLOOR_SEVERITY, ("dialogue_intent", "layer:dialogue"), language,
                                       band="ask")

@@ -44,6 +44,37 @@ def test_dialogue_intent_asks_nothing_where_the_classifier_is_sure_it_is_ordinar
         assert escalation.open_case_for(session, "d1e") is None
 
 
+@pytest.mark.parametrize(("language", "asks"), [("nl", False), ("en", True)])
+def test_dialogue_intent_alone_needs_the_languages_floor_of_probability(database, monkeypatch, language, asks):
+    # Between the dismiss level (.10) and the Dutch floor (.15, safety_check.yml) the Dutch intent's
+    # question mostly landed on hard negatives; English keeps asking there (a crisis message sat at .101).
+    from bot.crisis import CrisisAssessment
+    from bot.safety import dialogue
+
+    monkeypatch.setattr(dialogue, "detect", lambda text, lang: CrisisAssessment(False, None, (), lang, "none", 0.12))
+    with database.session() as session:
+        outcome = handle_dialogue_crisis("d1h", "work has been getting on top of me for weeks", language, None,
+                                         session=session)
+        assert bool([r for r in outcome.replies if r.get("custom", {}).get("safety_check")]) is asks
+        assert outcome.full is False
+
+
+def test_dutch_dialogue_intent_listens_to_a_grumble_about_work(database):
+    with database.session() as session:
+        outcome = handle_dialogue_crisis("d1i", "ik heb geen zin meer in dat stomme werk van mij", "nl", None,
+                                         session=session)
+        assert outcome.full is False and outcome.replies == []
+        assert session.scalars(select(SafetyCheck)).first() is None
+
+
+def test_dutch_dialogue_intent_still_asks_above_its_floor(database):
+    # p about .2: the detector itself asks nothing, the dialogue's intent does.
+    with database.session() as session:
+        outcome = handle_dialogue_crisis("d1j", "mijn planten op het balkon gaan allemaal dood", "nl", None,
+                                         session=session)
+        assert [r["custom"]["safety_check"] for r in outcome.replies]
+
+
 def test_dialogue_intent_still_asks_about_a_few_words_the_classifier_reads_as_ordinary(database):
     # Four words cannot show the sense they are used in; the classifier's low probability is no proof.
     with database.session() as session:
