@@ -19,7 +19,7 @@ def _lines(path: Path) -> set[str]:
     return out
 
 
-# Fourteen writers' sets and their sizes (v2 to v14 lost the lines the training data already had before
+# Fifteen writers' sets and their sizes (v2 to v15 lost the lines the training data already had before
 # their first run).
 HELD_OUT = {ROOT / "tests" / "nlu_heldout": 250, ROOT / "tests" / "nlu_heldout" / "v2": 240,
             ROOT / "tests" / "nlu_heldout" / "v3": 255, ROOT / "tests" / "nlu_heldout" / "v4": 305,
@@ -27,7 +27,9 @@ HELD_OUT = {ROOT / "tests" / "nlu_heldout": 250, ROOT / "tests" / "nlu_heldout" 
             ROOT / "tests" / "nlu_heldout" / "v7": 310, ROOT / "tests" / "nlu_heldout" / "v8": 310,
             ROOT / "tests" / "nlu_heldout" / "v9": 275, ROOT / "tests" / "nlu_heldout" / "v10": 285,
             ROOT / "tests" / "nlu_heldout" / "v11": 285, ROOT / "tests" / "nlu_heldout" / "v12": 300,
-            ROOT / "tests" / "nlu_heldout" / "v13": 260, ROOT / "tests" / "nlu_heldout" / "v14": 300}
+            ROOT / "tests" / "nlu_heldout" / "v13": 260, ROOT / "tests" / "nlu_heldout" / "v14": 300,
+            # the next NLU change's judge, committed unread (tests/nlu_heldout/README.md)
+            ROOT / "tests" / "nlu_heldout" / "unread" / "v15": 290}
 
 
 def test_no_held_out_line_is_training_data():
