@@ -14,33 +14,27 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import sys
 from pathlib import Path
 
+from nlu_parse import parse  # the model loaded once; puts the repository on the path for components/
+
 ROOT = Path(__file__).resolve().parent.parent
-# The model's pipeline holds our own featurizer (components/), which imports bot.embeddings.
-sys.path.insert(0, str(ROOT))
 CORPORA = ("en", "nl", "seen_holdout_en", "seen_holdout_nl", "reflections")
 # As bot.safety.dialogue (which this environment cannot import): DIALOGUE_MIN_WORDS, DIALOGUE_MIN_CONFIDENCE.
 MIN_WORDS, MIN_CONFIDENCE = 3, 0.7
 
 
-async def audit(model: Path) -> dict[str, dict[str, object]]:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    from rasa.core.agent import Agent
-
-    agent = Agent.load(str(model))
+def audit(model: Path) -> dict[str, dict[str, object]]:
+    corpora = {name: [json.loads(line) for line in (ROOT / "tests" / "crisis_corpus" / f"{name}.jsonl").open(
+        encoding="utf-8") if line.strip()] for name in CORPORA}
+    read = asyncio.run(parse(str(model), [row["text"] for rows in corpora.values() for row in rows]))
     report: dict[str, dict[str, object]] = {}
-    for name in CORPORA:
-        rows = [json.loads(line) for line in (ROOT / "tests" / "crisis_corpus" / f"{name}.jsonl").open(encoding="utf-8")
-                if line.strip()]
+    for name, rows in corpora.items():
         caught, missed, false_alarms, negatives = 0, [], [], 0
         for row in rows:
-            parsed = await agent.parse_message(row["text"])
-            intent = parsed["intent"]
-            flagged = (intent["name"] == "crisis" and intent["confidence"] >= MIN_CONFIDENCE
-                       and len(row["text"].split()) >= MIN_WORDS)
+            intent, confidence = read[row["text"]]
+            flagged = (intent == "crisis" and confidence >= MIN_CONFIDENCE and len(row["text"].split()) >= MIN_WORDS)
             if row["crisis"]:
                 caught += flagged
                 if not flagged:
@@ -57,7 +51,7 @@ async def audit(model: Path) -> dict[str, dict[str, object]]:
 def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     model = Path(args[0]) if args else max((ROOT / "models").glob("model-*.tar.gz"), key=lambda p: p.stat().st_mtime)
-    report = asyncio.run(audit(model))
+    report = audit(model)
     if "--json" in sys.argv:
         print(json.dumps(report, ensure_ascii=False))
         return

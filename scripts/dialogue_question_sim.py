@@ -25,8 +25,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 from stack import RASA_BIN, _rasa_env, ensure_model  # noqa: E402
 
-from bot.crisis import DISMISS_MIN_WORDS, detect  # noqa: E402
 from bot.crisis import classifier as crisis_classifier  # noqa: E402
+from bot.crisis import detect, sure_ordinary  # noqa: E402
 from bot.safety.dialogue import dialogue_intent_counts  # noqa: E402
 
 SEEN = [*sorted((ROOT / "tests" / "crisis_corpus" / "blind").glob("v*.jsonl")),
@@ -57,7 +57,6 @@ def main(argv: list[str] | None = None) -> int:
     read = intents(args.model or ensure_model(quiet=True), [r["text"] for r in rows])
     crisis_classifier.warm_up(background=False)
     for lang in ("en", "nl"):
-        dismiss = crisis_classifier.dismiss_level(lang) or 0.0
         for kind in ("crisis", "ordinary", "probe"):
             picked = [r for r in rows if r["lang"] == lang and (
                 r["probe"] if kind == "probe" else not r["probe"] and bool(r.get("crisis")) == (kind == "crisis"))]
@@ -73,9 +72,7 @@ def main(argv: list[str] | None = None) -> int:
                 if name != "crisis" or not dialogue_intent_counts(row["text"], confidence):
                     continue
                 for floor in args.floors:
-                    sure = (verdict.probability is not None and verdict.probability < max(dismiss, floor)
-                            and len(row["text"].split()) >= DISMISS_MIN_WORDS)
-                    raised[floor] += not sure
+                    raised[floor] += not sure_ordinary(verdict, row["text"], at_least=floor)
             print(f"{lang} {kind}: n={len(picked)}, detector answered {answered}; the intent's question at floor "
                   + ", ".join(f"{floor:.2f}: {n}" for floor, n in raised.items()))
     return 0
