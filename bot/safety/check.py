@@ -132,11 +132,14 @@ def heard_as_reflection(assessment: CrisisAssessment, text: str, lang: str) -> b
     mapping is sure the message tells about one side of life (settings: ``listen_instead``). Plain
     reflections in Flemish or in heavy words sit there; crisis messages that read like a reflection
     lie higher in the band (the settings file has the numbers). A threat to someone else is always
-    asked about, however it reads (bot.crisis.never_silenced)."""
+    asked about, however it reads (bot.crisis.never_silenced), and so is what the classifier reads as
+    self-harm or abuse (``listen_instead_never_for``): such a message is about the body or a
+    relationship whatever else it is, so a sure reading of its side of life clears nothing."""
     limits = settings()["listen_instead"].get(lang)
     position = ask_band_position(assessment)
     return (limits is not None and position is not None and position < float(limits["below_band"])
             and not never_silenced(assessment)
+            and not set(assessment.signals) & set(settings()["listen_instead_never_for"])
             and sounds_like_sharing(text, lang, surely=float(limits["heard_at_least"])))
 
 
