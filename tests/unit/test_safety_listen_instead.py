@@ -44,46 +44,29 @@ def test_a_crisis_message_that_reads_like_a_reflection_is_still_asked_about(text
     assert not heard_as_reflection(assessment, text, lang)
 
 
-def test_a_short_message_is_asked_about_however_low_in_the_band():
+BACK_PAIN = "amai mijne rug, ik sta al 12 jaar achter den toog en s avonds kan ik mij nie meer rechtzetten"
+
+
+def just_in_band(signal: str = "suicidal_ideation_passive"):
+    """What the Dutch classifier alone says just above its question threshold, reading *signal*."""
     from bot.crisis import CrisisAssessment, classifier
 
     classifier.warm_up(background=False)
     cut = classifier._state.lazy.model.cut("nl")
-    low = CrisisAssessment(False, "elevated", ("suicidal_ideation_passive", "layer:classifier"), "nl", band="ask",
-                           probability=cut.ask_threshold + 0.01)
-    long_text = "amai mijne rug, ik sta al 12 jaar achter den toog en s avonds kan ik mij nie meer rechtzetten"
-    assert heard_as_reflection(low, long_text, "nl")
+    return CrisisAssessment(False, "elevated", (signal, "layer:classifier"), "nl", band="ask",
+                            probability=cut.ask_threshold + 0.01)
+
+
+def test_a_short_message_is_asked_about_however_low_in_the_band():
+    low = just_in_band()
+    assert heard_as_reflection(low, BACK_PAIN, "nl")
     assert not heard_as_reflection(low, "mijn rug doet pijn van het werk", "nl")   # seven words: too few to be sure
 
 
-def test_a_threat_to_someone_else_is_asked_about_however_much_it_reads_like_family_life():
-    # Set 26 (session 30): a threat against a sister's tormentor, low in the classifier's band, was heard
-    # as a message about family and listened to. The same reading without the threat is still listened to.
-    from bot.crisis import CrisisAssessment, classifier
-
-    classifier.warm_up(background=False)
-    cut = classifier._state.lazy.model.cut("nl")
-    text = "amai mijne rug, ik sta al 12 jaar achter den toog en s avonds kan ik mij nie meer rechtzetten"
-    low = cut.ask_threshold + 0.01
-    plain = CrisisAssessment(False, "concern", ("suicidal_ideation_passive", "layer:classifier"), "nl", band="ask",
-                             probability=low)
-    threat = CrisisAssessment(False, "concern", ("harm_to_others", "layer:classifier"), "nl", band="ask",
-                              probability=low)
-    assert heard_as_reflection(plain, text, "nl")
-    assert not heard_as_reflection(threat, text, "nl")
-
-
-@pytest.mark.parametrize("signal", ["self_harm", "abuse_or_violence"])
-def test_self_harm_or_abuse_is_asked_about_however_surely_it_reads_as_one_side_of_life(signal):
-    # The same low probability and the same surely heard message are listened to as a passive wish.
-    from bot.crisis import CrisisAssessment, classifier
-
-    classifier.warm_up(background=False)
-    cut = classifier._state.lazy.model.cut("nl")
-    text = "amai mijne rug, ik sta al 12 jaar achter den toog en s avonds kan ik mij nie meer rechtzetten"
-    low = cut.ask_threshold + 0.01
-    plain = CrisisAssessment(False, "elevated", ("suicidal_ideation_passive", "layer:classifier"), "nl", band="ask",
-                             probability=low)
-    read_as = CrisisAssessment(False, "elevated", (signal, "layer:classifier"), "nl", band="ask", probability=low)
-    assert heard_as_reflection(plain, text, "nl")
-    assert not heard_as_reflection(read_as, text, "nl")
+# Set 26 (session 30): a threat against a sister's tormentor, low in the classifier's band, was heard as a
+# message about family and listened to. Session 37: self-harm and abuse read as the body or as work (set 15).
+@pytest.mark.parametrize("signal", ["harm_to_others", "self_harm", "abuse_or_violence"])
+def test_a_threat_self_harm_or_abuse_is_asked_about_however_surely_it_reads_as_one_side_of_life(signal):
+    # The same probability and the same surely heard message are listened to as a passive wish.
+    assert heard_as_reflection(just_in_band(), BACK_PAIN, "nl")
+    assert not heard_as_reflection(just_in_band(signal), BACK_PAIN, "nl")
