@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import Path
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 MAX_MESSAGE_CHARS = 2000
 # The anonymous id is the only key to a person's conversation, so it must be unguessable: a random
@@ -17,8 +17,18 @@ SENDER_PATTERN = (r"^(?:[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-4[0-9A-Fa-f]{3}-[89ABab][0
 # A path segment that must be such an id: anything else is a 422 before any handler runs, and the
 # OpenAPI schema says so.
 SenderId = Annotated[str, Path(pattern=SENDER_PATTERN, description="the anonymous id the browser keeps")]
-# A database row id in a path: bounded, so a huge number is a 422, not an overflow in the database driver.
-RowId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+
+
+def _digits_only(value: Any) -> Any:
+    """Only digits: pydantic reads "3\f" or " 3" as 3, which the schema's integer does not allow."""
+    if isinstance(value, str) and not (value.isascii() and value.isdigit()):
+        raise ValueError("a row id is written in digits only")
+    return value
+
+
+# A database row id in a path: digits only, and bounded, so a huge number is a 422, not an overflow in
+# the database driver. Path() first: after a validator its bounds leave the OpenAPI schema.
+RowId = Annotated[int, Path(ge=1, le=2_147_483_647), BeforeValidator(_digits_only)]
 # At least one character that str.strip() keeps (it also strips \x1c-\x1f).
 NOT_BLANK = r"[^\s\x1c-\x1f]"
 

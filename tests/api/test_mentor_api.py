@@ -137,8 +137,25 @@ def test_unknown_case_is_404(client, mentor_api):
     assert client.get("/mentor/api/cases/999", headers=mentor_api()).status_code == 404
 
 
+@pytest.mark.parametrize("written", ["%0C", "%20", "+", "%EF%BC%91"])   # form feed, space, plus, a full-width 1
+def test_a_case_id_written_other_than_in_digits_is_refused_not_read_as_the_case(client, fake_rasa, mentor_api, written):
+    # Schemathesis found "3\f" claiming case 3: pydantic reads whitespace around a number, the schema does not.
+    ann = mentor_api()
+    _crisis(client)
+    case_id = _first_case(client, ann)
+    path = f"/mentor/api/cases/{written}{case_id}" if written == "+" else f"/mentor/api/cases/{case_id}{written}"
+    assert client.post(f"{path}/claim", headers=ann).status_code == 422
+    assert client.get(f"/mentor/api/cases/{case_id}", headers=ann).json()["status"] == "open"
+
+
 def test_chat_side_never_exposes_cases(client):
     _crisis(client, sender=sid("p-2"))
     history = client.get(f"/api/conversations/{sid('p-2')}/messages")
     assert "case_id" not in history.text and "claimed_by" not in history.text
     assert client.get("/cases").status_code == 404
+
+
+def test_the_schema_tells_clients_a_case_id_is_a_positive_integer(client):
+    (param,) = client.get("/openapi.json").json()["paths"]["/mentor/api/cases/{case_id}/claim"]["post"]["parameters"]
+    assert param["schema"] | {"title": None} == {"type": "integer", "minimum": 1, "maximum": 2_147_483_647,
+                                                 "title": None}
