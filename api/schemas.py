@@ -20,7 +20,7 @@ SenderId = Annotated[str, Path(pattern=SENDER_PATTERN, description="the anonymou
 
 
 def _digits_only(value: Any) -> Any:
-    """Only digits: pydantic reads "3\f" or " 3" as 3, which the schema's integer does not allow."""
+    """Only digits: pydantic reads "3" with a form feed or a space around it as 3; the schema does not."""
     if isinstance(value, str) and not (value.isascii() and value.isdigit()):
         raise ValueError("a row id is written in digits only")
     return value
