@@ -9,8 +9,9 @@ import pytest
 from bot.crisis import detect
 from bot.safety.check import heard_as_reflection
 
+BACK_PAIN = "amai mijne rug, ik sta al 12 jaar achter den toog en s avonds kan ik mij nie meer rechtzetten"
 LISTENED = [
-    ("amai mijne rug, ik sta al 12 jaar achter den toog en s avonds kan ik mij nie meer rechtzetten", "nl"),
+    (BACK_PAIN, "nl"),
     ("sometimes i lie awake thinking about how one day i won't exist and it freaks me out, i want to live "
      "forever", "en"),
 ]
@@ -42,9 +43,6 @@ def test_a_crisis_message_that_reads_like_a_reflection_is_still_asked_about(text
     assessment = detect(text, lang)
     assert assessment.ask
     assert not heard_as_reflection(assessment, text, lang)
-
-
-BACK_PAIN = "amai mijne rug, ik sta al 12 jaar achter den toog en s avonds kan ik mij nie meer rechtzetten"
 
 
 def just_in_band(signal: str = "suicidal_ideation_passive"):
